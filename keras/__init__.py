@@ -1,0 +1,27 @@
+"""Keras Classic: the Keras 2 API on PyTorch.
+
+>>> import keras
+>>> from keras.models import Sequential
+>>> from keras.layers import Dense
+"""
+__version__ = '2.3.1'
+
+from keras import backend  # noqa: E402
+from keras import activations, constraints, initializers, regularizers  # noqa: E402
+from keras import engine, layers, models  # noqa: E402
+from keras import utils  # noqa: E402
+from keras.engine.input_layer import Input  # noqa: E402
+from keras.engine.sequential import Sequential  # noqa: E402
+from keras.engine.training import Model  # noqa: E402
+
+_LAZY = ('optimizers', 'losses', 'metrics', 'callbacks', 'objectives', 'datasets',
+         'preprocessing', 'wrappers', 'applications', 'distribute', 'mixed_precision')
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        module = importlib.import_module('keras.' + name)
+        globals()[name] = module
+        return module
+    raise AttributeError("module 'keras' has no attribute %r" % (name,))

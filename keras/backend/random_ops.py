@@ -1,0 +1,56 @@
+"""Random tensors.  A given ``seed`` gives the same numbers on every device."""
+import torch
+
+from keras.backend.session import get_device
+from keras.backend.variables import to_torch_dtype
+
+__all__ = ['random_normal', 'random_uniform', 'random_binomial', 'truncated_normal']
+
+
+def _shape(shape):
+    if isinstance(shape, int):
+        return (shape,)
+    return tuple(int(s) for s in shape)
+
+
+def _draw(sample, shape, dtype, seed):
+    """Run ``sample(shape, generator, dtype)`` seeded or on the global RNG."""
+    torch_dtype = to_torch_dtype(dtype)
+    work_dtype = torch.float32 if torch_dtype in (torch.float16, torch.bfloat16) else torch_dtype
+    device = get_device()
+    if seed is None:
+        out = sample(_shape(shape), None, work_dtype, device)
+    else:
+        gen = torch.Generator().manual_seed(int(seed))
+        out = sample(_shape(shape), gen, work_dtype, torch.device('cpu')).to(device)
+    return out.to(torch_dtype)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Samples from N(mean, stddev**2)."""
+    def sample(s, gen, dt, dev):
+        return torch.randn(s, generator=gen, dtype=dt, device=dev) * stddev + mean
+    return _draw(sample, shape, dtype, seed)
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    """Samples from U[minval, maxval)."""
+    def sample(s, gen, dt, dev):
+        return torch.rand(s, generator=gen, dtype=dt, device=dev) * (maxval - minval) + minval
+    return _draw(sample, shape, dtype, seed)
+
+
+def random_binomial(shape, p=0.0, dtype=None, seed=None):
+    """1 with probability ``p``, else 0."""
+    def sample(s, gen, dt, dev):
+        return (torch.rand(s, generator=gen, dtype=dt, device=dev) <= p).to(dt)
+    return _draw(sample, shape, dtype, seed)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Samples from N(mean, stddev**2), redrawn when more than 2 stddev from the mean."""
+    def sample(s, gen, dt, dev):
+        out = torch.empty(s, dtype=dt, device=dev)
+        return torch.nn.init.trunc_normal_(out, mean, stddev, mean - 2 * stddev,
+                                           mean + 2 * stddev, generator=gen)
+    return _draw(sample, shape, dtype, seed)

@@ -1,0 +1,86 @@
+"""Process-wide state of the backend: name counters, learning phase, device.
+
+Keras 2 kept this state in a TensorFlow graph; here it is plain Python state,
+reset by :func:`clear_session`.
+"""
+import collections
+import contextlib
+import threading
+
+import torch
+
+_UIDS = collections.defaultdict(int)
+_STATE = threading.local()
+_DEVICE = None
+
+
+def get_uid(prefix=''):
+    """Return 1, 2, 3, ... for successive calls with the same ``prefix``."""
+    _UIDS[prefix] += 1
+    return _UIDS[prefix]
+
+
+def reset_uids():
+    _UIDS.clear()
+
+
+def clear_session():
+    """Forget layer-name counters and the manual learning phase."""
+    reset_uids()
+    _STATE.__dict__.pop('learning_phase', None)
+    _STATE.__dict__.pop('learning_phase_override', None)
+
+
+def learning_phase():
+    """0 (test) or 1 (train) for the code running now.
+
+    Inside ``fit``/``train_on_batch`` this is 1; in ``predict``/``evaluate`` 0;
+    a value set with :func:`set_learning_phase` wins over both.
+    """
+    override = getattr(_STATE, 'learning_phase_override', None)
+    if override is not None:
+        return override
+    return getattr(_STATE, 'learning_phase', 0)
+
+
+def set_learning_phase(value):
+    if value not in (0, 1, True, False):
+        raise ValueError('Expected learning phase to be 0 or 1, got %r.' % (value,))
+    _STATE.learning_phase_override = int(value)
+
+
+@contextlib.contextmanager
+def learning_phase_scope(value):
+    """Run a block with the learning phase set to ``value`` (0 or 1)."""
+    previous = getattr(_STATE, 'learning_phase', 0)
+    _STATE.learning_phase = int(value)
+    try:
+        yield
+    finally:
+        _STATE.learning_phase = previous
+
+
+def get_device():
+    """The device models and data go to: CUDA, then MPS, then CPU.
+
+    Override with :func:`set_device` or the ``KERAS_DEVICE`` environment variable.
+    """
+    global _DEVICE
+    if _DEVICE is None:
+        import os
+        name = os.environ.get('KERAS_DEVICE')
+        if name:
+            _DEVICE = torch.device(name)
+        elif torch.cuda.is_available():
+            _DEVICE = torch.device('cuda')
+        elif getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available():
+            _DEVICE = torch.device('mps')
+        else:
+            _DEVICE = torch.device('cpu')
+    return _DEVICE
+
+
+def set_device(device):
+    """Choose the device for models built or trained from now on."""
+    global _DEVICE
+    _DEVICE = torch.device(device) if device is not None else None

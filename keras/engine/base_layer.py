@@ -1,0 +1,413 @@
+"""The ``Layer`` base class: a ``torch.nn.Module`` with Keras 2's interface.
+
+A layer holds its weights as ``torch.nn.Parameter``s in Keras's own shapes and
+order.  Called on symbolic ``KerasTensor``s it builds itself, infers its output
+shape and records a :class:`~keras.engine.node.Node`; called on real tensors it
+computes (through ``nn.Module.__call__`` -> ``forward`` -> ``call``).
+"""
+import contextlib
+import threading
+
+import numpy as np
+import torch
+
+from keras.backend import config as K_config
+from keras.backend import session as K_session
+from keras.engine import layer_weights
+from keras.engine.input_spec import InputSpec, assert_input_compatibility
+from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
+from keras.engine.layer_calls import call_symbolic
+from keras.utils.generic_utils import to_snake_case
+
+__all__ = ['Layer', 'InputSpec', 'collect_call_losses']
+
+_ALLOWED_KWARGS = {'input_shape', 'batch_input_shape', 'batch_size', 'dtype', 'name',
+                   'trainable', 'weights', 'input_dtype'}
+# Keys newer Keras versions put in every layer config; meaningless here.
+_IGNORED_KWARGS = {'autocast', 'dynamic'}
+
+_LOSS_STATE = threading.local()
+
+
+@contextlib.contextmanager
+def collect_call_losses():
+    """Gather the losses layers add while computing (activity regularizers,
+    ``add_loss`` inside ``call``) during one forward pass."""
+    previous = getattr(_LOSS_STATE, 'losses', None)
+    _LOSS_STATE.losses = collected = []
+    try:
+        yield collected
+    finally:
+        _LOSS_STATE.losses = previous
+
+
+class Layer(torch.nn.Module):
+    """Base class of all layers.
+
+    Subclasses implement ``build(input_shape)`` (create weights with
+    :meth:`add_weight`), ``call(inputs)`` (torch or ``K`` code) and, when the
+    output shape differs from the input's, ``compute_output_shape``.
+
+    Example:
+        >>> class Scale(Layer):
+        ...     def build(self, input_shape):
+        ...         self.w = self.add_weight(name='w', shape=(input_shape[-1],),
+        ...                                  initializer='ones')
+        ...         super(Scale, self).build(input_shape)
+        ...     def call(self, x):
+        ...         return x * self.w
+    """
+
+    def __init__(self, **kwargs):
+        if '_parameters' not in self.__dict__:
+            torch.nn.Module.__init__(self)
+        for kwarg in kwargs:
+            if kwarg not in _ALLOWED_KWARGS and kwarg not in _IGNORED_KWARGS:
+                raise TypeError('Keyword argument not understood by %s: %r'
+                                % (self.__class__.__name__, kwarg))
+        self.input_spec = getattr(self, 'input_spec', None)
+        self.supports_masking = getattr(self, 'supports_masking', False)
+        self.stateful = getattr(self, 'stateful', False)
+        self._trainable_weights = []
+        self._non_trainable_weights = []
+        self._regularizers = []
+        self._constraints = []
+        self._symbolic_losses = []
+        self._callable_losses = []
+        self._inbound_nodes = []
+        self._outbound_nodes = []
+        self._built_input_shape = None
+        self.built = False
+        self._trainable = kwargs.get('trainable', True)
+        name = kwargs.get('name')
+        if not name:
+            prefix = to_snake_case(self.__class__.__name__)
+            name = prefix + '_' + str(K_session.get_uid(prefix))
+        self.name = name
+        if 'input_shape' in kwargs or 'batch_input_shape' in kwargs:
+            if 'batch_input_shape' in kwargs:
+                batch_input_shape = tuple(kwargs['batch_input_shape'])
+            else:
+                batch_input_shape = (kwargs.get('batch_size'),) + tuple(kwargs['input_shape'])
+            self.batch_input_shape = batch_input_shape
+        dtype = kwargs.get('dtype') or kwargs.get('input_dtype') or K_config.floatx()
+        if isinstance(dtype, dict):  # tf.keras mixed-precision policy configs
+            dtype = dtype.get('config', {}).get('name', K_config.floatx())
+            if dtype.startswith('mixed_'):
+                dtype = K_config.floatx()
+        self.dtype = dtype
+        self._initial_weights = kwargs.get('weights')
+
+    def __setattr__(self, name, value):
+        # Keras 2 subclasses often set attributes before calling
+        # ``super().__init__``; make the Module machinery exist first.
+        if '_parameters' not in self.__dict__:
+            torch.nn.Module.__init__(self)
+        super(Layer, self).__setattr__(name, value)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+
+    @property
+    def _layers(self):
+        """Layers tracked as attributes (sub-layers of wrappers, RNN cells...)."""
+        return [m for m in self._modules.values() if isinstance(m, Layer)]
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        weights = list(self._trainable_weights)
+        for layer in self._layers:
+            weights += layer.trainable_weights
+        return _unique(weights)
+
+    @trainable_weights.setter
+    def trainable_weights(self, weights):
+        # Keras 1 custom layers assigned this list directly.
+        self._trainable_weights = layer_weights.adopt(self, weights, trainable=True)
+
+    @property
+    def non_trainable_weights(self):
+        if self.trainable:
+            weights = list(self._non_trainable_weights)
+            for layer in self._layers:
+                weights += layer.non_trainable_weights
+        else:
+            weights = list(self._trainable_weights) + list(self._non_trainable_weights)
+            for layer in self._layers:
+                weights += layer.weights
+        return _unique(weights)
+
+    @non_trainable_weights.setter
+    def non_trainable_weights(self, weights):
+        self._non_trainable_weights = layer_weights.adopt(self, weights, trainable=False)
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def updates(self):
+        # State changes (moving averages, RNN states) happen in place as tensor
+        # ops during the forward pass; there is nothing left to run.
+        return []
+
+    def add_update(self, updates, inputs=None):
+        """Accepted for Keras 2 code; ``K.update`` already changed the value."""
+
+    def get_updates_for(self, inputs):
+        return []
+
+    def add_weight(self, name=None, shape=None, dtype=None, initializer=None,
+                   regularizer=None, trainable=True, constraint=None):
+        """Create a weight, register it and return the ``torch.nn.Parameter``.
+
+        Args:
+            name: weight name (the file name is ``<layer>/<name>:0``).
+            shape: shape tuple in Keras layout.
+            dtype: defaults to the layer's dtype.
+            initializer, regularizer, constraint: objects or names.
+            trainable: whether the optimizer updates it.
+        """
+        if isinstance(name, (tuple, list)) and shape is not None and not isinstance(shape, (tuple, list)):
+            name, shape = None, name  # Keras 1.2 order: add_weight(shape, initializer)
+        return layer_weights.create_weight(self, name, shape, dtype, initializer,
+                                           regularizer, trainable, constraint)
+
+    def get_weights(self):
+        """The layer's weights as a list of NumPy arrays, in Keras order."""
+        return [w.detach().cpu().numpy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Set every weight from NumPy arrays; nothing changes when any fails."""
+        layer_weights.assign(self, self.weights, weights)
+
+    def count_params(self):
+        if not self.built:
+            if self.__class__.__name__ == 'Sequential':
+                self.build()
+            else:
+                raise ValueError('You tried to call `count_params` on %s, but the layer '
+                                 'isn\'t built. You can build it manually via: '
+                                 '`%s.build(batch_input_shape)`.' % (self.name, self.name))
+        return int(sum(np.prod(tuple(w.shape)) for w in self.weights))
+
+    # ------------------------------------------------------------------ calls
+    def build(self, input_shape):
+        """Create the weights for inputs of ``input_shape``."""
+        self._built_input_shape = input_shape
+        self.built = True
+
+    def call(self, inputs, **kwargs):
+        """The computation: real tensors in, real tensors out."""
+        return inputs
+
+    def __call__(self, inputs, *args, **kwargs):
+        if _has_keras_tensor(inputs):
+            return call_symbolic(self, inputs, args, kwargs)
+        if not self.built:
+            self._build_from_values(inputs)
+        return torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+
+    def forward(self, inputs, *args, **kwargs):
+        outputs = self.call(inputs, *args, **kwargs)
+        if getattr(self, 'activity_regularizer', None) is not None:
+            for out in (outputs if isinstance(outputs, (list, tuple)) else [outputs]):
+                self.add_loss(self.activity_regularizer(out))
+        return outputs
+
+    def _build_from_values(self, inputs):
+        if isinstance(inputs, (list, tuple)):
+            shapes = [tuple(torch.as_tensor(x).shape) for x in inputs]
+        else:
+            shapes = tuple(torch.as_tensor(inputs).shape)
+        self._maybe_build(shapes)
+
+    def _maybe_build(self, input_shapes):
+        if self.built:
+            return
+        self.build(input_shapes)
+        self.built = True
+        if self._built_input_shape is None:
+            self._built_input_shape = input_shapes
+        if self._initial_weights is not None:
+            weights, self._initial_weights = self._initial_weights, None
+            self.set_weights(weights)
+
+    def compute_output_shape(self, input_shape):
+        """Shape of the output for inputs of ``input_shape``.
+
+        The base implementation runs the layer once on small zero tensors; layers
+        with fixed rules override it.
+        """
+        from keras.engine.layer_calls import infer_output_shape
+        return infer_output_shape(self, input_shape)
+
+    def compute_mask(self, inputs, mask=None):
+        """The output mask: ``mask`` itself for layers that support masking."""
+        if not self.supports_masking:
+            if mask is not None:
+                masks = mask if isinstance(mask, list) else [mask]
+                if any(m is not None for m in masks):
+                    raise TypeError('Layer %s does not support masking, but was passed an '
+                                    'input_mask: %s' % (self.name, mask))
+            return None
+        return mask
+
+    def assert_input_compatibility(self, inputs):
+        inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        assert_input_compatibility(self, [tuple(x.shape) for x in inputs])
+
+    # ----------------------------------------------------------------- losses
+    def add_loss(self, losses, inputs=None):
+        """Add a loss: a symbolic tensor (graph-time), a real tensor (computed in
+        ``call``), a number or a zero-argument callable."""
+        for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
+            if loss is None:
+                continue
+            if is_keras_tensor(loss):
+                self._symbolic_losses.append(loss)
+            elif callable(loss):
+                self._callable_losses.append(loss)
+            elif isinstance(loss, torch.Tensor):
+                collected = getattr(_LOSS_STATE, 'losses', None)
+                if collected is not None:
+                    collected.append(loss)
+            else:
+                value = float(loss)
+                self._callable_losses.append(lambda value=value: torch.tensor(value))
+
+    def regularization_losses(self):
+        """Weight penalties and callable losses of this layer and its sub-layers,
+        evaluated now."""
+        out = [reg(w) for w, reg in self._regularizers]
+        out += [fn() for fn in self._callable_losses]
+        for layer in self._layers:
+            out += layer.regularization_losses()
+        return out
+
+    @property
+    def losses(self):
+        losses = list(self._symbolic_losses)
+        for layer in self._layers:
+            losses += [x for x in layer._symbolic_losses if x not in losses]
+        return losses + self.regularization_losses()
+
+    def get_losses_for(self, inputs):
+        return self.losses if inputs is None else []
+
+    # ----------------------------------------------------------------- config
+    def get_config(self):
+        config = {'name': self.name, 'trainable': self.trainable}
+        if hasattr(self, 'batch_input_shape'):
+            config['batch_input_shape'] = self.batch_input_shape
+        config['dtype'] = self.dtype
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    # ------------------------------------------------------------ graph info
+    def _get_node_attribute_at_index(self, node_index, attr, attr_name):
+        if not self._inbound_nodes:
+            raise RuntimeError('The layer has never been called and thus has no defined '
+                               + attr_name + '.')
+        if not len(self._inbound_nodes) > node_index:
+            raise ValueError('Asked to get %s at node %d, but the layer has only %d inbound '
+                             'nodes.' % (attr_name, node_index, len(self._inbound_nodes)))
+        values = getattr(self._inbound_nodes[node_index], attr)
+        return values[0] if len(values) == 1 else values
+
+    def get_input_shape_at(self, node_index):
+        return self._get_node_attribute_at_index(node_index, 'input_shapes', 'input shape')
+
+    def get_output_shape_at(self, node_index):
+        return self._get_node_attribute_at_index(node_index, 'output_shapes', 'output shape')
+
+    def get_input_at(self, node_index):
+        return self._get_node_attribute_at_index(node_index, 'input_tensors', 'input')
+
+    def get_output_at(self, node_index):
+        return self._get_node_attribute_at_index(node_index, 'output_tensors', 'output')
+
+    def get_input_mask_at(self, node_index):
+        return self._get_node_attribute_at_index(node_index, 'input_masks', 'input mask')
+
+    def get_output_mask_at(self, node_index):
+        return self._get_node_attribute_at_index(node_index, 'output_masks', 'output mask')
+
+    def _single_node_value(self, attr, what, at_name):
+        if not self._inbound_nodes:
+            raise AttributeError('Layer %s is not connected, no %s to return.' % (self.name, what))
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError('Layer %s has multiple inbound nodes, hence the notion of '
+                                 '"layer %s" is ill-defined. Use `%s(node_index)` instead.'
+                                 % (self.name, what, at_name))
+        return self._get_node_attribute_at_index(0, attr, what)
+
+    @property
+    def input(self):
+        return self._single_node_value('input_tensors', 'input', 'get_input_at')
+
+    @property
+    def output(self):
+        return self._single_node_value('output_tensors', 'output', 'get_output_at')
+
+    @property
+    def input_mask(self):
+        return self._single_node_value('input_masks', 'input mask', 'get_input_mask_at')
+
+    @property
+    def output_mask(self):
+        return self._single_node_value('output_masks', 'output mask', 'get_output_mask_at')
+
+    def _shape_over_nodes(self, attr, what, at_name):
+        if not self._inbound_nodes:
+            raise AttributeError('The layer has never been called and thus has no defined '
+                                 '%s.' % what)
+        shapes = set(str(getattr(node, attr)) for node in self._inbound_nodes)
+        if len(shapes) == 1:
+            return self._get_node_attribute_at_index(0, attr, what)
+        raise AttributeError('The layer "%s" has multiple inbound nodes, with different %ss. '
+                             'Hence the notion of "%s" is ill-defined for the layer. Use '
+                             '`%s(node_index)` instead.' % (self.name, what, what, at_name))
+
+    @property
+    def input_shape(self):
+        return self._shape_over_nodes('input_shapes', 'input shape', 'get_input_shape_at')
+
+    @property
+    def output_shape(self):
+        return self._shape_over_nodes('output_shapes', 'output shape', 'get_output_shape_at')
+
+    def extra_repr(self):
+        return 'name=%r' % self.name
+
+    def __repr__(self):
+        return '<%s name=%s, built=%s>' % (self.__class__.__name__, self.name, self.built)
+
+
+def _unique(weights):
+    seen = set()
+    out = []
+    for w in weights:
+        if id(w) not in seen:
+            seen.add(id(w))
+            out.append(w)
+    return out
+
+
+def _has_keras_tensor(inputs):
+    if isinstance(inputs, KerasTensor):
+        return True
+    if isinstance(inputs, (list, tuple)):
+        return any(isinstance(x, KerasTensor) for x in inputs)
+    return False

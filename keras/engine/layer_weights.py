@@ -1,0 +1,121 @@
+"""Creating, naming and assigning layer weights (``torch.nn.Parameter``s)."""
+import numpy as np
+import torch
+
+from keras.backend import session as K_session
+
+__all__ = ['create_weight', 'assign', 'adopt', 'weight_name', 'to_torch_dtype', 'dtype_name']
+
+_DTYPES = {'float16': torch.float16, 'bfloat16': torch.bfloat16, 'float32': torch.float32,
+           'float64': torch.float64, 'int8': torch.int8, 'int16': torch.int16,
+           'int32': torch.int32, 'int64': torch.int64, 'uint8': torch.uint8,
+           'bool': torch.bool, 'complex64': torch.complex64}
+
+
+def to_torch_dtype(dtype):
+    if dtype is None:
+        from keras.backend import config
+        dtype = config.floatx()
+    if isinstance(dtype, torch.dtype):
+        return dtype
+    if hasattr(dtype, 'name') and not isinstance(dtype, str):  # numpy dtype
+        dtype = dtype.name
+    try:
+        return _DTYPES[str(dtype)]
+    except KeyError:
+        raise ValueError('Unsupported dtype: %r. Expected one of %s.'
+                         % (dtype, ', '.join(sorted(_DTYPES))))
+
+
+def dtype_name(torch_dtype):
+    """``torch.float32`` -> ``'float32'``."""
+    for name, dt in _DTYPES.items():
+        if dt == torch_dtype:
+            return name
+    return str(torch_dtype).replace('torch.', '')
+
+
+def weight_name(weight, default='weight'):
+    """The Keras name of a weight, e.g. ``'dense_1/kernel:0'``."""
+    return getattr(weight, '_keras_name', None) or default
+
+
+def _attribute_name(layer, name):
+    base = ''.join(c if (c.isalnum() or c == '_') else '_' for c in name) or 'weight'
+    if base[0].isdigit():
+        base = 'w_' + base
+    attr = base
+    i = 1
+    while attr in layer._parameters or attr in layer._modules or (
+            attr in layer.__dict__ and attr not in layer._parameters):
+        attr = '%s_%d' % (base, i)
+        i += 1
+    return attr
+
+
+def create_weight(layer, name, shape, dtype, initializer, regularizer, trainable, constraint):
+    from keras import constraints, initializers, regularizers
+    if shape is None:
+        raise ValueError('add_weight on layer %s: `shape` is required (weight %r).'
+                         % (layer.name, name))
+    try:
+        shape = tuple(int(d) for d in shape)
+    except TypeError:
+        raise ValueError('add_weight on layer %s: weight %r needs a fully defined shape, '
+                         'got %s.' % (layer.name, name, (shape,)))
+    name = name or 'weight'
+    torch_dtype = to_torch_dtype(dtype or layer.dtype)
+    init = initializers.get(initializer if initializer is not None else 'glorot_uniform')
+    value = init(shape, dtype=torch_dtype)
+    value = torch.as_tensor(value, dtype=torch_dtype).reshape(shape)
+    requires_grad = bool(trainable) and (torch_dtype.is_floating_point or torch_dtype.is_complex)
+    param = torch.nn.Parameter(value.to(K_session.get_device()), requires_grad=requires_grad)
+    param._keras_name = '%s/%s:0' % (layer.name, name)
+    layer.register_parameter(_attribute_name(layer, name), param)
+    if regularizer is not None:
+        layer._regularizers.append((param, regularizers.get(regularizer)))
+    if constraint is not None:
+        layer._constraints.append((param, constraints.get(constraint)))
+    if trainable:
+        layer._trainable_weights.append(param)
+    else:
+        layer._non_trainable_weights.append(param)
+    return param
+
+
+def adopt(layer, weights, trainable):
+    """Register weights made outside ``add_weight`` (``K.variable``)."""
+    out = []
+    for w in weights:
+        if not isinstance(w, torch.nn.Parameter):
+            w = torch.nn.Parameter(torch.as_tensor(w), requires_grad=False)
+        if trainable and w.dtype.is_floating_point:
+            w.requires_grad_(True)
+        if not any(p is w for p in layer._parameters.values()):
+            layer.register_parameter(_attribute_name(layer, 'weight'), w)
+        if not getattr(w, '_keras_name', None):
+            w._keras_name = '%s/weight_%d:0' % (layer.name, len(out))
+        out.append(w)
+    return out
+
+
+def assign(layer, params, values):
+    """Copy NumPy ``values`` into ``params``; check everything before changing any."""
+    values = list(values)
+    if len(values) != len(params):
+        raise ValueError('You called `set_weights(weights)` on layer "%s" with a weight list '
+                         'of length %d, but the layer was expecting %d weights (shapes %s). '
+                         'Provided weights: %s...'
+                         % (layer.name, len(values), len(params),
+                            [tuple(p.shape) for p in params], str(values)[:50]))
+    arrays = []
+    for p, v in zip(params, values):
+        arr = np.asarray(v)
+        if tuple(arr.shape) != tuple(p.shape):
+            raise ValueError('Layer weight shape %s not compatible with provided weight shape %s '
+                             '(layer "%s", weight "%s").'
+                             % (tuple(p.shape), tuple(arr.shape), layer.name, weight_name(p)))
+        arrays.append(arr)
+    with torch.no_grad():
+        for p, arr in zip(params, arrays):
+            p.copy_(torch.as_tensor(arr, dtype=p.dtype))

@@ -1,0 +1,401 @@
+"""``Network``: a graph of layers from symbolic inputs to outputs.
+
+Built once from ``inputs``/``outputs`` into a flat plan of layer calls; calling
+the network on real tensors walks that plan.  A network is itself a layer, so
+models can be called on new inputs, nested and shared.
+"""
+import json
+
+import torch
+
+from keras.backend import session as K_session
+from keras.engine import graph as graph_lib
+from keras.engine import layer_weights
+from keras.engine.base_layer import Layer
+from keras.engine.input_layer import InputLayer
+from keras.engine.keras_tensor import is_keras_tensor
+from keras.engine.node import Node
+from keras.utils.generic_utils import to_list, unpack_singleton
+
+__all__ = ['Network', 'get_source_inputs']
+
+get_source_inputs = graph_lib.get_source_inputs
+
+
+class Network(Layer):
+    """A directed acyclic graph of layers (the functional API).
+
+    Example:
+        >>> inputs = Input(shape=(784,))
+        >>> x = Dense(64, activation='relu')(inputs)
+        >>> model = Model(inputs=inputs, outputs=Dense(10)(x))
+    """
+
+    def __init__(self, *args, **kwargs):
+        _translate_legacy_kwargs(kwargs)
+        if (len(args) == 2 or (len(args) == 1 and 'outputs' in kwargs)
+                or ('inputs' in kwargs and 'outputs' in kwargs)):
+            self._init_graph_network(*args, **kwargs)
+        else:
+            self._init_subclassed_network(**kwargs)
+
+    # ------------------------------------------------------------- creation
+    def _base_init(self, name, trainable=True):
+        Layer.__init__(self, name=name or None, trainable=trainable)
+        self._is_graph_network = False
+        self.inputs = []
+        self.outputs = []
+        self._layers_list = []
+        self._plan = None
+        self._output_mask_cache = None
+
+    def _init_subclassed_network(self, name=None, trainable=True, **kwargs):
+        if kwargs:
+            Layer.__init__(self, name=name, trainable=trainable, **kwargs)
+        self._base_init(name, trainable)
+        self.built = False
+
+    def _init_graph_network(self, inputs, outputs, name=None, trainable=True):
+        self._base_init(name, trainable)
+        self._is_graph_network = True
+        self.inputs = list(to_list(inputs, allow_tuple=True))
+        self.outputs = list(to_list(outputs, allow_tuple=True))
+        self._nested_inputs = inputs
+        self._nested_outputs = outputs
+        _check_graph_tensors(self.name, self.inputs, 'inputs')
+        _check_graph_tensors(self.name, self.outputs, 'outputs')
+        for x in self.inputs:
+            layer, node_index, _ = x._keras_history
+            if not isinstance(layer, InputLayer) or node_index != 0:
+                raise ValueError('Input tensors to a %s must come from `keras.layers.Input`. '
+                                 'Received: %s (missing previous layer metadata: the tensor '
+                                 'was produced by layer %s).'
+                                 % (self.__class__.__name__, x, layer.name))
+        self._output_layers = [x._keras_history[0] for x in self.outputs]
+        self._output_coordinates = [x._keras_history for x in self.outputs]
+        self._input_layers = [x._keras_history[0] for x in self.inputs]
+        self._input_coordinates = [x._keras_history for x in self.inputs]
+        (self._network_nodes, self._nodes_by_depth, layers,
+         self._layers_by_depth) = graph_lib.map_graph(self.inputs, self.outputs)
+        self._layers_list = layers
+        for layer in layers:
+            self.add_module(_module_key(layer.name), layer)
+        self.input_names = [layer.name for layer in self._input_layers]
+        self.output_names = [layer.name for layer in self._output_layers]
+        self._feed_input_names = list(self.input_names)
+        self._feed_input_shapes = [x.shape for x in self.inputs]
+        self.supports_masking = any(x._keras_mask is not None for x in self.outputs)
+        self.built = True
+        self._plan = None
+        Node(self, inbound_layers=[], node_indices=[], tensor_indices=[],
+             input_tensors=self.inputs, output_tensors=self.outputs,
+             input_masks=[x._keras_mask for x in self.inputs],
+             output_masks=[x._keras_mask for x in self.outputs],
+             input_shapes=[x.shape for x in self.inputs],
+             output_shapes=[x.shape for x in self.outputs])
+
+    # ---------------------------------------------------------------- layers
+    @property
+    def layers(self):
+        if self._is_graph_network:
+            return list(self._layers_list)
+        return [m for m in self._modules.values() if isinstance(m, Layer)]
+
+    def get_layer(self, name=None, index=None):
+        """A layer by ``name`` or by ``index`` (bottom-up order of ``layers``)."""
+        layers = self.layers
+        if index is not None:
+            if len(layers) <= index:
+                raise ValueError('Was asked to retrieve layer at index %s but model only has '
+                                 '%d layers.' % (index, len(layers)))
+            return layers[index]
+        if not name:
+            raise ValueError('Provide either a layer name or layer index.')
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError('No such layer: %s. Layers of model %s: %s'
+                         % (name, self.name, [l.name for l in layers]))
+
+    @property
+    def _layers(self):
+        return self.layers
+
+    # --------------------------------------------------------------- weights
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        weights = list(self._trainable_weights)
+        for layer in self.layers:
+            weights += layer.trainable_weights
+        return _unique(weights)
+
+    @property
+    def non_trainable_weights(self):
+        weights = list(self._non_trainable_weights)
+        for layer in self.layers:
+            weights += layer.non_trainable_weights
+        if not self.trainable:
+            trainable = list(self._trainable_weights)
+            for layer in self.layers:
+                trainable += layer.trainable_weights
+            weights = trainable + weights
+        return _unique(weights)
+
+    def _ordered_weights(self):
+        """Weights layer by layer, the order of ``get_weights``/HDF5 files."""
+        weights = list(self._trainable_weights) + list(self._non_trainable_weights)
+        for layer in self.layers:
+            weights += layer.weights
+        return _unique(weights)
+
+    def get_weights(self):
+        return [w.detach().cpu().numpy() for w in self._ordered_weights()]
+
+    def set_weights(self, weights):
+        layer_weights.assign(self, self._ordered_weights(), weights)
+
+    @property
+    def state_updates(self):
+        return []
+
+    @property
+    def stateful(self):
+        return any(getattr(layer, 'stateful', False) for layer in self.layers)
+
+    @stateful.setter
+    def stateful(self, value):
+        pass
+
+    def reset_states(self):
+        for layer in self.layers:
+            if hasattr(layer, 'reset_states') and getattr(layer, 'stateful', False):
+                layer.reset_states()
+
+    @property
+    def uses_learning_phase(self):
+        return True
+
+    # ------------------------------------------------------------------ call
+    def _get_plan(self):
+        if self._plan is None:
+            extra = self._symbolic_loss_tensors()
+            self._plan = graph_lib.build_plan(self.inputs, self.outputs, self._nodes_by_depth,
+                                              extra)
+        return self._plan
+
+    def _symbolic_loss_tensors(self):
+        """Symbolic ``add_loss`` terms this graph can compute from its inputs."""
+        tensors = []
+        for t in self.losses:
+            if is_keras_tensor(t) and all(any(s is x for x in self.inputs)
+                                          for s in get_source_inputs(t)):
+                tensors.append(t)
+        return tensors
+
+    def add_loss(self, losses, inputs=None):
+        super(Network, self).add_loss(losses, inputs)
+        self._plan = None
+
+    @property
+    def losses(self):
+        losses = list(self._symbolic_losses)
+        for layer in self.layers:
+            for t in layer.losses:
+                if is_keras_tensor(t) and not any(t is x for x in losses):
+                    losses.append(t)
+        return losses
+
+    def regularization_losses(self):
+        out = [reg(w) for w, reg in self._regularizers]
+        out += [fn() for fn in self._callable_losses]
+        for layer in self.layers:
+            out += layer.regularization_losses()
+        return out
+
+    def build(self, input_shape=None):
+        if self._is_graph_network:
+            self.built = True
+            return
+        raise NotImplementedError('Subclassed model %s is built by calling it on data '
+                                  '(e.g. `model.predict(x)`).' % self.name)
+
+    def call(self, inputs, training=None, mask=None):
+        if not self._is_graph_network:
+            raise NotImplementedError('Subclassed models must define `call(inputs)`.')
+        outputs, _, _ = self.run_graph(inputs, training=training, masks=mask)
+        return unpack_singleton(outputs) if len(outputs) == 1 else outputs
+
+    def run_graph(self, inputs, training=None, masks=None, want_masks=False):
+        """Compute outputs (and symbolic ``add_loss`` terms) from real inputs.
+
+        Returns ``(outputs, extra_losses, output_masks)``.
+        """
+        steps, input_slots, output_slots, n_slots, n_masks = self._get_plan()
+        inputs = to_list(inputs, allow_tuple=True)
+        if len(inputs) != len(input_slots):
+            raise ValueError('Model %s expects %d input(s), but it received %d input tensors.'
+                             % (self.name, len(input_slots), len(inputs)))
+        if training is None:
+            training = bool(K_session.learning_phase())
+        values = [None] * n_slots
+        for slot, x in zip(input_slots, inputs):
+            values[slot] = x
+        mvalues = [None] * n_masks if n_masks else None
+        for step in steps:
+            xs = [values[i] for i in step.in_slots]
+            x = xs if step.list_input else xs[0]
+            kwargs = step.kwargs
+            if step.pass_training or step.pass_mask:
+                kwargs = dict(kwargs)
+                if step.pass_training:
+                    kwargs['training'] = training
+                if step.pass_mask:
+                    kwargs['mask'] = _step_masks(step, mvalues, masks, input_slots)
+            y = step.layer(x, **kwargs)
+            if step.multi_output:
+                for slot, v in zip(step.out_slots, y):
+                    values[slot] = v
+            else:
+                values[step.out_slots[0]] = y
+            if step.out_mask_slots is not None:
+                in_mask = _step_masks(step, mvalues, masks, input_slots)
+                m = step.layer.compute_mask(x, in_mask)
+                m = m if isinstance(m, (list, tuple)) else [m] * len(step.out_mask_slots)
+                for slot, v in zip(step.out_mask_slots, m):
+                    mvalues[slot] = v
+        n_out = len(self.outputs)
+        results = [values[i] for i in output_slots]
+        out_masks = None
+        if want_masks and mvalues is not None:
+            out_masks = [self._mask_of(t, steps, mvalues) for t in self.outputs]
+        return results[:n_out], results[n_out:], out_masks
+
+    def _mask_of(self, tensor, steps, mvalues):
+        if tensor._keras_mask is None:
+            return None
+        layer, node_index, tensor_index = tensor._keras_history
+        for step in steps:
+            if step.layer is layer and step.out_mask_slots is not None:
+                node = layer._inbound_nodes[node_index]
+                if any(t is tensor for t in node.output_tensors):
+                    return mvalues[step.out_mask_slots[tensor_index]]
+        return None
+
+    def compute_mask(self, inputs, mask=None):
+        if not self._is_graph_network or all(x._keras_mask is None for x in self.outputs):
+            return None
+        _, _, out_masks = self.run_graph(inputs, masks=mask, want_masks=True)
+        return unpack_singleton(out_masks) if out_masks and len(out_masks) == 1 else out_masks
+
+    def compute_output_shape(self, input_shape):
+        if not self._is_graph_network:
+            return super(Network, self).compute_output_shape(input_shape)
+        from keras.engine.shape_inference import graph_output_shapes
+        shapes = graph_output_shapes(self, input_shape)
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    # ---------------------------------------------------------------- config
+    def get_config(self):
+        from keras.engine.network_config import network_config
+        return network_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from keras.engine.network_config import network_from_config
+        return network_from_config(cls, config, custom_objects)
+
+    def to_json(self, **kwargs):
+        """The architecture as a JSON string (``keras.models.model_from_json``)."""
+        from keras.engine.network_config import model_json_dict
+        return json.dumps(model_json_dict(self), default=_json_default, **kwargs)
+
+    def to_yaml(self, **kwargs):
+        try:
+            import yaml
+        except ImportError:
+            raise ImportError('Requires yaml module installed (`pip install pyyaml`).')
+        from keras.engine.network_config import model_json_dict
+        return yaml.dump(json.loads(json.dumps(model_json_dict(self), default=_json_default)),
+                         **kwargs)
+
+    # ----------------------------------------------------------- reporting
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        from keras.utils.layer_utils import print_summary
+        if not self.built:
+            raise ValueError('This model has not yet been built. Build the model first by '
+                             'calling build() or calling fit() with some data. Or specify '
+                             'input_shape or batch_input_shape in the first layer for '
+                             'automatic build.')
+        return print_summary(self, line_length=line_length, positions=positions,
+                             print_fn=print_fn)
+
+    # ----------------------------------------------------------- weights I/O
+    def save_weights(self, filepath, overwrite=True, save_format=None):
+        from keras.engine import saving
+        saving.save_weights(self, filepath, overwrite=overwrite, save_format=save_format)
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
+        from keras.engine import saving
+        return saving.load_weights(self, filepath, by_name=by_name,
+                                   skip_mismatch=skip_mismatch, reshape=reshape)
+
+    def __repr__(self):
+        return '<%s name=%s, %d layers>' % (self.__class__.__name__, self.name,
+                                             len(self.layers))
+
+
+def _step_masks(step, mvalues, given_masks, input_slots):
+    if step.in_mask_slots is None:
+        return None
+    out = []
+    for slot, mslot in zip(step.in_slots, step.in_mask_slots):
+        if mslot is not None:
+            out.append(mvalues[mslot])
+        elif given_masks is not None and slot in input_slots:
+            gm = to_list(given_masks, allow_tuple=True)
+            out.append(gm[input_slots.index(slot)])
+        else:
+            out.append(None)
+    return out if step.list_input else out[0]
+
+
+def _unique(weights):
+    seen = set()
+    out = []
+    for w in weights:
+        if id(w) not in seen:
+            seen.add(id(w))
+            out.append(w)
+    return out
+
+
+def _module_key(name):
+    key = ''.join(c if (c.isalnum() or c == '_') else '_' for c in name)
+    return key or 'layer'
+
+
+def _check_graph_tensors(name, tensors, what):
+    for x in tensors:
+        if not is_keras_tensor(x):
+            raise TypeError('%s of model %s must be symbolic tensors (from `Input` or layer '
+                            'calls). Found: %r' % (what.capitalize(), name, x))
+
+
+def _translate_legacy_kwargs(kwargs):
+    from keras.legacy.interfaces import convert_kwargs
+    convert_kwargs('Model', kwargs, {'input': 'inputs', 'output': 'outputs'})
+
+
+def _json_default(obj):
+    import numpy as np
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, torch.Size):
+        return list(obj)
+    if isinstance(obj, torch.dtype):
+        return str(obj).replace('torch.', '')
+    raise TypeError('Not JSON Serializable: %r' % (obj,))

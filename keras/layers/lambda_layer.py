@@ -1,0 +1,124 @@
+"""``Lambda``: wrap an arbitrary expression (torch or ``K`` code) as a layer."""
+import sys
+import types
+
+from keras.engine.base_layer import Layer
+from keras.utils import generic_utils
+from keras.utils.safe_mode import require_unsafe
+
+__all__ = ['Lambda']
+
+
+class Lambda(Layer):
+    """Applies ``function(inputs, **arguments)``.
+
+    Args:
+        function: the function to apply; it receives the input tensor (or list).
+        output_shape: the output shape without the batch axis, or a function of
+            the input shape; by default it is found by running the function.
+        mask: a fixed mask, or a function ``(inputs, mask) -> mask``.
+        arguments: extra keyword arguments for ``function``.
+
+    Example:
+        >>> model.add(Lambda(lambda x: x ** 2))
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super(Lambda, self).__init__(**kwargs)
+        self.function = function
+        self.arguments = arguments if arguments else {}
+        self.supports_masking = mask is not None
+        self.mask = mask
+        if output_shape is not None and not callable(output_shape):
+            if not isinstance(output_shape, (list, tuple)):
+                raise TypeError('In Lambda %s, `output_shape` must be a list, a tuple, or a '
+                                'function. Found: %r' % (self.name, output_shape))
+        self._output_shape = output_shape
+
+    def call(self, inputs, mask=None):
+        kwargs = dict(self.arguments)
+        if generic_utils.has_arg(self.function, 'mask'):
+            kwargs['mask'] = mask
+        return self.function(inputs, **kwargs)
+
+    def compute_output_shape(self, input_shape):
+        if self._output_shape is None:
+            return super(Lambda, self).compute_output_shape(input_shape)
+        if callable(self._output_shape):
+            shape = self._output_shape(input_shape)
+            return tuple(shape) if isinstance(shape, list) and (
+                not shape or not isinstance(shape[0], (list, tuple))) else shape
+        from keras.engine.layer_calls import is_shape_list
+        batch = input_shape[0][0] if is_shape_list(input_shape) else input_shape[0]
+        shape = self._output_shape
+        if shape and isinstance(shape[0], (list, tuple)):
+            return [(batch,) + tuple(s) for s in shape]
+        return (batch,) + tuple(shape)
+
+    def compute_mask(self, inputs, mask=None):
+        if callable(self.mask):
+            return self.mask(inputs, mask)
+        return self.mask
+
+    def get_config(self):
+        function, function_type, module = _serialize_function(self.function)
+        config = {'function': function, 'module': module, 'function_type': function_type}
+        if self._output_shape is None:
+            config.update(output_shape=None, output_shape_type='raw', output_shape_module=None)
+        elif callable(self._output_shape):
+            shape, shape_type, shape_module = _serialize_function(self._output_shape)
+            config.update(output_shape=shape, output_shape_type=shape_type,
+                          output_shape_module=shape_module)
+        else:
+            config.update(output_shape=self._output_shape, output_shape_type='raw',
+                          output_shape_module=None)
+        config['arguments'] = self.arguments
+        base = super(Lambda, self).get_config()
+        return dict(list(base.items()) + list(config.items()))
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        custom_objects = custom_objects or {}
+        globs = dict(globals())
+        module = config.pop('module', None)
+        if module in sys.modules:
+            globs.update(sys.modules[module].__dict__)
+        globs.update(generic_utils.get_custom_objects())
+        globs.update(custom_objects)
+        function = _deserialize_function(config.pop('function'),
+                                         config.pop('function_type', 'function'), globs,
+                                         config.get('name'))
+        shape_module = config.pop('output_shape_module', None)
+        if shape_module in sys.modules:
+            globs.update(sys.modules[shape_module].__dict__)
+        shape_type = config.pop('output_shape_type', 'raw')
+        output_shape = config.pop('output_shape', None)
+        if shape_type != 'raw':
+            output_shape = _deserialize_function(output_shape, shape_type, globs,
+                                                 config.get('name'))
+        elif isinstance(output_shape, list):
+            output_shape = tuple(output_shape) if not output_shape or not isinstance(
+                output_shape[0], list) else [tuple(s) for s in output_shape]
+        return cls(function, output_shape=output_shape, **config)
+
+
+def _serialize_function(fn):
+    if isinstance(fn, types.LambdaType):
+        return generic_utils.func_dump(fn), 'lambda', fn.__module__
+    return fn.__name__, 'function', getattr(fn, '__module__', None)
+
+
+def _deserialize_function(value, function_type, globs, layer_name):
+    if function_type == 'function':
+        if value in globs:
+            return globs[value]
+        from keras import backend as K
+        if hasattr(K, value):
+            return getattr(K, value)
+        raise ValueError('Unknown function %r in Lambda layer %s: pass it in `custom_objects`.'
+                         % (value, layer_name))
+    if function_type == 'lambda':
+        require_unsafe('Lambda layer %s holds Python bytecode' % layer_name)
+        return generic_utils.func_load(value, globs=globs)
+    raise TypeError('Unknown function type %r in Lambda layer %s.' % (function_type, layer_name))

@@ -1,0 +1,53 @@
+"""``keras.models``: model classes, (de)serialization of architectures, files."""
+import json
+
+from keras.engine.sequential import Sequential
+from keras.engine.training import Model
+from keras.utils.safe_mode import safe_mode_scope
+
+__all__ = ['Model', 'Sequential', 'model_from_config', 'model_from_json', 'model_from_yaml',
+           'load_model', 'save_model', 'clone_model']
+
+
+def model_from_config(config, custom_objects=None, safe_mode=True):
+    """Build a model from ``{'class_name': ..., 'config': ...}``."""
+    if isinstance(config, list):
+        raise TypeError('`model_from_config` expects a dictionary, not a list. Maybe you meant '
+                        'to use `Sequential.from_config(config)`?')
+    from keras.layers import deserialize
+    with safe_mode_scope(safe_mode):
+        return deserialize(config, custom_objects=custom_objects)
+
+
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
+    """Build a model (untrained weights) from ``model.to_json()`` output."""
+    return model_from_config(json.loads(json_string), custom_objects=custom_objects,
+                             safe_mode=safe_mode)
+
+
+def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
+    """Build a model from ``model.to_yaml()`` output (needs PyYAML)."""
+    try:
+        import yaml
+    except ImportError:
+        raise ImportError('Requires yaml module installed (`pip install pyyaml`).')
+    return model_from_config(yaml.safe_load(yaml_string), custom_objects=custom_objects,
+                             safe_mode=safe_mode)
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True):
+    from keras.engine import saving
+    return saving.save_model(model, filepath, overwrite=overwrite,
+                             include_optimizer=include_optimizer)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    from keras.engine import saving
+    return saving.load_model(filepath, custom_objects=custom_objects, compile=compile,
+                             safe_mode=safe_mode)
+
+
+def clone_model(model, input_tensors=None, clone_function=None):
+    """A new model with the same architecture and freshly initialized weights."""
+    from keras.engine.cloning import clone_model as _clone
+    return _clone(model, input_tensors=input_tensors, clone_function=clone_function)
