@@ -16,16 +16,15 @@ from keras.backend.config import (  # noqa: F401
 from keras.backend.session import (  # noqa: F401
     clear_session, get_device, get_uid, learning_phase, learning_phase_scope,
     reset_uids, set_device, set_learning_phase)
-from keras.backend.symbolic import (  # noqa: F401
-    symbolic)
+from keras.backend.symbolic import symbolic  # noqa: F401
 from keras.backend.variables import (  # noqa: F401
     to_torch_dtype, from_torch_dtype, as_tensor, cast_to_floatx, variable, constant,
     placeholder, is_placeholder, is_variable, is_tensor, is_keras_tensor, is_sparse,
     to_dense, zeros, ones, eye, zeros_like, ones_like, identity,
     random_uniform_variable, random_normal_variable, count_params, cast, dtype,
-    int_shape, shape, ndim, size, eval, get_value, set_value, batch_get_value,
-    batch_set_value, get_variable_shape, print_tensor, update, update_add,
-    update_sub, moving_average_update, name_scope, control_dependencies,
+    int_shape, shape, ndim, size, eval, to_numpy, get_value, set_value,
+    batch_get_value, batch_set_value, get_variable_shape, print_tensor, update,
+    update_add, update_sub, moving_average_update, name_scope, control_dependencies,
     get_session, set_session, manual_variable_initialization, eager)
 from keras.backend.math_ops import (  # noqa: F401
     dot, batch_dot, transpose, gather, max, min, sum, prod, cumsum, cumprod, var,
@@ -63,10 +62,10 @@ __all__ = [
     'is_placeholder', 'is_variable', 'is_tensor', 'is_keras_tensor', 'is_sparse',
     'to_dense', 'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
     'random_uniform_variable', 'random_normal_variable', 'count_params', 'cast',
-    'dtype', 'int_shape', 'shape', 'ndim', 'size', 'eval', 'get_value', 'set_value',
-    'batch_get_value', 'batch_set_value', 'get_variable_shape', 'print_tensor',
-    'update', 'update_add', 'update_sub', 'moving_average_update', 'name_scope',
-    'control_dependencies', 'get_session', 'set_session',
+    'dtype', 'int_shape', 'shape', 'ndim', 'size', 'eval', 'to_numpy', 'get_value',
+    'set_value', 'batch_get_value', 'batch_set_value', 'get_variable_shape',
+    'print_tensor', 'update', 'update_add', 'update_sub', 'moving_average_update',
+    'name_scope', 'control_dependencies', 'get_session', 'set_session',
     'manual_variable_initialization', 'eager', 'dot', 'batch_dot', 'transpose',
     'gather', 'max', 'min', 'sum', 'prod', 'cumsum', 'cumprod', 'var', 'std',
     'mean', 'any', 'all', 'argmax', 'argmin', 'square', 'abs', 'sqrt', 'exp', 'log',

@@ -74,7 +74,7 @@ def _conv(x, weight, strides, padding, data_format, dilation, groups=1):
     """Shared body: ``weight`` is torch-layout ``(out, in/groups, *k)``."""
     nd = weight.ndim - 2
     x = _to_channels_first(as_tensor(x), normalize_data_format(data_format))
-    weight = weight.to(x.device)
+    weight = weight.to(device=x.device, dtype=x.dtype)
     strides, dilation = _tuple(strides, nd), _tuple(dilation, nd)
     x, pad = _pad_input(x, padding, weight.shape[2:], strides, dilation)
     out = _CONV[nd](x, weight, None, strides, pad, dilation, groups)
@@ -161,7 +161,8 @@ def _conv_transpose(x, kernel, output_shape, strides, padding, data_format, dila
     kernel = as_tensor(kernel)
     nd = kernel.ndim - 2
     x = _to_channels_first(as_tensor(x), data_format)
-    weight = kernel.permute(nd + 1, nd, *range(nd)).to(x.device)  # (in, out, *k)
+    # Keras (*k, out, in) -> torch (in, out, *k)
+    weight = kernel.permute(nd + 1, nd, *range(nd)).to(device=x.device, dtype=x.dtype)
     strides, dilation = _tuple(strides, nd), _tuple(dilation, nd)
     spatial = output_shape[2:] if data_format == 'channels_first' else output_shape[1:-1]
     spatial = [int(s) for s in spatial]
@@ -268,7 +269,7 @@ def local_conv1d(inputs, kernel, kernel_size, strides, data_format=None):
     k, s = _tuple(kernel_size, 1)[0], _tuple(strides, 1)[0]
     patches = x.unfold(1, k, s)[:, :length]             # (b, L, c, k)
     patches = patches.transpose(2, 3).reshape(x.shape[0], length, feat)
-    return torch.einsum('blf,lfo->blo', patches, kernel.to(x.device))
+    return torch.einsum('blf,lfo->blo', patches, kernel.to(device=x.device, dtype=x.dtype))
 
 
 @symbolic
@@ -296,6 +297,6 @@ def local_conv2d(inputs, kernel, kernel_size, strides, output_shape, data_format
         p = x.unfold(1, kh, sh).unfold(2, kw, sw)[:, :rows, :cols]     # b r q c kh kw
         p = p.permute(0, 1, 2, 4, 5, 3)
     p = p.reshape(x.shape[0], rows * cols, feat)
-    out = torch.einsum('bpf,pfo->bpo', p, kernel.to(x.device))
+    out = torch.einsum('bpf,pfo->bpo', p, kernel.to(device=x.device, dtype=x.dtype))
     out = out.reshape(x.shape[0], rows, cols, filters)
     return out.permute(0, 3, 1, 2) if data_format == 'channels_first' else out

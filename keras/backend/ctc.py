@@ -31,7 +31,8 @@ def ctc_label_dense_to_sparse(labels, label_lengths):
     cols = torch.arange(labels.shape[1], device=labels.device)
     mask = cols.unsqueeze(0) < lengths.unsqueeze(1)
     indices = mask.nonzero().t()
-    return torch.sparse_coo_tensor(indices, labels[mask], tuple(labels.shape))
+    return torch.sparse_coo_tensor(indices, labels[mask], tuple(labels.shape),
+                                   check_invariants=True)
 
 
 @symbolic

@@ -4,7 +4,7 @@ import torch
 
 from keras.backend.session import get_device, learning_phase_scope
 from keras.backend.symbolic import symbolic
-from keras.backend.variables import as_tensor, to_torch_dtype, update
+from keras.backend.variables import as_tensor, to_numpy, to_torch_dtype, update
 
 __all__ = ['function', 'Function', 'rnn']
 
@@ -15,13 +15,6 @@ def _is_symbolic(x):
 
 def _is_phase_slot(x):
     return isinstance(x, (int, bool, np.integer)) and not _is_symbolic(x)
-
-
-def _to_numpy(x):
-    if isinstance(x, torch.Tensor):
-        x = x.detach()
-        return (x.float() if x.dtype == torch.bfloat16 else x).cpu().numpy()
-    return np.asarray(x)
 
 
 class Function(object):
@@ -89,7 +82,7 @@ class Function(object):
             outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
             for i, out in zip(self._symbolic_idx, outs):
                 results[i] = out
-        return [_to_numpy(r) for r in results]
+        return [to_numpy(r) for r in results]
 
     def __call__(self, inputs=None):
         values = [] if inputs is None else (

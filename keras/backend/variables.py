@@ -20,7 +20,7 @@ __all__ = [
     'zeros', 'ones', 'eye', 'zeros_like', 'ones_like', 'identity',
     'random_uniform_variable', 'random_normal_variable', 'count_params',
     'cast', 'dtype', 'int_shape', 'shape', 'ndim', 'size', 'eval',
-    'get_value', 'set_value', 'batch_get_value', 'batch_set_value',
+    'to_numpy', 'get_value', 'set_value', 'batch_get_value', 'batch_set_value',
     'get_variable_shape', 'print_tensor', 'update', 'update_add',
     'update_sub', 'moving_average_update', 'name_scope',
     'control_dependencies', 'get_session', 'set_session',
@@ -279,12 +279,13 @@ def size(x, name=None):
     return torch.tensor(x.numel(), dtype=torch.int32, device=x.device)
 
 
-def _to_numpy(x):
+def to_numpy(x):
+    """A NumPy copy of a tensor, array or number."""
     if isinstance(x, torch.Tensor):
         x = x.detach()
         if x.dtype == torch.bfloat16:
             x = x.float()
-        return x.cpu().numpy()
+        return x.to('cpu', copy=True).numpy()  # a copy, never a view of a variable
     if getattr(x, '_is_keras_tensor', False):
         raise ValueError('Cannot evaluate the symbolic tensor %r: it has no value '
                          'until a model is called on data. Build a '
@@ -294,17 +295,17 @@ def _to_numpy(x):
 
 def eval(x):
     """The value of a tensor or variable, as a NumPy array."""
-    return _to_numpy(x)
+    return to_numpy(x)
 
 
 def get_value(x):
     """The value of a variable, as a NumPy array."""
-    return _to_numpy(x)
+    return to_numpy(x)
 
 
 def batch_get_value(ops):
     """Values of several tensors, as a list of NumPy arrays."""
-    return [_to_numpy(x) for x in ops]
+    return [to_numpy(x) for x in ops]
 
 
 def set_value(x, value):
@@ -355,6 +356,7 @@ def update_sub(x, decrement):
     return _in_place(x, lambda v: v.sub_(as_tensor(decrement, device=v.device)))
 
 
+@symbolic
 def moving_average_update(x, value, momentum):
     """``x = x * momentum + value * (1 - momentum)`` in place; return ``x``."""
     def step(v):

@@ -105,6 +105,15 @@ class Layer(torch.nn.Module):
             torch.nn.Module.__init__(self)
         super(Layer, self).__setattr__(name, value)
 
+    def __getattr__(self, name):
+        try:
+            return torch.nn.Module.__getattr__(self, name)
+        except AttributeError:
+            prop = getattr(type(self), name, None)
+            if isinstance(prop, property):
+                return prop.fget(self)  # re-raise the property's own, clearer error
+            raise
+
     # ------------------------------------------------------------------ state
     @property
     def trainable(self):

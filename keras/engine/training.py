@@ -101,3 +101,281 @@ class Model(Network):
             raise ValueError('In a stateful network, you should only pass inputs with a number '
                              'of samples that can be divided by the batch size. Found: %d '
                              'samples. Batch size: %d.' % (n, fixed))
+
+    # ---------------------------------------------------------------- compile
+    def compile(self, optimizer, loss=None, metrics=None, loss_weights=None,
+                sample_weight_mode=None, weighted_metrics=None, target_tensors=None,
+                **kwargs):
+        """Configure the model for training.
+
+        Args:
+            optimizer: name (``'rmsprop'``) or optimizer instance (Keras or torch).
+            loss: name, function or Loss object; a list or dict for several outputs.
+            metrics: list of names/functions/Metric objects, or per-output dict/list.
+            loss_weights: per-output scalar weights (list or dict).
+            sample_weight_mode: None or ``'temporal'`` (per output as list/dict).
+            weighted_metrics: metrics weighted by sample_weight/class_weight.
+        """
+        from keras import optimizers
+        from keras.engine import compile_utils
+        from keras.engine.train_step import StepFunctions
+        if target_tensors is not None:
+            raise ValueError('`target_tensors` feeds TensorFlow tensors and is not supported: '
+                             'pass the targets as NumPy arrays to fit() instead.')
+        for key in kwargs:
+            if key not in ('jit_compile', 'run_eagerly', 'steps_per_execution'):
+                raise TypeError('Invalid keyword argument(s) in `compile`: %r' % (key,))
+        if not self.built or (not self._is_graph_network):
+            raise RuntimeError('Model %s must be built (give the first layer an input shape) '
+                               'before it can be compiled.' % self.name)
+        self.optimizer = optimizers.get(optimizer)
+        self.loss = loss
+        self.loss_weights = loss_weights
+        self.sample_weight_mode = sample_weight_mode
+        self._compile_metrics = metrics or []
+        self._compile_weighted_metrics = weighted_metrics
+        targets, names = compile_utils.resolve_outputs(
+            self, loss, metrics, loss_weights, sample_weight_mode, weighted_metrics)
+        self._targets = targets
+        self.metrics_names = names
+        self.loss_functions = [t.loss_fn for t in targets]
+        self._collected_trainable_weights = self.trainable_weights
+        trainable = set(id(p) for p in self._collected_trainable_weights)
+        for p in self.parameters():
+            if p.dtype.is_floating_point:
+                p.requires_grad_(id(p) in trainable)
+        self._step_functions = StepFunctions(self, targets, self.optimizer)
+        self._jit_compile = bool(kwargs.get('jit_compile', False))
+        self._supports_training = True
+
+    @property
+    def metrics(self):
+        """The stateful metric objects of a compiled model."""
+        if not hasattr(self, '_targets'):
+            return []
+        return [m for t in self._targets for _, m in t.metrics + t.weighted_metrics]
+
+    def reset_metrics(self):
+        if hasattr(self, '_step_functions'):
+            self._step_functions.reset_metrics()
+
+    def _check_compiled(self, what):
+        if getattr(self, 'optimizer', None) is None or not hasattr(self, '_step_functions'):
+            raise RuntimeError('You must compile your model before %s. Use '
+                               '`model.compile(optimizer, loss)`.' % what)
+
+    def _array_source(self, xs, ys, sws, batch_size, shuffle):
+        from keras.engine.batch_sources import ArraySource
+        out_dtypes = [None if y is None else self._target_dtype(i) for i, y in enumerate(ys)]
+        sw_dtypes = [torch.float32] * len(sws)
+        return ArraySource([xs, ys, sws], [self._input_dtypes(), out_dtypes, sw_dtypes],
+                           batch_size, shuffle, self._model_device())
+
+    def _target_dtype(self, i):
+        from keras.engine.training_data import _is_sparse_loss
+        target = self._targets[i]
+        if target.has_loss and _is_sparse_loss(target.loss_fn):
+            return None
+        return to_torch_dtype(self.outputs[i].dtype)
+
+    def _callbacks(self, callbacks, do_validation, batch_size, epochs, steps, samples,
+                   verbose, count_mode, mode='train'):
+        from keras import callbacks as cbks
+        self.history = cbks.History()
+        callback_list = list(callbacks or []) + [self.history]
+        return cbks.configure_callbacks(callback_list, self, do_validation=do_validation,
+                                        batch_size=batch_size, epochs=epochs,
+                                        steps_per_epoch=steps, samples=samples,
+                                        verbose=verbose, count_mode=count_mode, mode=mode)
+
+    # -------------------------------------------------------------------- fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0., validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_freq=1, max_queue_size=10, workers=1, use_multiprocessing=False,
+            **kwargs):
+        """Train the model for ``epochs`` epochs; returns a ``History``."""
+        from keras.engine import training_data
+        from keras.engine.training_loop import fit_loop
+        if 'nb_epoch' in kwargs:
+            import warnings
+            warnings.warn('The `nb_epoch` argument in `fit` has been renamed `epochs`.',
+                          stacklevel=2)
+            epochs = kwargs.pop('nb_epoch')
+        if kwargs:
+            raise TypeError('Unrecognized keyword arguments: ' + str(kwargs))
+        if _is_generator_like(x):
+            return self.fit_generator(x, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                                      verbose=verbose, callbacks=callbacks,
+                                      validation_data=validation_data,
+                                      validation_steps=validation_steps,
+                                      validation_freq=validation_freq,
+                                      class_weight=class_weight,
+                                      max_queue_size=max_queue_size, workers=workers,
+                                      use_multiprocessing=use_multiprocessing, shuffle=shuffle,
+                                      initial_epoch=initial_epoch)
+        if batch_size is None and steps_per_epoch is None:
+            batch_size = 32
+        self._ensure_built_for(x)
+        self._check_compiled('training the model')
+        xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight, class_weight)
+        val = None
+        if validation_data is not None:
+            val = self._validation_arrays(validation_data)
+        elif validation_split and 0. < validation_split < 1.:
+            (xs, val_xs) = training_data.split_validation(xs, validation_split)
+            (ys, val_ys) = training_data.split_validation(ys, validation_split)
+            (sws, val_sws) = training_data.split_validation(sws, validation_split)
+            val = (val_xs, val_ys, val_sws)
+        n = data_adapters.num_samples(xs)
+        if batch_size is None:
+            batch_size = max(1, -(-n // int(steps_per_epoch)))
+        self._check_stateful_batch(n, batch_size)
+        source = self._array_source(xs, ys, sws, batch_size, shuffle)
+        if steps_per_epoch is not None:
+            source = _LimitedSteps(source, int(steps_per_epoch))
+        val_run = None
+        if val is not None:
+            val_source = self._array_source(val[0], val[1], val[2], batch_size, False)
+            val_run = lambda: self._run_test(val_source, callback_list)  # noqa: E731
+        callback_list = self._callbacks(callbacks, val is not None, batch_size, epochs,
+                                        steps_per_epoch, n, verbose,
+                                        'steps' if steps_per_epoch else 'samples')
+        return fit_loop(self, source, epochs, initial_epoch, callback_list, val_run=val_run,
+                        validation_freq=validation_freq)
+
+    def _validation_arrays(self, validation_data):
+        from keras.engine import training_data
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) or 3 '
+                             '(x_val, y_val, val_sample_weights) items, however it contains %s '
+                             'items' % (len(validation_data) if hasattr(validation_data, '__len__')
+                                        else validation_data))
+        x_val, y_val = validation_data[0], validation_data[1]
+        sw_val = validation_data[2] if len(validation_data) == 3 else None
+        return training_data.prepare_arrays(self, x_val, y_val, sw_val)
+
+    def _run_test(self, source, callbacks=None, progbar=None, count_samples=True):
+        from keras.engine.training_loop import test_loop
+        return test_loop(self, source, callbacks=callbacks, progbar=progbar,
+                         count_samples=count_samples)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None, callbacks=None, max_queue_size=10, workers=1,
+                 use_multiprocessing=False):
+        """Loss and metrics on ``(x, y)``: a scalar, or a list (``metrics_names``)."""
+        from keras.engine import training_data
+        if _is_generator_like(x):
+            return self.evaluate_generator(x, steps=steps, callbacks=callbacks,
+                                           max_queue_size=max_queue_size, workers=workers,
+                                           use_multiprocessing=use_multiprocessing,
+                                           verbose=verbose)
+        if batch_size is None and steps is None:
+            batch_size = 32
+        self._ensure_built_for(x)
+        self._check_compiled('evaluating the model')
+        xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight)
+        n = data_adapters.num_samples(xs)
+        if batch_size is None:
+            batch_size = max(1, -(-n // int(steps)))
+        self._check_stateful_batch(n, batch_size)
+        source = self._array_source(xs, ys, sws, batch_size, False)
+        progbar = None
+        if verbose == 1:
+            from keras.utils.progbar import Progbar
+            progbar = Progbar(target=n)
+        values = self._run_test(source, progbar=progbar)
+        return values[0] if len(values) == 1 else values
+
+    # --------------------------------------------------------------- batches
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, reset_metrics=True):
+        """One gradient update on one batch; returns the loss (and metrics)."""
+        from keras.engine import training_data
+        self._ensure_built_for(x)
+        self._check_compiled('training the model')
+        xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight, class_weight)
+        source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs)), False)
+        xs_t, ys_t, sws_t, _ = next(source.epoch())
+        self.train(True)
+        total, _ = self._step_functions.train(xs_t, ys_t, sws_t)
+        values = [total] + self._step_functions.metric_values()
+        result = [float(v.detach().reshape(()).item()) for v in values]
+        if reset_metrics:
+            self._step_functions.reset_metrics()
+        return result[0] if len(result) == 1 else result
+
+    def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
+        """Loss (and metrics) on one batch, without training."""
+        from keras.engine import training_data
+        self._ensure_built_for(x)
+        self._check_compiled('evaluating the model')
+        xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight)
+        source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs)), False)
+        xs_t, ys_t, sws_t, _ = next(source.epoch())
+        self.train(False)
+        total, _ = self._step_functions.test(xs_t, ys_t, sws_t)
+        values = [total] + self._step_functions.metric_values()
+        result = [float(v.detach().reshape(()).item()) for v in values]
+        if reset_metrics:
+            self._step_functions.reset_metrics()
+        return result[0] if len(result) == 1 else result
+
+    # ------------------------------------------------------------ generators
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0, **kwargs):
+        """Train on batches from a generator or ``keras.utils.Sequence``."""
+        from keras.engine import training_generator
+        return training_generator.fit_generator(
+            self, generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+            callbacks=callbacks, validation_data=validation_data,
+            validation_steps=validation_steps, validation_freq=validation_freq,
+            class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
+            use_multiprocessing=use_multiprocessing, shuffle=shuffle,
+            initial_epoch=initial_epoch, **kwargs)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        """Loss and metrics over batches from a generator or ``Sequence``."""
+        from keras.engine import training_generator
+        return training_generator.evaluate_generator(
+            self, generator, steps=steps, callbacks=callbacks, max_queue_size=max_queue_size,
+            workers=workers, use_multiprocessing=use_multiprocessing, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        """Predictions for batches from a generator or ``Sequence``."""
+        from keras.engine import training_generator
+        return training_generator.predict_generator(
+            self, generator, steps=steps, callbacks=callbacks, max_queue_size=max_queue_size,
+            workers=workers, use_multiprocessing=use_multiprocessing, verbose=verbose)
+
+
+class _LimitedSteps(object):
+    """An array source cut (or cycled) to a fixed number of steps per epoch."""
+
+    def __init__(self, source, steps):
+        self.source = source
+        self.steps = steps
+        self._iter = None
+
+    def epoch(self):
+        done = 0
+        while done < self.steps:
+            if self._iter is None:
+                self._iter = self.source.epoch()
+            for batch in self._iter:
+                yield batch
+                done += 1
+                if done >= self.steps:
+                    return
+            self._iter = None
+
+
+def _is_generator_like(x):
+    import inspect
+    from keras.utils.data_utils import Sequence
+    return inspect.isgenerator(x) or isinstance(x, Sequence) or (
+        hasattr(x, '__next__') and not isinstance(x, (np.ndarray, list, tuple, dict)))
+

@@ -151,3 +151,13 @@ def test_misc_compat(capsys):
         pass
     assert not K.is_sparse(x)
     assert K.to_dense(x) is x
+
+
+def test_get_value_returns_a_copy():
+    v = K.variable(np.array([1., 2.]))
+    before = K.get_value(v)
+    K.set_value(v, np.array([5., 6.]))
+    np.testing.assert_array_equal(before, [1., 2.])
+    arr = K.eval(v)
+    arr[0] = -1.
+    np.testing.assert_array_equal(K.eval(v), [5., 6.])

@@ -1,0 +1,22 @@
+# Set-up and entry points. `make test` runs the whole suite; `make main` trains
+# the MNIST MLP end to end on the cached dataset in ../shared.
+PY ?= .venv/bin/python
+
+.venv/bin/python:
+	python3 -m venv .venv
+	.venv/bin/pip install -q --upgrade pip
+	.venv/bin/pip install -q -r requirements-dev.txt
+	.venv/bin/pip install -q --no-deps -e .
+
+setup: .venv/bin/python
+
+main: setup
+	KERAS_HOME=$${KERAS_HOME:-../shared} $(PY) examples/mnist_mlp.py
+
+test: setup
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+bench: setup
+	KERAS_HOME=$${KERAS_HOME:-../shared} $(PY) benchmarks/run.py
+
+.PHONY: setup main test bench

@@ -1,0 +1,156 @@
+"""Where batches come from: in-memory arrays or generators/``Sequence``s.
+
+An array source converts the whole data set to torch tensors once (on the
+model's device when it fits) and then cuts batches with tensor indexing, so a
+training step never touches NumPy.  A generator source converts each batch as
+it arrives, since that is the only form the data exists in.
+"""
+import numpy as np
+import torch
+
+from keras.engine import data_adapters
+
+__all__ = ['ArraySource', 'GeneratorSource', 'unpack_generator_output']
+
+_MAX_DEVICE_BYTES = 1 << 30  # keep larger data sets on the host
+
+
+def _nbytes(arrays):
+    return sum(int(np.prod(a.shape)) * np.dtype(getattr(a, 'dtype', 'float32')).itemsize
+               if not isinstance(a, torch.Tensor) else a.numel() * a.element_size()
+               for a in arrays if a is not None)
+
+
+class ArraySource(object):
+    """Batches of ``[xs], [ys], [sample_weights]`` from arrays.
+
+    Args:
+        groups: lists of arrays ``(inputs, targets, sample_weights)``, all with the
+            same number of rows (entries may be None).
+        dtypes: matching lists of torch dtypes (None keeps the array's).
+        batch_size: rows per batch.
+        shuffle: True, False or ``'batch'`` (shuffle whole batches).
+        device: where batches must end up.
+    """
+
+    def __init__(self, groups, dtypes, batch_size, shuffle, device):
+        self.n = data_adapters.num_samples([a for g in groups for a in g if a is not None])
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.device = device
+        everything = [a for g in groups for a in g if a is not None]
+        on_device = device.type == 'cpu' or _nbytes(everything) <= _MAX_DEVICE_BYTES
+        self.storage_device = device if on_device else torch.device('cpu')
+        self.groups = [data_adapters.to_device(g, d, self.storage_device)
+                       for g, d in zip(groups, dtypes)]
+        if self.storage_device.type == 'cpu' and device.type == 'cuda':
+            self.groups = [[None if t is None else t.pin_memory() for t in g]
+                           for g in self.groups]
+
+    @property
+    def steps(self):
+        return (self.n + self.batch_size - 1) // self.batch_size
+
+    def _order(self):
+        if self.shuffle == 'batch':
+            order = np.arange(self.n)
+            full = (self.n // self.batch_size) * self.batch_size
+            blocks = order[:full].reshape(-1, self.batch_size)
+            np.random.shuffle(blocks)
+            order = np.concatenate([blocks.reshape(-1), order[full:]])
+            return torch.from_numpy(order)
+        if self.shuffle:
+            return torch.from_numpy(np.random.permutation(self.n))
+        return None
+
+    def epoch(self):
+        """Yield ``(xs, ys, sws, batch_rows)`` for one pass over the data."""
+        order = self._order()
+        if order is not None:
+            order = order.to(self.storage_device)
+        move = self.storage_device != self.device
+        for start in range(0, self.n, self.batch_size):
+            stop = min(start + self.batch_size, self.n)
+            if order is None:
+                batch = [[None if t is None else t[start:stop] for t in g] for g in self.groups]
+            else:
+                idx = order[start:stop]
+                batch = [[None if t is None else t.index_select(0, idx) for t in g]
+                         for g in self.groups]
+            if move:
+                batch = [[None if t is None else t.to(self.device, non_blocking=True)
+                          for t in g] for g in batch]
+            yield batch[0], batch[1], batch[2], stop - start
+
+
+def unpack_generator_output(output, where):
+    """``(x, y)`` or ``(x, y, sample_weight)`` from one generator item."""
+    if not isinstance(output, tuple):
+        if isinstance(output, list) and len(output) in (2, 3):
+            output = tuple(output)
+        else:
+            raise ValueError('Output of generator should be a tuple `(x, y, sample_weight)` or '
+                             '`(x, y)`. Found: %s (in %s)' % (str(output)[:200], where))
+    if len(output) == 2:
+        return output[0], output[1], None
+    if len(output) == 3:
+        return output
+    if len(output) == 1:
+        return output[0], None, None
+    raise ValueError('Output of generator should be a tuple `(x, y, sample_weight)` or '
+                     '`(x, y)`. Found a tuple of length %d (in %s)' % (len(output), where))
+
+
+class GeneratorSource(object):
+    """Batches from a Python generator or a ``keras.utils.Sequence``.
+
+    ``convert(x, y, sw)`` standardizes and moves one batch to the device and
+    returns ``(xs, ys, sws, rows)``.
+    """
+
+    def __init__(self, generator, steps, convert, workers=1, use_multiprocessing=False,
+                 max_queue_size=10, shuffle=False, where='fit_generator'):
+        from keras.utils import data_utils
+        self.generator = generator
+        self.is_sequence = isinstance(generator, data_utils.Sequence)
+        if steps is None:
+            if self.is_sequence:
+                steps = len(generator)
+            else:
+                raise ValueError('`steps=None` is only valid for a generator based on the '
+                                 '`keras.utils.Sequence` class. Please specify `steps` or use '
+                                 'the `keras.utils.Sequence` class.')
+        self.steps = int(steps)
+        self.convert = convert
+        self.where = where
+        self.enqueuer = None
+        self._iterator = None
+        if workers > 0:
+            if self.is_sequence:
+                self.enqueuer = data_utils.OrderedEnqueuer(
+                    generator, use_multiprocessing=use_multiprocessing, shuffle=shuffle)
+            else:
+                self.enqueuer = data_utils.GeneratorEnqueuer(
+                    generator, use_multiprocessing=use_multiprocessing)
+            self.enqueuer.start(workers=workers, max_queue_size=max_queue_size)
+            self._iterator = self.enqueuer.get()
+        elif self.is_sequence:
+            self._iterator = data_utils.iter_sequence_infinite(generator)
+        else:
+            self._iterator = generator
+
+    def epoch(self):
+        for _ in range(self.steps):
+            try:
+                item = next(self._iterator)
+            except StopIteration:
+                raise RuntimeError('Your generator ran out of data before the expected number of '
+                                   'steps (%d) in %s. Make it loop forever (while True) or pass '
+                                   'a smaller `steps`.' % (self.steps, self.where))
+            x, y, sw = unpack_generator_output(item, self.where)
+            yield self.convert(x, y, sw)
+
+    def close(self):
+        if self.enqueuer is not None:
+            self.enqueuer.stop()
+            self.enqueuer = None

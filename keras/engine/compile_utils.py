@@ -1,0 +1,227 @@
+"""What ``compile()`` resolves: per-output losses, weights and metrics.
+
+Names follow Keras 2.3.1: ``'acc'`` stays ``acc`` and ``'accuracy'`` stays
+``accuracy``; with several outputs, ``<output>_loss`` and
+``<output>_<metric>``; weighted metrics get a ``weighted_`` prefix.
+"""
+import warnings
+
+import torch
+
+__all__ = ['OutputTarget', 'resolve_outputs', 'weighted_loss']
+
+_ACCURACY_NAMES = ('accuracy', 'acc')
+_CROSSENTROPY_NAMES = ('crossentropy', 'ce')
+
+
+class OutputTarget(object):
+    """Everything the train step needs to know about one model output."""
+
+    def __init__(self, name, shape, loss_fn, loss_weight, metrics, weighted_metrics,
+                 sample_weight_mode):
+        self.name = name
+        self.shape = shape
+        self.loss_fn = loss_fn
+        self.loss_weight = float(loss_weight)
+        self.metrics = metrics
+        self.weighted_metrics = weighted_metrics
+        self.sample_weight_mode = sample_weight_mode
+        self.loss_metric = None  # running mean of this output's loss (multi-output)
+
+    @property
+    def has_loss(self):
+        return self.loss_fn is not None
+
+
+def _per_output(value, output_names, what, default=None):
+    """Spread a single value, a list or a dict over the outputs."""
+    n = len(output_names)
+    if isinstance(value, dict):
+        for key in value:
+            if key not in output_names:
+                raise ValueError('Unknown entry in %s dictionary: "%s". Only expected the '
+                                 'following keys: %s' % (what, key, output_names))
+        out = []
+        for name in output_names:
+            if name not in value and what == 'loss':
+                warnings.warn('Output "%s" missing from loss dictionary. We assume this was '
+                              'done on purpose. The fit and evaluate APIs will not be expecting '
+                              'any data to be passed to "%s".' % (name, name))
+            out.append(value.get(name, default))
+        return out
+    if isinstance(value, (list, tuple)) and what != 'metrics-item':
+        if len(value) != n:
+            raise ValueError('When passing a list as %s, it should have one entry per model '
+                             'output. The model has %d outputs, but you passed %s=%s'
+                             % (what, n, what, value))
+        return list(value)
+    return [value] * n
+
+
+def _loss_name(loss):
+    if isinstance(loss, str):
+        return loss
+    return getattr(loss, 'name', None) or getattr(loss, '__name__', type(loss).__name__)
+
+
+def _accuracy_fn(metric, shape, loss_fn):
+    from keras import losses, metrics
+    raw = getattr(loss_fn, 'fn', loss_fn)
+    is_binary = (raw is losses.binary_crossentropy or
+                 isinstance(loss_fn, getattr(losses, 'BinaryCrossentropy', ())))
+    is_sparse = (raw is losses.sparse_categorical_crossentropy or
+                 isinstance(loss_fn, getattr(losses, 'SparseCategoricalCrossentropy', ())))
+    if metric in _ACCURACY_NAMES:
+        if (shape and shape[-1] == 1) or is_binary:
+            return metrics.binary_accuracy
+        if is_sparse:
+            return metrics.sparse_categorical_accuracy
+        return metrics.categorical_accuracy
+    if (shape and shape[-1] == 1) or is_binary:
+        return metrics.binary_crossentropy
+    if is_sparse:
+        return metrics.sparse_categorical_crossentropy
+    return metrics.categorical_crossentropy
+
+
+def make_metric(metric, shape, loss_fn, weighted, prefix):
+    """A stateful metric object for one user metric entry, with its display name."""
+    from keras import metrics as metrics_module
+    if isinstance(metric, str) and metric in _ACCURACY_NAMES + _CROSSENTROPY_NAMES:
+        fn = _accuracy_fn(metric, shape, loss_fn)
+        name = metric
+        obj = metrics_module.MeanMetricWrapper(fn, name=name)
+    elif isinstance(metric, metrics_module.Metric):
+        obj = metric
+        name = metric.name
+    else:
+        fn = metrics_module.get(metric)
+        if isinstance(fn, metrics_module.Metric):
+            obj, name = fn, fn.name
+        else:
+            name = metric if isinstance(metric, str) else getattr(fn, '__name__', 'metric')
+            obj = metrics_module.MeanMetricWrapper(fn, name=name)
+    if weighted:
+        name = 'weighted_' + name
+    return prefix + name, obj
+
+
+def resolve_outputs(model, loss, metrics, loss_weights, sample_weight_mode, weighted_metrics):
+    """One :class:`OutputTarget` per model output, and the metric names in order."""
+    from keras import losses as losses_module
+    from keras import metrics as metrics_module
+    names = list(model.output_names)
+    shapes = [tuple(o.shape) for o in model.outputs]
+    loss_list = _per_output(loss, names, 'loss')
+    loss_fns = [None if l is None else losses_module.get(l) for l in loss_list]
+    weights = _per_output(loss_weights if loss_weights is not None else 1., names,
+                          'loss_weights', default=1.)
+    modes = _per_output(sample_weight_mode, names, 'sample_weight_mode')
+    for mode in modes:
+        if mode not in (None, 'temporal'):
+            raise ValueError('sample_weight_mode must be None or "temporal", got %r.' % (mode,))
+    metric_lists = _metric_lists(metrics, names)
+    weighted_lists = _metric_lists(weighted_metrics, names)
+    multi = len(names) > 1
+    targets = []
+    for i, name in enumerate(names):
+        prefix = name + '_' if multi else ''
+        built = [make_metric(m, shapes[i], loss_fns[i], False, prefix) for m in metric_lists[i]]
+        built_w = [make_metric(m, shapes[i], loss_fns[i], True, prefix)
+                   for m in weighted_lists[i]]
+        target = OutputTarget(name, shapes[i], loss_fns[i], weights[i], built, built_w, modes[i])
+        if multi and target.has_loss:
+            target.loss_metric = metrics_module.Mean(name=name + '_loss')
+        targets.append(target)
+    metric_names = ['loss']
+    if multi:
+        metric_names += [t.name + '_loss' for t in targets if t.has_loss]
+    for t in targets:
+        metric_names += [n for n, _ in t.metrics] + [n for n, _ in t.weighted_metrics]
+    return targets, _dedupe(metric_names)
+
+
+def _metric_lists(metrics, names):
+    if not metrics:
+        return [[] for _ in names]
+    if isinstance(metrics, dict):
+        for key in metrics:
+            if key not in names:
+                raise ValueError('Unknown entry in metrics dictionary: "%s". Only expected the '
+                                 'following keys: %s' % (key, names))
+        return [_as_list(metrics.get(n, [])) for n in names]
+    if isinstance(metrics, (list, tuple)):
+        if metrics and all(isinstance(m, (list, tuple)) for m in metrics):
+            if len(metrics) != len(names):
+                raise ValueError('When passing a list of lists as `metrics`, it should have one '
+                                 'entry per model output. The model has %d outputs, but you '
+                                 'passed metrics=%s' % (len(names), metrics))
+            return [list(m) for m in metrics]
+        return [list(metrics) for _ in names]
+    raise TypeError('Type of `metrics` argument not understood. Expected a list or dictionary, '
+                    'found: %r' % (metrics,))
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _dedupe(names):
+    seen = {}
+    out = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            out.append('%s_%d' % (n, seen[n]))
+        else:
+            seen[n] = 0
+            out.append(n)
+    return out
+
+
+def weighted_loss(loss_fn, y_true, y_pred, sample_weight):
+    """The scalar loss of one output: per-sample losses times weights, summed
+    and divided by the number of loss values (Keras 2.3.1's
+    ``SUM_OVER_BATCH_SIZE``)."""
+    from keras import losses as losses_module
+    if isinstance(loss_fn, losses_module.Loss):
+        return loss_fn(y_true, y_pred, sample_weight=sample_weight)
+    values = loss_fn(y_true, y_pred)
+    if sample_weight is None:
+        return values.mean()
+    weights = sample_weight.to(values.dtype)
+    while weights.dim() < values.dim():
+        weights = weights.unsqueeze(-1)
+    while weights.dim() > values.dim() and weights.shape[-1] == 1:
+        weights = weights.squeeze(-1)
+    return (values * weights).sum() / values.numel()
+
+
+def class_weight_to_sample_weight(y, class_weight, output_name):
+    """Per-sample weights from ``{class_index: weight}`` (one-hot or sparse ``y``)."""
+    import numpy as np
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        classes = y.argmax(axis=1)
+    elif y.ndim == 2 and y.shape[1] == 1:
+        classes = y.reshape(-1)
+    elif y.ndim == 1:
+        classes = y
+    else:
+        raise ValueError('class_weight not supported for 3+ dimensional targets (output %s has '
+                         'shape %s); use sample_weight_mode="temporal" and sample_weight.'
+                         % (output_name, y.shape))
+    classes = np.round(classes).astype('int64')
+    missing = set(np.unique(classes).tolist()) - set(int(k) for k in class_weight)
+    if missing:
+        raise ValueError('`class_weight` must contain all classes in the data. The classes %s '
+                         'exist in the data but not in `class_weight`.' % sorted(missing))
+    lookup = {int(k): float(v) for k, v in class_weight.items()}
+    return np.asarray([lookup[int(c)] for c in classes], dtype='float32')
+
+
+def sum_losses(tensors):
+    total = None
+    for t in tensors:
+        total = t if total is None else total + t
+    return total if total is not None else torch.zeros(())

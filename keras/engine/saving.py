@@ -1,0 +1,435 @@
+"""Keras 2 HDF5 files through h5py: weights files and whole-model files.
+
+Layout (the same as Keras 2.3.1 and tf.keras write):
+
+- weights file (``save_weights``) and the ``model_weights`` group of a model
+  file: attributes ``layer_names``, ``backend``, ``keras_version``; one group
+  per layer (``model.layers`` order) with attribute ``weight_names`` and one
+  dataset per weight stored under its name (``'dense_1/kernel:0'``).
+- model file (``save_model``): root attributes ``keras_version``, ``backend``,
+  ``model_config`` (architecture JSON) and ``training_config`` (JSON) for a
+  compiled model; groups ``model_weights`` and ``optimizer_weights``.
+
+Files are written to a temporary file in the target's folder and renamed over
+the target, so a failure never leaves a half-written file. Old weight layouts
+are converted by :mod:`keras.engine.legacy_weights`; model files are handled by
+:mod:`keras.engine.model_file`.
+"""
+import contextlib
+import io
+import os
+import stat
+import tempfile
+import warnings
+
+import numpy as np
+import torch
+
+from keras.engine.layer_weights import weight_name
+from keras.engine.legacy_weights import preprocess_weights_for_loading
+from keras.utils.io_utils import ask_to_proceed_with_overwrite
+
+__all__ = ['save_weights', 'load_weights', 'save_model', 'load_model',
+           'save_weights_to_hdf5_group', 'load_weights_from_hdf5_group',
+           'load_weights_from_hdf5_group_by_name', 'save_attributes_to_hdf5_group',
+           'load_attributes_from_hdf5_group', 'preprocess_weights_for_loading',
+           'HDF5_OBJECT_HEADER_LIMIT']
+
+HDF5_OBJECT_HEADER_LIMIT = 64512
+BACKEND_NAME = 'tensorflow'  # what Keras 2 readers expect; kernels use its layout
+_H5_FORMATS = (None, 'h5', 'hdf5', 'keras')
+
+
+def _h5py():
+    try:
+        import h5py
+    except ImportError:  # pragma: no cover - h5py is a dependency
+        raise ImportError('Saving and loading HDF5 files requires h5py (`pip install h5py`).')
+    return h5py
+
+
+def _decode(value):
+    """An HDF5 attribute (bytes, NumPy bytes or str) as ``str``."""
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value.item()
+    if isinstance(value, (bytes, np.bytes_)):
+        return bytes(value).decode('utf8')
+    return str(value)
+
+
+def _keras_version():
+    import keras
+    return str(keras.__version__)
+
+
+# --------------------------------------------------------------- attributes
+def save_attributes_to_hdf5_group(group, name, data):
+    """Store the list of strings ``data`` as attribute ``name`` of ``group``.
+
+    Lists too large for one HDF5 object header are split into attributes
+    ``name0``, ``name1``, ... as Keras 2 does.
+    """
+    data = [x.encode('utf8') if isinstance(x, str) else x for x in data]
+    too_long = [x for x in data if len(x) > HDF5_OBJECT_HEADER_LIMIT]
+    if too_long:
+        raise RuntimeError('The following attributes cannot be saved to HDF5 file because they '
+                           'are larger than %d bytes: %s'
+                           % (HDF5_OBJECT_HEADER_LIMIT, ', '.join(_decode(x) for x in too_long)))
+    array = np.asarray(data)
+    n_chunks = 1
+    chunks = np.array_split(array, n_chunks)
+    while any(c.nbytes > HDF5_OBJECT_HEADER_LIMIT for c in chunks):
+        n_chunks += 1
+        chunks = np.array_split(array, n_chunks)
+    if n_chunks > 1:
+        for i, chunk in enumerate(chunks):
+            group.attrs['%s%d' % (name, i)] = chunk
+    else:
+        group.attrs[name] = array
+
+
+def load_attributes_from_hdf5_group(group, name):
+    """The list of strings stored by :func:`save_attributes_to_hdf5_group`."""
+    if name in group.attrs:
+        return [_decode(x) for x in np.atleast_1d(group.attrs[name])]
+    data = []
+    i = 0
+    while '%s%d' % (name, i) in group.attrs:
+        data += [_decode(x) for x in np.atleast_1d(group.attrs['%s%d' % (name, i)])]
+        i += 1
+    return data
+
+
+def _has_attribute(group, name):
+    return name in group.attrs or ('%s0' % name) in group.attrs
+
+
+# ------------------------------------------------------------ file handling
+def check_save_format(save_format):
+    """Refuse formats other than HDF5 with a clear message."""
+    if save_format in _H5_FORMATS:
+        return
+    if str(save_format).lower() in ('tf', 'tensorflow', 'savedmodel'):
+        raise ValueError('save_format=%r: the TensorFlow checkpoint / SavedModel format is not '
+                         'supported (there is no TensorFlow here). Keras 2 files are HDF5: use '
+                         "save_format='h5' (the default)." % (save_format,))
+    raise ValueError("Unknown save_format %r. Use 'h5' (HDF5, the Keras 2 format)."
+                     % (save_format,))
+
+
+def _is_stream(obj, method):
+    return (not isinstance(obj, (str, bytes, os.PathLike))
+            and callable(getattr(obj, method, None)))
+
+
+def _new_file_mode(target):
+    if os.path.exists(target):
+        return stat.S_IMODE(os.stat(target).st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_h5(filepath, overwrite, write_fn, large_attributes=False):
+    """Run ``write_fn(h5_group)`` on a new HDF5 file at ``filepath``, atomically.
+
+    ``filepath`` may also be an open ``h5py.File``/``h5py.Group`` (written in
+    place) or a binary stream with ``write`` (gets the file's bytes).
+    Returns ``False`` when the user declined to overwrite an existing file.
+    """
+    h5py = _h5py()
+    if isinstance(filepath, h5py.Group):
+        write_fn(filepath)
+        filepath.file.flush()
+        return True
+    libver = ('v108', 'latest') if large_attributes else ('earliest', 'latest')
+    if _is_stream(filepath, 'write'):
+        buffer = io.BytesIO()
+        with h5py.File(buffer, 'w', libver=libver) as f:
+            write_fn(f)
+        filepath.write(buffer.getvalue())
+        return True
+    path = os.fspath(filepath)
+    path = path.decode('utf8') if isinstance(path, bytes) else path
+    target = os.path.realpath(path) if os.path.islink(path) else path
+    if os.path.isdir(target):
+        raise IsADirectoryError('Cannot save to %s: it is a directory. Give a file name such as '
+                                '%s.' % (path, os.path.join(path, 'model.h5')))
+    if not overwrite and os.path.isfile(target):
+        if not ask_to_proceed_with_overwrite(path):
+            return False
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError('Cannot save to %s: the folder %s does not exist. Create it '
+                                'first.' % (path, folder))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.%s.' % os.path.basename(target),
+                               suffix='.tmp')
+    os.close(fd)
+    try:
+        with h5py.File(tmp, 'w', libver=libver) as f:
+            write_fn(f)
+            f.flush()
+        os.chmod(tmp, _new_file_mode(target))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+    return True
+
+
+@contextlib.contextmanager
+def open_h5(filepath):
+    """Open ``filepath`` (a path, an ``h5py`` group or a binary stream) for reading."""
+    h5py = _h5py()
+    if isinstance(filepath, h5py.Group):
+        yield filepath
+        return
+    if _is_stream(filepath, 'read'):
+        with h5py.File(io.BytesIO(filepath.read()), 'r') as f:
+            yield f
+        return
+    path = os.fspath(filepath)
+    path = path.decode('utf8') if isinstance(path, bytes) else path
+    if os.path.isdir(path):
+        raise IOError('%s is a directory (a TensorFlow SavedModel?). Only HDF5 files (Keras 2 '
+                      '`.h5` files) can be loaded.' % path)
+    if not os.path.exists(path):
+        raise IOError('No file or directory found at %s' % path)
+    try:
+        f = h5py.File(path, 'r')
+    except OSError as e:
+        raise OSError('Unable to read %s as an HDF5 file (%s). Keras 2 model and weight files '
+                      'are HDF5 files.' % (path, e))
+    with f:
+        yield f
+
+
+# ------------------------------------------------------------------- saving
+def _weight_values(weights):
+    out = []
+    for w in weights:
+        t = w.detach()
+        if t.dtype == torch.bfloat16:
+            t = t.float()
+        out.append(t.cpu().numpy())
+    return out
+
+
+def uniquify(names):
+    """``['a', 'b', 'b']`` -> ``['a', 'b', 'b_1']`` (names of one HDF5 group)."""
+    seen = set()
+    out = []
+    for name in names:
+        unique, i = name, 1
+        while unique in seen:
+            unique = '%s_%d' % (name, i)
+            i += 1
+        seen.add(unique)
+        out.append(unique)
+    return out
+
+
+def write_named_arrays(group, names, values):
+    """Attribute ``weight_names`` plus one dataset per (name, array)."""
+    save_attributes_to_hdf5_group(group, 'weight_names', names)
+    for name, value in zip(names, values):
+        value = np.asarray(value)
+        dataset = group.create_dataset(name, value.shape, dtype=value.dtype)
+        if value.shape:
+            dataset[:] = value
+        else:
+            dataset[()] = value
+
+
+def save_weights_to_hdf5_group(group, layers):
+    """Write the weights of ``layers`` into the HDF5 ``group`` (Keras 2 layout)."""
+    save_attributes_to_hdf5_group(group, 'layer_names', [layer.name for layer in layers])
+    group.attrs['backend'] = BACKEND_NAME.encode('utf8')
+    group.attrs['keras_version'] = _keras_version().encode('utf8')
+    for layer in layers:
+        g = group.create_group(layer.name)
+        weights = list(layer.weights)
+        names = uniquify([weight_name(w, 'param_%d' % i) for i, w in enumerate(weights)])
+        write_named_arrays(g, names, _weight_values(weights))
+
+
+def save_weights(model, filepath, overwrite=True, save_format=None):
+    """``model.save_weights``: all layer weights to an HDF5 file (or open group)."""
+    check_save_format(save_format)
+    write_h5(filepath, overwrite, lambda f: save_weights_to_hdf5_group(f, model.layers))
+
+
+# ------------------------------------------------------------------ loading
+def _file_origin(group):
+    version = _decode(group.attrs['keras_version']) if 'keras_version' in group.attrs else '1'
+    backend = _decode(group.attrs['backend']) if 'backend' in group.attrs else None
+    return version, backend
+
+
+def _read_layers(group):
+    """``[(layer_name, weight_names, arrays)]`` in the file's layer order."""
+    if not _has_attribute(group, 'layer_names') and 'nb_layers' in group.attrs:
+        return _read_keras0_layers(group)
+    entries = []
+    for name in load_attributes_from_hdf5_group(group, 'layer_names'):
+        if name not in group:
+            raise ValueError('The weights file lists layer %r but has no group for it: the file '
+                             'is damaged.' % name)
+        g = group[name]
+        names = load_attributes_from_hdf5_group(g, 'weight_names')
+        entries.append((name, names, [np.asarray(g[n]) for n in names]))
+    return entries
+
+
+def _read_keras0_layers(group):
+    """Keras 0.x files: groups ``layer_K`` with datasets ``param_I``."""
+    entries = []
+    for k in range(int(group.attrs['nb_layers'])):
+        g = group['layer_%d' % k]
+        names = ['param_%d' % i for i in range(int(g.attrs['nb_params']))]
+        entries.append(('layer_%d' % k, names, [np.asarray(g[n]) for n in names]))
+    return entries
+
+
+def _check_weights_group(group, source):
+    if _has_attribute(group, 'layer_names') or 'nb_layers' in group.attrs:
+        return
+    if 'layers' in group or 'vars' in group:
+        raise ValueError('%s looks like a Keras 3 `.weights.h5` file; only the Keras 2 HDF5 '
+                         'layout (attribute `layer_names`) can be loaded.' % (source,))
+    raise ValueError('%s is not a Keras weights file: it has no `layer_names` attribute (nor a '
+                     '`model_weights` group).' % (source,))
+
+
+def _check_shapes(k, layer, file_layer, params, values, file_names):
+    """``[(param, array)]`` after checking every shape; raise naming the first bad one."""
+    for i, (p, v) in enumerate(zip(params, values)):
+        if tuple(p.shape) != tuple(v.shape):
+            saved = (' "%s"' % file_names[i]) if file_names else ''
+            raise ValueError('Layer #%d (named "%s" in the current model) was found to '
+                             'correspond to layer %s in the save file, but its weight "%s" has '
+                             'shape %s while the saved weight%s has shape %s.'
+                             % (k, layer.name, file_layer, weight_name(p), tuple(p.shape),
+                                saved, tuple(v.shape)))
+    return list(zip(params, values))
+
+
+def _file_names_for(layer, names, values):
+    """The file's weight names, when they still line up with ``values``."""
+    from keras.engine.network import Network
+    if isinstance(layer, Network) or len(names) != len(values):
+        return None
+    return names
+
+
+def assign_weights(pairs):
+    """Copy every ``(param, array)`` pair (all checks are done before)."""
+    with torch.no_grad():
+        for p, v in pairs:
+            p.copy_(torch.as_tensor(np.ascontiguousarray(v)).to(p.dtype))
+
+
+def load_weights_from_hdf5_group(group, layers, reshape=False):
+    """Load weights by layer order (layers without weights are skipped).
+
+    Nothing is assigned unless every layer's count and shapes match.
+    """
+    version, backend = _file_origin(group)
+    entries = [e for e in _read_layers(group) if e[1]]
+    targets = [layer for layer in layers if layer.weights]
+    if len(entries) != len(targets):
+        hint = ''
+        if not targets:
+            hint = (' (The model has no weights yet: build it first, e.g. give the first layer '
+                    'an `input_shape`, or call `model.build(input_shape)`.)')
+        raise ValueError('You are trying to load a weight file containing %d layers into a '
+                         'model with %d layers.%s' % (len(entries), len(targets), hint))
+    pairs = []
+    for k, ((name, names, values), layer) in enumerate(zip(entries, targets)):
+        params = list(layer.weights)
+        values = preprocess_weights_for_loading(layer, values, version, backend,
+                                                reshape=reshape, weight_names=names)
+        if len(values) != len(params):
+            raise ValueError('Layer #%d (named "%s" in the current model) was found to '
+                             'correspond to layer %s in the save file. However the new layer %s '
+                             'expects %d weights, but the saved weights have %d elements.'
+                             % (k, layer.name, name, layer.name, len(params), len(values)))
+        pairs += _check_shapes(k, layer, name, params, values,
+                               _file_names_for(layer, names, values))
+    assign_weights(pairs)
+
+
+def _by_name_pairs(k, layer, name, names, values, origin, skip_mismatch, reshape):
+    params = list(layer.weights)
+    try:
+        values = preprocess_weights_for_loading(layer, values, origin[0], origin[1],
+                                                reshape=reshape, weight_names=names)
+    except ValueError as e:
+        if not skip_mismatch:
+            raise
+        warnings.warn('Skipping loading of weights for layer %s: %s' % (layer.name, e))
+        return []
+    if len(values) != len(params):
+        if skip_mismatch:
+            warnings.warn('Skipping loading of weights for layer %s due to mismatch in number '
+                          'of weights (%d vs %d).' % (layer.name, len(params), len(values)))
+            return []
+        raise ValueError('Layer #%d (named "%s") expects %d weight(s), but the saved weights '
+                         'have %d element(s).' % (k, layer.name, len(params), len(values)))
+    for p, v in zip(params, values):
+        if tuple(p.shape) != tuple(v.shape) and skip_mismatch:
+            warnings.warn('Skipping loading of weights for layer %s due to mismatch in shape '
+                          '(%s vs %s).' % (layer.name, tuple(p.shape), tuple(v.shape)))
+            return []
+    return _check_shapes(k, layer, name, params, values, _file_names_for(layer, names, values))
+
+
+def load_weights_from_hdf5_group_by_name(group, layers, skip_mismatch=False, reshape=False):
+    """Load weights into the layers whose names match the file's layers.
+
+    Layers without a match keep their weights. With ``skip_mismatch``, layers
+    whose weight count or shapes differ are skipped with a warning; otherwise
+    nothing is assigned and a ``ValueError`` names the layer.
+    """
+    origin = _file_origin(group)
+    index = {}
+    for layer in layers:
+        index.setdefault(layer.name, []).append(layer)
+    pairs = []
+    for k, (name, names, values) in enumerate(_read_layers(group)):
+        for layer in index.get(name, []):
+            pairs += _by_name_pairs(k, layer, name, names, list(values), origin,
+                                    skip_mismatch, reshape)
+    assign_weights(pairs)
+
+
+def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=False):
+    """``model.load_weights``: read a Keras 2 HDF5 weights (or model) file."""
+    if skip_mismatch and not by_name:
+        warnings.warn('`skip_mismatch=True` only applies with `by_name=True`; it is ignored.')
+    with open_h5(filepath) as f:
+        group = f
+        if not _has_attribute(f, 'layer_names') and 'model_weights' in f:
+            group = f['model_weights']
+        _check_weights_group(group, filepath)
+        if by_name:
+            load_weights_from_hdf5_group_by_name(group, model.layers,
+                                                 skip_mismatch=skip_mismatch, reshape=reshape)
+        else:
+            load_weights_from_hdf5_group(group, model.layers, reshape=reshape)
+
+
+# ------------------------------------------------------------- model files
+def save_model(model, filepath, overwrite=True, include_optimizer=True):
+    """Save architecture, weights and optimizer state to one HDF5 file."""
+    from keras.engine import model_file
+    return model_file.save_model(model, filepath, overwrite=overwrite,
+                                 include_optimizer=include_optimizer)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Rebuild a model saved by :func:`save_model` (or Keras 2 / tf.keras)."""
+    from keras.engine import model_file
+    return model_file.load_model(filepath, custom_objects=custom_objects, compile=compile,
+                                 safe_mode=safe_mode)

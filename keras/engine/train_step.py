@@ -1,0 +1,134 @@
+"""One training step and one test step, as plain tensor functions.
+
+``train_step`` = forward, weighted losses + regularization, gradients,
+optimizer update, constraints, metric updates.  Everything stays on the
+device: no ``.item()``, no NumPy, no graph search.  The loss values are
+returned as 0-d tensors for the caller to read when it wants.
+"""
+import torch
+
+from keras.backend import session as K_session
+from keras.engine.base_layer import collect_call_losses
+from keras.engine.compile_utils import weighted_loss
+
+__all__ = ['StepFunctions']
+
+
+class StepFunctions(object):
+    """The compiled model's step functions (rebuilt by each ``compile``)."""
+
+    def __init__(self, model, targets, optimizer):
+        self.model = model
+        self.targets = targets
+        self.optimizer = optimizer
+        self.params = list(model._collected_trainable_weights)
+        self.constraints = _collect_constraints(model, self.params)
+        self.want_masks = any(o._keras_mask is not None for o in model.outputs)
+
+    def _losses(self, ys, sws, outputs, masks):
+        per_output = []
+        total = None
+        for i, target in enumerate(self.targets):
+            if not target.has_loss:
+                per_output.append(None)
+                continue
+            sw = sws[i] if sws is not None else None
+            mask = masks[i] if masks is not None else None
+            if mask is not None:
+                mask = mask.to(outputs[i].dtype)
+                sw = mask if sw is None else sw * mask
+            value = weighted_loss(target.loss_fn, ys[i], outputs[i], sw)
+            per_output.append(value)
+            weighted = value if target.loss_weight == 1. else value * target.loss_weight
+            total = weighted if total is None else total + weighted
+        if total is None:
+            total = torch.zeros((), device=outputs[0].device)
+        return total, per_output
+
+    def _forward(self, xs, ys, sws, training):
+        model = self.model
+        with collect_call_losses() as call_losses:
+            outputs, extra, masks = model.run_graph(xs, training=training,
+                                                    want_masks=self.want_masks)
+            total, per_output = self._losses(ys, sws, outputs, masks)
+            for t in extra:
+                total = total + t.mean() if t.dim() else total + t
+            for t in call_losses:
+                total = total + (t.sum() if t.dim() else t)
+            for t in model.regularization_losses():
+                total = total + t
+        return total, per_output, outputs, masks
+
+    def train(self, xs, ys, sws):
+        """Run one update; returns ``(total_loss, per_output_losses)``."""
+        with K_session.learning_phase_scope(1):
+            total, per_output, outputs, masks = self._forward(xs, ys, sws, True)
+        if self.params:
+            grads = torch.autograd.grad(total, self.params, allow_unused=True)
+            self.optimizer.apply_gradients(self.params, list(grads))
+            if self.constraints:
+                with torch.no_grad():
+                    for p, c in self.constraints:
+                        p.copy_(c(p))
+        with torch.no_grad():
+            self._update_metrics(ys, sws, outputs, masks, per_output)
+        return total.detach(), per_output
+
+    def test(self, xs, ys, sws):
+        """Losses and metric updates without training."""
+        with torch.no_grad(), K_session.learning_phase_scope(0):
+            total, per_output, outputs, masks = self._forward(xs, ys, sws, False)
+            self._update_metrics(ys, sws, outputs, masks, per_output)
+        return total, per_output
+
+    def _update_metrics(self, ys, sws, outputs, masks, per_output):
+        for i, target in enumerate(self.targets):
+            y_pred = outputs[i].detach()
+            mask = masks[i] if masks is not None else None
+            weights = mask.to(y_pred.dtype) if mask is not None else None
+            if target.loss_metric is not None and per_output[i] is not None:
+                target.loss_metric.update_state(per_output[i].detach())
+            for _, metric in target.metrics:
+                metric.update_state(ys[i], y_pred, sample_weight=weights)
+            if target.weighted_metrics:
+                sw = sws[i] if sws is not None else None
+                if weights is not None:
+                    sw = weights if sw is None else sw * weights
+                for _, metric in target.weighted_metrics:
+                    metric.update_state(ys[i], y_pred, sample_weight=sw)
+
+    def metric_values(self):
+        """Running values of the metrics after the loss, in ``metrics_names`` order."""
+        values = []
+        if len(self.targets) > 1:
+            values += [t.loss_metric.result() for t in self.targets if t.loss_metric is not None]
+        for t in self.targets:
+            values += [m.result() for _, m in t.metrics]
+            values += [m.result() for _, m in t.weighted_metrics]
+        return values
+
+    def reset_metrics(self):
+        for t in self.targets:
+            if t.loss_metric is not None:
+                t.loss_metric.reset_states()
+            for _, m in t.metrics + t.weighted_metrics:
+                m.reset_states()
+
+
+def _collect_constraints(model, params):
+    wanted = set(id(p) for p in params)
+    found = []
+    seen = set()
+
+    def visit(layer):
+        if id(layer) in seen:
+            return
+        seen.add(id(layer))
+        for p, c in getattr(layer, '_constraints', []):
+            if id(p) in wanted and c is not None:
+                found.append((p, c))
+        sub = layer.layers if hasattr(layer, '_is_graph_network') else layer._layers
+        for child in sub:
+            visit(child)
+    visit(model)
+    return found

@@ -1,0 +1,136 @@
+"""Turning ``fit``/``evaluate`` arguments into checked arrays for a model.
+
+Inputs, targets and sample weights become lists in model order, with Keras
+2.3.1's checks and messages; class weights become sample weights.
+"""
+import numpy as np
+
+from keras.engine import data_adapters
+from keras.engine.compile_utils import class_weight_to_sample_weight
+
+__all__ = ['prepare_arrays', 'target_shapes', 'split_validation']
+
+
+def _is_sparse_loss(loss_fn):
+    from keras import losses
+    raw = getattr(loss_fn, 'fn', loss_fn)
+    return (raw is losses.sparse_categorical_crossentropy or
+            isinstance(loss_fn, getattr(losses, 'SparseCategoricalCrossentropy', ())))
+
+
+def target_shapes(model):
+    """The target shape each output's loss expects (sparse losses want ``(n, 1)``)."""
+    shapes = []
+    for target in model._targets:
+        if not target.has_loss:
+            shapes.append(None)
+        elif _is_sparse_loss(target.loss_fn):
+            shapes.append(tuple(target.shape[:-1]) + (1,))
+        else:
+            shapes.append(tuple(target.shape))
+    return shapes
+
+
+def _check_loss_target(model, ys):
+    from keras import losses
+    for target, y in zip(model._targets, ys):
+        if y is None or not target.has_loss:
+            continue
+        raw = getattr(target.loss_fn, 'fn', target.loss_fn)
+        if raw is losses.categorical_crossentropy and y.shape[-1] == 1 and \
+                target.shape[-1] not in (None, 1):
+            raise ValueError('You are passing a target array of shape %s while using as loss '
+                             '`categorical_crossentropy`. `categorical_crossentropy` expects '
+                             'targets to be binary matrices (1s and 0s) of shape (samples, '
+                             'classes). If your targets are integer classes, you can convert '
+                             'them to the expected format via:\n```\nfrom keras.utils import '
+                             'to_categorical\ny_binary = to_categorical(y_int)\n```\n\n'
+                             'Alternatively, you can use the loss function '
+                             '`sparse_categorical_crossentropy` instead, which does expect '
+                             'integer targets.' % (tuple(y.shape),))
+
+
+def _per_output_weights(value, names, weight_type):
+    """Spread ``sample_weight``/``class_weight`` over the outputs, as Keras 2.3.1."""
+    if value is None or (isinstance(value, list) and not value):
+        return [None for _ in names]
+    if len(names) == 1:
+        if isinstance(value, list) and len(value) == 1:
+            return value
+        if isinstance(value, dict) and names[0] in value:
+            return [value[names[0]]]
+        return [value]
+    if isinstance(value, list):
+        if len(value) != len(names):
+            raise ValueError('Provided `%s` was a list of %d elements, but the model has %d '
+                             'outputs. You should provide one `%s` array per model output.'
+                             % (weight_type, len(value), len(names), weight_type))
+        return value
+    if isinstance(value, dict):
+        return [value.get(name) for name in names]
+    raise TypeError('The model has multiple outputs, so `%s` should be either a list or a dict. '
+                    'Provided `%s` type not understood: %r' % (weight_type, weight_type, value))
+
+
+def _check_sample_weight(target, sw, y):
+    if sw is None:
+        return None
+    if target.sample_weight_mode == 'temporal':
+        if sw.ndim != 2:
+            raise ValueError('Found a sample_weight array with shape %s. In order to use '
+                             'timestep-wise sample weighting, you should pass a 2D sample_weight '
+                             'array.' % (sw.shape,))
+    elif sw.ndim != 1:
+        raise ValueError('Found a sample_weight array with shape %s. In order to use timestep-'
+                         'wise sample weighting, you should pass a 2D sample_weight array and '
+                         'specify `sample_weight_mode="temporal"` in compile(). If you just '
+                         'mean to use sample-wise weights, make sure your sample_weight array '
+                         'is 1D.' % (sw.shape,))
+    if y is not None and sw.shape[0] != y.shape[0]:
+        raise ValueError('Found a sample_weight with shape %s. Expected sample_weight with rank '
+                         'less than or equal to %d' % (sw.shape, y.ndim))
+    return sw.astype('float32')
+
+
+def prepare_arrays(model, x, y=None, sample_weight=None, class_weight=None,
+                   check_targets=True):
+    """Return ``(xs, ys, sws)`` as lists of arrays in model order."""
+    xs = model._standardize_x(x)
+    if y is None:
+        if check_targets:
+            raise ValueError('You must pass target data `y` (the model has a loss to compute).')
+        return xs, None, None
+    names = [t.name for t in model._targets]
+    active = [i for i, t in enumerate(model._targets) if t.has_loss]
+    shapes = target_shapes(model)
+    given = data_adapters.standardize(y, [names[i] for i in active], [shapes[i] for i in active],
+                                      'target', check_batch_axis=False)
+    ys = [None] * len(names)
+    for i, value in zip(active, given):
+        ys[i] = value
+    _check_loss_target(model, ys)
+    sws = [None if w is None else np.asarray(w)
+           for w in _per_output_weights(sample_weight, names, 'sample_weight')]
+    cws = _per_output_weights(class_weight, names, 'class_weight')
+    out_sw = []
+    for target, yv, sw, cw in zip(model._targets, ys, sws, cws):
+        sw = _check_sample_weight(target, sw, yv)
+        if cw is not None and yv is not None:
+            from_classes = class_weight_to_sample_weight(np.asarray(yv), cw, target.name)
+            sw = from_classes if sw is None else sw * from_classes
+        out_sw.append(sw)
+    data_adapters.check_array_lengths(xs, ys, out_sw)
+    return xs, ys, out_sw
+
+
+def split_validation(arrays, validation_split):
+    """Cut the last ``validation_split`` of every array off (before shuffling)."""
+    n = data_adapters.num_samples([a for a in arrays if a is not None])
+    split_at = int(n * (1. - validation_split))
+    if split_at == 0 or split_at == n:
+        raise ValueError('`validation_split=%s` leaves %d training and %d validation samples '
+                         'out of %d; use a split that keeps both non-empty.'
+                         % (validation_split, split_at, n - split_at, n))
+    train = [None if a is None else a[:split_at] for a in arrays]
+    val = [None if a is None else a[split_at:] for a in arrays]
+    return train, val

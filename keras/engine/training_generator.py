@@ -1,0 +1,130 @@
+"""``fit_generator``/``evaluate_generator``/``predict_generator``: the same loops
+fed by a Python generator or a ``keras.utils.Sequence``."""
+import warnings
+
+import torch
+
+from keras.backend import session as K_session
+from keras.engine import data_adapters
+from keras.engine.batch_sources import GeneratorSource, unpack_generator_output
+
+__all__ = ['fit_generator', 'evaluate_generator', 'predict_generator']
+
+
+def _converter(model, class_weight=None):
+    """Standardize one generator batch and move it to the device."""
+    from keras.engine import training_data
+
+    def convert(x, y, sw):
+        model._ensure_built_for(x)
+        xs, ys, sws = training_data.prepare_arrays(model, x, y, sw, class_weight)
+        rows = data_adapters.num_samples(xs)
+        source = model._array_source(xs, ys, sws, max(rows, 1), False)
+        return next(source.epoch())
+    return convert
+
+
+def _legacy_steps(kwargs, name, new_name, value):
+    if name in kwargs:
+        warnings.warn('The semantics of the Keras 2 argument `%s` is not the same as the Keras 1 '
+                      'argument `%s`. `%s` is the number of batches (steps), not samples: update '
+                      'your call.' % (new_name, name, new_name), stacklevel=3)
+        return kwargs.pop(name)
+    return value
+
+
+def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
+                  validation_data=None, validation_steps=None, validation_freq=1,
+                  class_weight=None, max_queue_size=10, workers=1, use_multiprocessing=False,
+                  shuffle=True, initial_epoch=0, **kwargs):
+    from keras.engine.training_loop import fit_loop
+    if 'nb_epoch' in kwargs:
+        warnings.warn('The `nb_epoch` argument in `fit_generator` has been renamed `epochs`.',
+                      stacklevel=3)
+        epochs = kwargs.pop('nb_epoch')
+    steps_per_epoch = _legacy_steps(kwargs, 'samples_per_epoch', 'steps_per_epoch',
+                                    steps_per_epoch)
+    validation_steps = _legacy_steps(kwargs, 'nb_val_samples', 'validation_steps',
+                                     validation_steps)
+    if kwargs:
+        raise TypeError('Unrecognized keyword arguments: ' + str(kwargs))
+    model._check_compiled('training the model')
+    source = GeneratorSource(generator, steps_per_epoch, _converter(model, class_weight),
+                             workers=workers, use_multiprocessing=use_multiprocessing,
+                             max_queue_size=max_queue_size, shuffle=shuffle,
+                             where='fit_generator')
+    sequence = generator if source.is_sequence and workers == 0 else None
+    val_run = None
+    do_validation = validation_data is not None
+    if do_validation:
+        from keras.engine.training import _is_generator_like
+        if _is_generator_like(validation_data):
+            def val_run():
+                val_source = GeneratorSource(validation_data, validation_steps,
+                                             _converter(model), workers=workers,
+                                             use_multiprocessing=use_multiprocessing,
+                                             max_queue_size=max_queue_size,
+                                             where='validation generator')
+                return model._run_test(val_source, callback_list, count_samples=False)
+        else:
+            val = model._validation_arrays(validation_data)
+            val_source_arrays = model._array_source(val[0], val[1], val[2], 32, False)
+
+            def val_run():
+                return model._run_test(val_source_arrays, callback_list)
+    callback_list = model._callbacks(callbacks, do_validation, None, epochs, source.steps,
+                                     None, verbose, 'steps')
+    return fit_loop(model, source, epochs, initial_epoch, callback_list, val_run=val_run,
+                    validation_freq=validation_freq, sequence=sequence)
+
+
+def evaluate_generator(model, generator, steps=None, callbacks=None, max_queue_size=10,
+                       workers=1, use_multiprocessing=False, verbose=0):
+    model._check_compiled('evaluating the model')
+    source = GeneratorSource(generator, steps, _converter(model), workers=workers,
+                             use_multiprocessing=use_multiprocessing,
+                             max_queue_size=max_queue_size, where='evaluate_generator')
+    progbar = None
+    if verbose == 1:
+        from keras.utils.progbar import Progbar
+        progbar = Progbar(target=source.steps)
+    values = model._run_test(source, progbar=progbar, count_samples=False)
+    return values[0] if len(values) == 1 else values
+
+
+def predict_generator(model, generator, steps=None, callbacks=None, max_queue_size=10,
+                      workers=1, use_multiprocessing=False, verbose=0):
+    source = GeneratorSource(generator, steps, None, workers=workers,
+                             use_multiprocessing=use_multiprocessing,
+                             max_queue_size=max_queue_size, where='predict_generator')
+    progbar = None
+    if verbose == 1:
+        from keras.utils.progbar import Progbar
+        progbar = Progbar(target=source.steps)
+    outs = None
+    model.train(False)
+    try:
+        with torch.no_grad(), K_session.learning_phase_scope(0):
+            for step in range(source.steps):
+                item = next(source._iterator)
+                if isinstance(item, tuple) and len(item) in (2, 3):
+                    x = unpack_generator_output(item, 'predict_generator')[0]
+                else:
+                    x = item
+                model._ensure_built_for(x)
+                xs = model._standardize_x(x)
+                batch = data_adapters.to_device(xs, model._input_dtypes(),
+                                                model._model_device())
+                y, _, _ = model.run_graph(batch, training=False)
+                if outs is None:
+                    outs = [[] for _ in y]
+                for acc, t in zip(outs, y):
+                    acc.append(t.detach())
+                if progbar is not None:
+                    progbar.update(step + 1)
+    finally:
+        source.close()
+    if outs is None:
+        return []
+    result = [torch.cat(acc, dim=0).cpu().numpy() for acc in outs]
+    return result[0] if len(result) == 1 else result

@@ -1,0 +1,119 @@
+"""The one epoch loop behind ``fit``/``fit_generator`` and ``evaluate``.
+
+Batches come from a batch source (arrays or generators); each batch runs the
+compiled step; callbacks get logs whose tensor values are read only when a
+callback asks for them (the progress bar, at its refresh rate).
+"""
+import torch
+
+from keras.engine.lazy_logs import LazyLogs
+
+__all__ = ['fit_loop', 'test_loop', 'should_run_validation']
+
+
+def should_run_validation(validation_freq, epoch):
+    """Whether validation runs after (0-based) ``epoch``."""
+    one_indexed = epoch + 1
+    if isinstance(validation_freq, int):
+        if validation_freq < 1:
+            raise ValueError('`validation_freq` can not be less than 1.')
+        return one_indexed % validation_freq == 0
+    if not isinstance(validation_freq, (list, tuple, set)):
+        raise ValueError('`validation_freq` must be an Integer or `collections.Container` '
+                         '(e.g. list, tuple, etc.)')
+    return one_indexed in validation_freq
+
+
+def _batch_logs(step, rows, names, total, metric_values):
+    logs = LazyLogs(batch=step, size=rows)
+    logs['loss'] = total
+    for name, value in zip(names[1:], metric_values):
+        logs[name] = value
+    return logs
+
+
+def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
+             validation_freq=1, sequence=None):
+    """Train over ``source`` for ``epochs``; returns ``model.history``.
+
+    Args:
+        source: an ArraySource or GeneratorSource.
+        val_run: ``None`` or a function returning the validation values (in
+            ``metrics_names`` order) at the end of an epoch.
+        sequence: a ``Sequence`` read without workers (its ``on_epoch_end`` is
+            called here).
+    """
+    steps = model._step_functions
+    names = model.metrics_names
+    model.stop_training = False
+    model.train(True)
+    callbacks.on_train_begin()
+    try:
+        for epoch in range(initial_epoch, epochs):
+            steps.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            epoch_logs = {}
+            for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
+                logs = LazyLogs(batch=step, size=rows)
+                callbacks.on_batch_begin(step, logs)
+                total, _ = steps.train(xs, ys, sws)
+                logs = _batch_logs(step, rows, names, total, steps.metric_values())
+                callbacks.on_batch_end(step, logs)
+                if model.stop_training:
+                    break
+            if sequence is not None:
+                sequence.on_epoch_end()
+            if val_run is not None and should_run_validation(validation_freq, epoch):
+                values = val_run()
+                for name, value in zip(names, values):
+                    epoch_logs['val_' + name] = value
+                model.train(True)
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            if model.stop_training:
+                break
+    finally:
+        close = getattr(source, 'close', None)
+        if close is not None:
+            close()
+    callbacks.on_train_end()
+    return model.history
+
+
+def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
+    """Loss (averaged over samples) and metric values over ``source``.
+
+    Returns a list of floats in ``metrics_names`` order.
+    """
+    steps = model._step_functions
+    steps.reset_metrics()
+    model.train(False)
+    total_sum = None
+    seen = 0
+    if callbacks is not None:
+        callbacks.on_test_begin()
+    try:
+        for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
+            if callbacks is not None:
+                callbacks.on_test_batch_begin(step, LazyLogs(batch=step, size=rows))
+            total, _ = steps.test(xs, ys, sws)
+            weighted = total * rows
+            total_sum = weighted if total_sum is None else total_sum + weighted
+            seen += rows
+            if callbacks is not None:
+                callbacks.on_test_batch_end(step, _batch_logs(step, rows, model.metrics_names,
+                                                              total, steps.metric_values()))
+            if progbar is not None:
+                progbar.update(seen if count_samples else step + 1)
+    finally:
+        close = getattr(source, 'close', None)
+        if close is not None:
+            close()
+    if total_sum is None:
+        raise ValueError('No data to evaluate: the input has 0 samples (or `steps` is 0).')
+    values = [total_sum / max(seen, 1)] + steps.metric_values()
+    result = [float(v.detach().reshape(()).item()) if isinstance(v, torch.Tensor) else float(v)
+              for v in values]
+    if callbacks is not None:
+        callbacks.on_test_end()
+    return result
+

@@ -1,0 +1,945 @@
+"""Convolution layers (plain, separable, depthwise, transposed) and the layers
+that resize feature maps (up-sampling, zero-padding, cropping).
+
+Kernels are stored in Keras's shapes (``Conv2D``: ``(kh, kw, in, out)``) and
+viewed in torch's layout inside ``call``; channels_last data is handed to
+torch as a permuted view, which torch runs in its ``channels_last`` memory
+format.  ``'same'`` padding follows TensorFlow (the extra entry of an odd
+total padding goes at the end), so the numbers are TensorFlow's.
+"""
+import warnings
+
+import torch
+import torch.nn.functional as F
+
+from keras import activations, constraints, initializers, regularizers
+from keras.backend import config as K_config
+from keras.backend.shape_ops import resize_images
+from keras.engine.base_layer import Layer
+from keras.engine.input_spec import InputSpec
+from keras.layers.pooling import (AveragePooling1D, AveragePooling2D,  # noqa: F401
+                                  AveragePooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
+                                  from_channels_first, to_channels_first)
+from keras.utils import conv_utils
+from keras.utils.conv_utils import keras1_arguments
+
+__all__ = ['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose',
+           'SeparableConv1D', 'SeparableConv2D', 'DepthwiseConv2D', 'UpSampling1D',
+           'UpSampling2D', 'UpSampling3D', 'ZeroPadding1D', 'ZeroPadding2D', 'ZeroPadding3D',
+           'Cropping1D', 'Cropping2D', 'Cropping3D', 'Convolution1D', 'Convolution2D',
+           'Convolution3D', 'SeparableConvolution1D', 'SeparableConvolution2D',
+           'Convolution2DTranspose', 'Deconvolution2D', 'Deconv2D', 'Deconvolution3D',
+           'Deconv3D', 'AtrousConvolution1D', 'AtrousConvolution2D', 'AtrousConv1D',
+           'AtrousConv2D']
+
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+# ---------------------------------------------------------------- Keras 1 names
+_CONV_LEGACY = {'nb_filter': 'filters', 'subsample': 'strides', 'border_mode': 'padding',
+                'dim_ordering': 'data_format', 'init': 'kernel_initializer',
+                'W_regularizer': 'kernel_regularizer', 'b_regularizer': 'bias_regularizer',
+                'W_constraint': 'kernel_constraint', 'b_constraint': 'bias_constraint',
+                'bias': 'use_bias', 'atrous_rate': 'dilation_rate'}
+_CONV1D_LEGACY = dict(_CONV_LEGACY, filter_length='kernel_size',
+                      subsample_length='strides')
+_KERNEL_DIMS = {2: ('nb_row', 'nb_col'), 3: ('kernel_dim1', 'kernel_dim2', 'kernel_dim3')}
+for _rank, _names in _KERNEL_DIMS.items():
+    _CONV_LEGACY['/'.join(_names)] = 'kernel_size'
+_TRANSPOSE_LEGACY = dict(_CONV_LEGACY, output_shape=None)
+_SEPARABLE_LEGACY = dict(_CONV_LEGACY, init='depthwise_initializer')
+for _key in ('W_regularizer', 'W_constraint'):
+    del _SEPARABLE_LEGACY[_key]
+_DATA_FORMAT_LEGACY = {'dim_ordering': 'data_format'}
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _gather_kernel_dims(name, args, kwargs, rank):
+    """Keras 1 kernel sizes: ``Convolution2D(64, 3, 3)``, ``nb_row=3, nb_col=3``,
+    ``Convolution3D(8, 3, 3, 3)``, ``kernel_dim1=...`` -> one ``kernel_size``
+    (under the key ``'nb_row/nb_col'``, renamed by the legacy table)."""
+    keys = _KERNEL_DIMS[rank]
+    given = list(args[1:1 + rank])
+    if len(args) == rank + 1 and all(_is_int(v) for v in given):
+        clash = [k for k in ('padding', 'strides', 'data_format') if k in kwargs]
+        if clash:
+            raise ValueError('%s got %d integers after `filters` (read as the Keras 1 kernel '
+                             'size %s) and also `%s`. Pass the kernel size as a tuple, e.g. '
+                             '%s(%r, %r, ...).' % (name, rank, tuple(given), clash[0], name,
+                                                   args[0], tuple(given)))
+        kwargs['/'.join(keys)] = tuple(given)
+        return args[:1]
+    if len(args) <= rank and all(_is_int(v) for v in given) and \
+            all(k in kwargs for k in keys[len(given):]):
+        kwargs['/'.join(keys)] = tuple(given) + tuple(kwargs.pop(k) for k in keys[len(given):])
+        return args[:1]
+    return args
+
+
+def _conv2d_args(name, args, kwargs):
+    return _gather_kernel_dims(name, args, kwargs, 2)
+
+
+def _conv3d_args(name, args, kwargs):
+    return _gather_kernel_dims(name, args, kwargs, 3)
+
+
+def _conv1d_args(name, args, kwargs):
+    if 'input_dim' in kwargs and 'input_shape' not in kwargs:
+        kwargs['input_shape'] = (kwargs.pop('input_length', None), kwargs.pop('input_dim'))
+    return args
+
+
+def _deconv2d_args(name, args, kwargs):
+    if len(args) == 4 and isinstance(args[3], (tuple, list)):  # Keras 1 output_shape
+        kwargs['output_shape'] = args[3]
+        args = args[:3]
+    return _gather_kernel_dims(name, args, kwargs, 2)
+
+
+def _separable_args(name, args, kwargs):
+    if 'init' in kwargs and 'pointwise_initializer' not in kwargs:
+        kwargs['pointwise_initializer'] = kwargs['init']
+    return _gather_kernel_dims(name, args, kwargs, 2)
+
+
+# -------------------------------------------------------------- shared pieces
+def _torch_kernel(kernel):
+    """Keras ``(*k, in, out)`` -> torch ``(out, in, *k)`` (a view)."""
+    nd = kernel.dim() - 2
+    return kernel.permute(nd + 1, nd, *range(nd))
+
+
+def _depthwise_kernel(kernel):
+    """Keras ``(*k, in, multiplier)`` -> torch grouped ``(in * multiplier, 1, *k)``;
+    output channel ``c * multiplier + m`` as in TensorFlow."""
+    nd = kernel.dim() - 2
+    flat = kernel.reshape(tuple(kernel.shape[:nd]) + (-1,))
+    return flat.permute(nd, *range(nd)).unsqueeze(1)
+
+
+def _pad_for_conv(x, padding, kernel_size, strides, dilation):
+    """Pad a channels_first ``x`` as TensorFlow would; return ``(x, torch_padding)``."""
+    if padding == 'valid':
+        return x, 0
+    if padding == 'causal':
+        return F.pad(x, (dilation[0] * (kernel_size[0] - 1), 0)), 0
+    pads = [conv_utils.same_padding(n, k, s, d)
+            for n, k, s, d in zip(x.shape[2:], kernel_size, strides, dilation)]
+    symmetric, extra = conv_utils.torch_padding(pads)
+    if extra is not None:
+        x = F.pad(x, extra)
+    return x, symmetric
+
+
+class _Conv(Layer):
+    """Shared body of the convolution layers (``rank`` spatial axes).
+
+    Subclasses override ``_make_weights(input_dim)`` and ``_convolve(x)``
+    (channels_first in and out, bias included).
+    """
+    _allows_causal = False
+    _allows_groups = False
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding='valid', data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer='glorot_uniform', bias_initializer='zeros',
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, groups=1, **kwargs):
+        super(_Conv, self).__init__(**kwargs)
+        self.rank = rank
+        if filters is not None and (not _is_int(filters) and int(filters) != filters
+                                    or int(filters) <= 0):
+            raise ValueError('%s %s: `filters` must be a positive integer, got %r.'
+                             % (self.__class__.__name__, self.name, filters))
+        self.filters = None if filters is None else int(filters)
+        self.kernel_size = conv_utils.normalize_tuple(kernel_size, rank, 'kernel_size')
+        self.strides = conv_utils.normalize_tuple(strides, rank, 'strides')
+        self.padding = conv_utils.normalize_padding(padding)
+        self.data_format = K_config.normalize_data_format(data_format)
+        self.dilation_rate = conv_utils.normalize_tuple(dilation_rate, rank, 'dilation_rate')
+        self._check_options(groups)
+        self.groups = int(groups)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(ndim=rank + 2)
+
+    def _check_options(self, groups):
+        name = self.__class__.__name__
+        if self.padding == 'causal':
+            if not self._allows_causal:
+                raise ValueError('%s: `padding="causal"` is only supported by Conv1D; use '
+                                 '"valid" or "same".' % name)
+            if self.data_format != 'channels_last':
+                raise ValueError('When using causal padding in `Conv1D`, `data_format` must '
+                                 'be "channels_last" (temporal data).')
+        if groups != 1 and not self._allows_groups:
+            raise ValueError('%s: `groups=%r` is not supported (only Conv1D, Conv2D and '
+                             'Conv3D accept groups other than 1).' % (name, groups))
+        if self.filters is not None and self.filters % int(groups):
+            raise ValueError('%s: `filters` (%d) must be divisible by `groups` (%d).'
+                             % (name, self.filters, groups))
+
+    # ------------------------------------------------------------------ build
+    def build(self, input_shape):
+        input_shape = tuple(input_shape)
+        if len(input_shape) != self.rank + 2:
+            raise ValueError('%s %s expects inputs of rank %d, got input shape %s.'
+                             % (self.__class__.__name__, self.name, self.rank + 2, input_shape))
+        channel_axis = 1 if self.data_format == 'channels_first' else -1
+        input_dim = input_shape[channel_axis]
+        if input_dim is None:
+            raise ValueError('%s %s: the channel dimension of the inputs should be defined. '
+                             'Found `None` (input shape %s, data_format=%r).'
+                             % (self.__class__.__name__, self.name, input_shape,
+                                self.data_format))
+        self._make_weights(int(input_dim))
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={channel_axis: int(input_dim)})
+        self.built = True
+
+    def _make_weights(self, input_dim):
+        if input_dim % self.groups:
+            raise ValueError('%s %s: the number of input channels (%d) must be divisible by '
+                             '`groups` (%d).' % (self.__class__.__name__, self.name, input_dim,
+                                                 self.groups))
+        shape = self.kernel_size + (input_dim // self.groups, self.filters)
+        self.kernel = self.add_weight(shape=shape, initializer=self.kernel_initializer,
+                                      name='kernel', regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self._make_bias(self.filters)
+
+    def _make_bias(self, size):
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(size,), initializer=self.bias_initializer,
+                                        name='bias', regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        else:
+            self.bias = None
+
+    # ------------------------------------------------------------------- call
+    def call(self, inputs):
+        x = to_channels_first(inputs, self.data_format)
+        out = from_channels_first(self._convolve(x), self.data_format)
+        if self.activation is not activations.linear:
+            out = self.activation(out)
+        return out
+
+    def _convolve(self, x):
+        x, pad = _pad_for_conv(x, self.padding, self.kernel_size, self.strides,
+                               self.dilation_rate)
+        return _CONV[self.rank](x, _torch_kernel(self.kernel), self.bias, self.strides, pad,
+                                self.dilation_rate, self.groups)
+
+    def _output_channels(self, input_channels):
+        return self.filters
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        if self.data_format == 'channels_first':
+            space, channels = input_shape[2:], input_shape[1]
+        else:
+            space, channels = input_shape[1:-1], input_shape[-1]
+        new_space = tuple(self._output_length(i, n) for i, n in enumerate(space))
+        filters = self._output_channels(channels)
+        if self.data_format == 'channels_first':
+            return (input_shape[0], filters) + new_space
+        return (input_shape[0],) + new_space + (filters,)
+
+    def _output_length(self, axis, length):
+        return conv_utils.conv_output_length(length, self.kernel_size[axis], self.padding,
+                                             self.strides[axis], self.dilation_rate[axis])
+
+    def get_config(self):
+        config = {
+            'filters': self.filters,
+            'kernel_size': self.kernel_size,
+            'strides': self.strides,
+            'padding': self.padding,
+            'data_format': self.data_format,
+            'dilation_rate': self.dilation_rate,
+            'activation': activations.serialize(self.activation),
+            'use_bias': self.use_bias,
+            'kernel_initializer': initializers.serialize(self.kernel_initializer),
+            'bias_initializer': initializers.serialize(self.bias_initializer),
+            'kernel_regularizer': regularizers.serialize(self.kernel_regularizer),
+            'bias_regularizer': regularizers.serialize(self.bias_regularizer),
+            'activity_regularizer': regularizers.serialize(self.activity_regularizer),
+            'kernel_constraint': constraints.serialize(self.kernel_constraint),
+            'bias_constraint': constraints.serialize(self.bias_constraint)}
+        if self.groups != 1:
+            config['groups'] = self.groups
+        base = super(_Conv, self).get_config()
+        return dict(list(base.items()) + list(config.items()))
+
+
+class Conv1D(_Conv):
+    """1D convolution over steps of ``(batch, steps, channels)`` data.
+
+    Args:
+        filters: number of output channels.
+        kernel_size: window length (int or 1-tuple).
+        strides: step between windows.
+        padding: ``'valid'``, ``'same'`` or ``'causal'`` (output ``t`` sees only
+            inputs up to ``t``; left zero-padding of ``dilation * (k - 1)``).
+        data_format: ``'channels_last'`` (default) or ``'channels_first'``.
+        dilation_rate: spacing between kernel taps.
+        activation, use_bias, kernel_initializer, bias_initializer,
+        kernel_regularizer, bias_regularizer, activity_regularizer,
+        kernel_constraint, bias_constraint: as for ``Dense``.
+
+    Weights: ``kernel`` ``(kernel_size, in_channels, filters)``, ``bias``.
+
+    Example:
+        >>> model.add(Conv1D(32, 3, padding='causal', input_shape=(100, 8)))
+        >>> model.output_shape
+        (None, 100, 32)
+    """
+    _allows_causal = True
+    _allows_groups = True
+
+    @keras1_arguments(_CONV1D_LEGACY, _conv1d_args)
+    def __init__(self, filters, kernel_size, strides=1, padding='valid',
+                 data_format='channels_last', dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer='glorot_uniform', bias_initializer='zeros',
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super(Conv1D, self).__init__(
+            1, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
+            use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint,
+            **kwargs)
+
+
+class Conv2D(_Conv):
+    """2D convolution over images (cross-correlation, as in TensorFlow).
+
+    Args:
+        filters: number of output channels.
+        kernel_size: int or ``(rows, cols)``.
+        strides: int or 2 ints.
+        padding: ``'valid'`` or ``'same'``.
+        data_format: ``'channels_last'`` ``(batch, rows, cols, channels)`` or
+            ``'channels_first'`` (default: ``image_data_format()``).
+        dilation_rate: int or 2 ints.
+        activation, use_bias, initializers, regularizers, constraints: as for
+            ``Dense``.
+
+    Weights: ``kernel`` ``(rows, cols, in_channels, filters)``, ``bias``.
+    Keras 1's ``Convolution2D(64, 3, 3, border_mode='same')`` is accepted.
+
+    Example:
+        >>> model.add(Conv2D(64, (3, 3), padding='same', input_shape=(32, 32, 3)))
+        >>> model.output_shape
+        (None, 32, 32, 64)
+    """
+    _allows_groups = True
+
+    @keras1_arguments(_CONV_LEGACY, _conv2d_args)
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid', data_format=None,
+                 dilation_rate=(1, 1), activation=None, use_bias=True,
+                 kernel_initializer='glorot_uniform', bias_initializer='zeros',
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super(Conv2D, self).__init__(
+            2, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
+            use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint,
+            **kwargs)
+
+
+class Conv3D(_Conv):
+    """3D convolution over volumes ``(batch, dim1, dim2, dim3, channels)``.
+
+    Arguments as :class:`Conv2D` with 3 entries per tuple; weights ``kernel``
+    ``(k1, k2, k3, in_channels, filters)`` and ``bias``.
+    """
+    _allows_groups = True
+
+    @keras1_arguments(_CONV_LEGACY, _conv3d_args)
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding='valid',
+                 data_format=None, dilation_rate=(1, 1, 1), activation=None, use_bias=True,
+                 kernel_initializer='glorot_uniform', bias_initializer='zeros',
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super(Conv3D, self).__init__(
+            3, filters, kernel_size, strides, padding, data_format, dilation_rate, activation,
+            use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint,
+            **kwargs)
+
+
+class _Transpose(object):
+    """Transposed convolution (mixed into Conv2D / Conv3D).
+
+    The output length per axis is :func:`conv_utils.deconv_length`; values
+    follow TensorFlow's ``conv*_transpose`` for that output size (the
+    gradient of a ``'same'``/``'valid'`` convolution of that size).
+    """
+
+    def _init_output_padding(self, output_padding):
+        if self.padding == 'causal':
+            raise ValueError('%s: `padding` must be "valid" or "same".' % type(self).__name__)
+        self.output_padding = output_padding
+        if output_padding is not None:
+            self.output_padding = conv_utils.normalize_tuple(output_padding, self.rank,
+                                                             'output_padding')
+            for stride, out_pad in zip(self.strides, self.output_padding):
+                if out_pad >= stride:
+                    raise ValueError('Stride %s must be greater than output padding %s.'
+                                     % (self.strides, self.output_padding))
+
+    def _make_weights(self, input_dim):
+        self.kernel = self.add_weight(shape=self.kernel_size + (self.filters, input_dim),
+                                      initializer=self.kernel_initializer, name='kernel',
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self._make_bias(self.filters)
+
+    def _output_length(self, axis, length):
+        out_pad = None if self.output_padding is None else self.output_padding[axis]
+        return conv_utils.deconv_length(length, self.strides[axis], self.kernel_size[axis],
+                                        self.padding, out_pad, self.dilation_rate[axis])
+
+    def _convolve(self, x):
+        pads, out_pads, sizes = [], [], []
+        for axis, n in enumerate(x.shape[2:]):
+            k, s, d = self.kernel_size[axis], self.strides[axis], self.dilation_rate[axis]
+            size = self._output_length(axis, int(n))
+            before = conv_utils.same_padding(size, k, s, d)[0] if self.padding == 'same' else 0
+            extra = size - ((int(n) - 1) * s + (k - 1) * d + 1 - 2 * before)
+            if extra >= max(s, d):
+                raise ValueError('%s %s: output size %d is too large for input size %d.'
+                                 % (type(self).__name__, self.name, size, n))
+            pads.append(before)
+            out_pads.append(max(extra, 0))
+            sizes.append(size)
+        weight = self.kernel.permute(self.rank + 1, self.rank, *range(self.rank))
+        out = _CONV_T[self.rank](x, weight, self.bias, self.strides, tuple(pads),
+                                 tuple(out_pads), 1, self.dilation_rate)
+        if tuple(out.shape[2:]) != tuple(sizes):  # odd total padding: drop the last entry
+            out = out[(slice(None), slice(None)) + tuple(slice(0, n) for n in sizes)]
+        return out
+
+    def get_config(self):
+        config = super(_Transpose, self).get_config()
+        config['output_padding'] = self.output_padding
+        return config
+
+
+class Conv2DTranspose(_Transpose, Conv2D):
+    """Transposed 2D convolution (a.k.a. deconvolution): the gradient of a
+    ``Conv2D``, used to up-sample.
+
+    Args:
+        filters, kernel_size, strides, padding, data_format, dilation_rate,
+        activation, use_bias, initializers, regularizers, constraints: as
+            :class:`Conv2D`.
+        output_padding: int or 2 ints (each below its stride) added to the
+            output size, or None to infer it: ``rows * strides`` for
+            ``'same'``, ``rows * strides + max(kernel - strides, 0)`` for
+            ``'valid'``.
+
+    Weights: ``kernel`` ``(rows, cols, filters, in_channels)``, ``bias``.
+    """
+
+    @keras1_arguments(_TRANSPOSE_LEGACY, _deconv2d_args)
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid',
+                 output_padding=None, data_format=None, dilation_rate=(1, 1), activation=None,
+                 use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros',
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        _Conv.__init__(
+            self, 2, filters, kernel_size, strides, padding, data_format, dilation_rate,
+            activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint,
+            **kwargs)
+        self._init_output_padding(output_padding)
+
+
+class Conv3DTranspose(_Transpose, Conv3D):
+    """Transposed 3D convolution; arguments as :class:`Conv2DTranspose` with 3
+    entries per tuple. Weights: ``kernel`` ``(k1, k2, k3, filters, in_channels)``."""
+
+    @keras1_arguments(_TRANSPOSE_LEGACY, _conv3d_args)
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding='valid',
+                 output_padding=None, data_format=None, activation=None, use_bias=True,
+                 kernel_initializer='glorot_uniform', bias_initializer='zeros',
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        dilation_rate = kwargs.pop('dilation_rate', 1)  # tf.keras configs carry it
+        _Conv.__init__(
+            self, 3, filters, kernel_size, strides, padding, data_format, dilation_rate,
+            activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint,
+            **kwargs)
+        self._init_output_padding(output_padding)
+
+    def get_config(self):
+        config = super(Conv3DTranspose, self).get_config()
+        if self.dilation_rate == (1, 1, 1):
+            config.pop('dilation_rate')
+        return config
+
+
+class _SeparableConv(_Conv):
+    """Depthwise convolution (``depth_multiplier`` channels per input channel)
+    followed by a pointwise (1x1) convolution to ``filters`` channels."""
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding='valid', data_format=None,
+                 dilation_rate=1, depth_multiplier=1, activation=None, use_bias=True,
+                 depthwise_initializer='glorot_uniform', pointwise_initializer='glorot_uniform',
+                 bias_initializer='zeros', depthwise_regularizer=None, pointwise_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
+                 pointwise_constraint=None, bias_constraint=None, **kwargs):
+        super(_SeparableConv, self).__init__(
+            rank, filters, kernel_size, strides, padding, data_format, dilation_rate,
+            activation, use_bias, bias_initializer=bias_initializer,
+            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+            bias_constraint=bias_constraint, **kwargs)
+        self.depth_multiplier = int(depth_multiplier)
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.pointwise_initializer = initializers.get(pointwise_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
+
+    def _make_weights(self, input_dim):
+        self.depthwise_kernel = self.add_weight(
+            shape=self.kernel_size + (input_dim, self.depth_multiplier),
+            initializer=self.depthwise_initializer, name='depthwise_kernel',
+            regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint)
+        self.pointwise_kernel = self.add_weight(
+            shape=(1,) * self.rank + (input_dim * self.depth_multiplier, self.filters),
+            initializer=self.pointwise_initializer, name='pointwise_kernel',
+            regularizer=self.pointwise_regularizer, constraint=self.pointwise_constraint)
+        self._make_bias(self.filters)
+
+    def _convolve(self, x):
+        x, pad = _pad_for_conv(x, self.padding, self.kernel_size, self.strides,
+                               self.dilation_rate)
+        conv = _CONV[self.rank]
+        x = conv(x, _depthwise_kernel(self.depthwise_kernel), None, self.strides, pad,
+                 self.dilation_rate, int(self.depthwise_kernel.shape[-2]))
+        return conv(x, _torch_kernel(self.pointwise_kernel), self.bias)
+
+    def get_config(self):
+        config = super(_SeparableConv, self).get_config()
+        for key in ('kernel_initializer', 'kernel_regularizer', 'kernel_constraint'):
+            config.pop(key)
+        config['depth_multiplier'] = self.depth_multiplier
+        for kind in ('depthwise', 'pointwise'):
+            config[kind + '_initializer'] = initializers.serialize(
+                getattr(self, kind + '_initializer'))
+            config[kind + '_regularizer'] = regularizers.serialize(
+                getattr(self, kind + '_regularizer'))
+            config[kind + '_constraint'] = constraints.serialize(
+                getattr(self, kind + '_constraint'))
+        return dict(list(config.items()))
+
+
+class SeparableConv1D(_SeparableConv):
+    """Depthwise separable 1D convolution.
+
+    Args:
+        filters, kernel_size, strides, padding, data_format (default
+            ``'channels_last'``), dilation_rate: as :class:`Conv1D`.
+        depth_multiplier: depthwise output channels per input channel.
+        depthwise_*/pointwise_* initializer, regularizer, constraint: for
+            the two kernels.
+
+    Weights: ``depthwise_kernel`` ``(k, in, depth_multiplier)``,
+    ``pointwise_kernel`` ``(1, in * depth_multiplier, filters)``, ``bias``.
+    """
+
+    def __init__(self, filters, kernel_size, strides=1, padding='valid',
+                 data_format='channels_last', dilation_rate=1, depth_multiplier=1,
+                 activation=None, use_bias=True, depthwise_initializer='glorot_uniform',
+                 pointwise_initializer='glorot_uniform', bias_initializer='zeros',
+                 depthwise_regularizer=None, pointwise_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, depthwise_constraint=None, pointwise_constraint=None,
+                 bias_constraint=None, **kwargs):
+        super(SeparableConv1D, self).__init__(
+            1, filters, kernel_size, strides, padding, data_format, dilation_rate,
+            depth_multiplier, activation, use_bias, depthwise_initializer,
+            pointwise_initializer, bias_initializer, depthwise_regularizer,
+            pointwise_regularizer, bias_regularizer, activity_regularizer,
+            depthwise_constraint, pointwise_constraint, bias_constraint, **kwargs)
+
+
+class SeparableConv2D(_SeparableConv):
+    """Depthwise separable 2D convolution (as in Xception).
+
+    Arguments as :class:`SeparableConv1D` with 2 entries per tuple (default
+    ``data_format``: ``image_data_format()``). Weights: ``depthwise_kernel``
+    ``(kh, kw, in, depth_multiplier)``, ``pointwise_kernel``
+    ``(1, 1, in * depth_multiplier, filters)``, ``bias``.
+    """
+
+    @keras1_arguments(_SEPARABLE_LEGACY, _separable_args)
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid', data_format=None,
+                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
+                 depthwise_initializer='glorot_uniform', pointwise_initializer='glorot_uniform',
+                 bias_initializer='zeros', depthwise_regularizer=None, pointwise_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
+                 pointwise_constraint=None, bias_constraint=None, **kwargs):
+        super(SeparableConv2D, self).__init__(
+            2, filters, kernel_size, strides, padding, data_format, dilation_rate,
+            depth_multiplier, activation, use_bias, depthwise_initializer,
+            pointwise_initializer, bias_initializer, depthwise_regularizer,
+            pointwise_regularizer, bias_regularizer, activity_regularizer,
+            depthwise_constraint, pointwise_constraint, bias_constraint, **kwargs)
+
+
+class DepthwiseConv2D(Conv2D):
+    """Depthwise 2D convolution: each input channel is convolved with its own
+    ``depth_multiplier`` filters (output channel ``c * depth_multiplier + m``).
+
+    Args:
+        kernel_size, strides, padding, data_format, dilation_rate, activation,
+        use_bias: as :class:`Conv2D`.
+        depth_multiplier: output channels per input channel.
+        depthwise_initializer, depthwise_regularizer, depthwise_constraint:
+            for the kernel; bias_* for the bias.
+
+    Weights: ``depthwise_kernel`` ``(kh, kw, in, depth_multiplier)``,
+    ``bias`` ``(in * depth_multiplier,)``.
+    """
+
+    def __init__(self, kernel_size, strides=(1, 1), padding='valid', depth_multiplier=1,
+                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
+                 depthwise_initializer='glorot_uniform', bias_initializer='zeros',
+                 depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, bias_constraint=None, **kwargs):
+        kwargs.pop('filters', None)
+        _Conv.__init__(self, 2, None, kernel_size, strides, padding, data_format, dilation_rate,
+                       activation, use_bias, bias_initializer=bias_initializer,
+                       bias_regularizer=bias_regularizer,
+                       activity_regularizer=activity_regularizer,
+                       bias_constraint=bias_constraint, **kwargs)
+        self.depth_multiplier = int(depth_multiplier)
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+
+    def _make_weights(self, input_dim):
+        self.depthwise_kernel = self.add_weight(
+            shape=self.kernel_size + (input_dim, self.depth_multiplier),
+            initializer=self.depthwise_initializer, name='depthwise_kernel',
+            regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint)
+        self._make_bias(input_dim * self.depth_multiplier)
+
+    def _convolve(self, x):
+        x, pad = _pad_for_conv(x, self.padding, self.kernel_size, self.strides,
+                               self.dilation_rate)
+        return F.conv2d(x, _depthwise_kernel(self.depthwise_kernel), self.bias, self.strides,
+                        pad, self.dilation_rate, int(self.depthwise_kernel.shape[-2]))
+
+    def _output_channels(self, input_channels):
+        return None if input_channels is None else input_channels * self.depth_multiplier
+
+    def get_config(self):
+        config = super(DepthwiseConv2D, self).get_config()
+        for key in ('filters', 'kernel_initializer', 'kernel_regularizer', 'kernel_constraint'):
+            config.pop(key)
+        config['depth_multiplier'] = self.depth_multiplier
+        config['depthwise_initializer'] = initializers.serialize(self.depthwise_initializer)
+        config['depthwise_regularizer'] = regularizers.serialize(self.depthwise_regularizer)
+        config['depthwise_constraint'] = constraints.serialize(self.depthwise_constraint)
+        return config
+
+
+# ------------------------------------------------------- resizing feature maps
+def _spatial_slice(data_format, rank, spatial):
+    """Index tuple placing ``spatial`` (one entry per spatial axis) in the layout."""
+    if data_format == 'channels_first':
+        return (slice(None), slice(None)) + tuple(spatial)
+    return (slice(None),) + tuple(spatial) + (slice(None),)
+
+
+def _per_axis(input_shape, data_format, rank, fn):
+    """Apply ``fn(axis, size)`` to the known spatial sizes of ``input_shape``."""
+    shape = list(input_shape)
+    first = 2 if data_format == 'channels_first' else 1
+    for axis in range(rank):
+        if shape[first + axis] is not None:
+            shape[first + axis] = fn(axis, shape[first + axis])
+    return tuple(shape)
+
+
+def _pairs(value, rank, name):
+    """An int, ``rank`` ints or ``rank`` pairs -> ``rank`` ``(before, after)`` pairs."""
+    if _is_int(value):
+        return ((int(value), int(value)),) * rank
+    if not hasattr(value, '__len__') or len(value) != rank:
+        raise ValueError('`%s` should be an int, a tuple of %d ints or a tuple of %d tuples '
+                         'of 2 ints. Found: %r' % (name, rank, rank, value))
+    ordinal = ('1st', '2nd', '3rd')
+    return tuple(conv_utils.normalize_tuple(v, 2, '%s entry of %s' % (ordinal[i], name))
+                 for i, v in enumerate(value))
+
+
+class _UpSampling(Layer):
+    """Repeats (or interpolates) entries along the spatial axes by ``size``."""
+
+    def __init__(self, size, data_format=None, **kwargs):
+        super(_UpSampling, self).__init__(**kwargs)
+        self.rank = len(size)
+        self.size = size
+        self.data_format = K_config.normalize_data_format(data_format)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def call(self, inputs):
+        first = 2 if self.data_format == 'channels_first' else 1
+        view, expand, final = [], [], []
+        for axis, n in enumerate(inputs.shape):
+            factor = self.size[axis - first] if 0 <= axis - first < self.rank else 1
+            view.append(n)
+            expand.append(n)
+            final.append(n * factor)
+            if factor != 1:
+                view.append(1)
+                expand.append(factor)
+        return inputs.reshape(view).expand(expand).reshape(final)
+
+    def compute_output_shape(self, input_shape):
+        return _per_axis(input_shape, self.data_format, self.rank,
+                         lambda axis, n: n * self.size[axis])
+
+    def get_config(self):
+        config = {'size': self.size, 'data_format': self.data_format}
+        base = super(_UpSampling, self).get_config()
+        return dict(list(base.items()) + list(config.items()))
+
+
+class UpSampling1D(_UpSampling):
+    """Repeats each step ``size`` times: ``(batch, steps, features)`` ->
+    ``(batch, steps * size, features)``."""
+
+    @keras1_arguments({'length': 'size'})
+    def __init__(self, size=2, **kwargs):
+        super(UpSampling1D, self).__init__((int(size),), 'channels_last', **kwargs)
+
+    def get_config(self):
+        config = super(UpSampling1D, self).get_config()
+        config['size'] = self.size[0]
+        config.pop('data_format')
+        return config
+
+
+class UpSampling2D(_UpSampling):
+    """Scales rows and columns by ``size`` (int or 2 ints).
+
+    Args:
+        size: up-sampling factors for rows and columns.
+        data_format: ``'channels_last'`` or ``'channels_first'``.
+        interpolation: ``'nearest'`` (repeat) or ``'bilinear'`` (Keras 2.3.1's
+            rule: source position ``i / size``, no half-pixel shift).
+    """
+
+    @keras1_arguments(_DATA_FORMAT_LEGACY)
+    def __init__(self, size=(2, 2), data_format=None, interpolation='nearest', **kwargs):
+        super(UpSampling2D, self).__init__(conv_utils.normalize_tuple(size, 2, 'size'),
+                                           data_format, **kwargs)
+        if interpolation not in ('nearest', 'bilinear'):
+            raise ValueError('interpolation should be one of "nearest" or "bilinear", got %r.'
+                             % (interpolation,))
+        self.interpolation = interpolation
+
+    def call(self, inputs):
+        if self.interpolation == 'bilinear':
+            return resize_images(inputs, self.size[0], self.size[1], self.data_format,
+                                 'bilinear')
+        return super(UpSampling2D, self).call(inputs)
+
+    def get_config(self):
+        config = super(UpSampling2D, self).get_config()
+        config['interpolation'] = self.interpolation
+        return config
+
+
+class UpSampling3D(_UpSampling):
+    """Repeats entries along the three spatial axes by ``size`` (int or 3 ints)."""
+
+    @keras1_arguments(_DATA_FORMAT_LEGACY)
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super(UpSampling3D, self).__init__(conv_utils.normalize_tuple(size, 3, 'size'),
+                                           data_format, **kwargs)
+
+
+class _ZeroPadding(Layer):
+    """Adds zeros before and after each spatial axis (``padding``: pairs)."""
+
+    def __init__(self, padding, data_format=None, **kwargs):
+        super(_ZeroPadding, self).__init__(**kwargs)
+        self.rank = len(padding)
+        self.padding = padding
+        self.data_format = K_config.normalize_data_format(data_format)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def call(self, inputs):
+        pads = [0, 0] if self.data_format == 'channels_last' else []
+        for before, after in reversed(self.padding):
+            pads += [before, after]
+        return F.pad(inputs, pads)
+
+    def compute_output_shape(self, input_shape):
+        return _per_axis(input_shape, self.data_format, self.rank,
+                         lambda axis, n: n + sum(self.padding[axis]))
+
+    def get_config(self):
+        config = {'padding': self.padding, 'data_format': self.data_format}
+        base = super(_ZeroPadding, self).get_config()
+        return dict(list(base.items()) + list(config.items()))
+
+
+class ZeroPadding1D(_ZeroPadding):
+    """Zero-pads the steps axis: ``padding`` is an int or ``(before, after)``."""
+
+    def __init__(self, padding=1, **kwargs):
+        super(ZeroPadding1D, self).__init__(
+            (conv_utils.normalize_tuple(padding, 2, 'padding'),), 'channels_last', **kwargs)
+
+    def get_config(self):
+        config = super(ZeroPadding1D, self).get_config()
+        config['padding'] = config['padding'][0]
+        config.pop('data_format')
+        return config
+
+
+def _zeropadding2d_args(name, args, kwargs):
+    """Keras 1 ``padding={'top_pad': ..., 'left_pad': ...}``."""
+    value = kwargs.get('padding', args[0] if args else None)
+    if isinstance(value, dict):
+        warnings.warn('%s no longer accepts a dict `padding`; pass ((top_pad, bottom_pad), '
+                      '(left_pad, right_pad)).' % name, stacklevel=4)
+        value = ((value.get('top_pad', 0), value.get('bottom_pad', 0)),
+                 (value.get('left_pad', 0), value.get('right_pad', 0)))
+        if args:
+            args = (value,) + tuple(args[1:])
+        else:
+            kwargs['padding'] = value
+    return args
+
+
+class ZeroPadding2D(_ZeroPadding):
+    """Zero-pads rows and columns: ``padding`` is an int, ``(rows, cols)`` or
+    ``((top, bottom), (left, right))``."""
+
+    @keras1_arguments(_DATA_FORMAT_LEGACY, _zeropadding2d_args)
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+        super(ZeroPadding2D, self).__init__(_pairs(padding, 2, 'padding'), data_format,
+                                            **kwargs)
+
+
+class ZeroPadding3D(_ZeroPadding):
+    """Zero-pads the three spatial axes: an int, 3 ints or 3 pairs."""
+
+    @keras1_arguments(_DATA_FORMAT_LEGACY)
+    def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
+        super(ZeroPadding3D, self).__init__(_pairs(padding, 3, 'padding'), data_format,
+                                            **kwargs)
+
+
+class _Cropping(Layer):
+    """Removes ``(before, after)`` entries from each spatial axis."""
+
+    def __init__(self, cropping, data_format=None, **kwargs):
+        super(_Cropping, self).__init__(**kwargs)
+        self.rank = len(cropping)
+        self.cropping = cropping
+        self.data_format = K_config.normalize_data_format(data_format)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def call(self, inputs):
+        spatial = [slice(before, -after if after else None) for before, after in self.cropping]
+        return inputs[_spatial_slice(self.data_format, self.rank, spatial)]
+
+    def compute_output_shape(self, input_shape):
+        def crop(axis, n):
+            if n - sum(self.cropping[axis]) <= 0:
+                raise ValueError('%s %s: cropping %s removes the whole axis of size %d (input '
+                                 'shape %s).' % (type(self).__name__, self.name,
+                                                 self.cropping[axis], n, tuple(input_shape)))
+            return n - sum(self.cropping[axis])
+        return _per_axis(input_shape, self.data_format, self.rank, crop)
+
+    def get_config(self):
+        config = {'cropping': self.cropping, 'data_format': self.data_format}
+        base = super(_Cropping, self).get_config()
+        return dict(list(base.items()) + list(config.items()))
+
+
+class Cropping1D(_Cropping):
+    """Crops the steps axis: ``cropping`` is an int or ``(before, after)``."""
+
+    def __init__(self, cropping=(1, 1), **kwargs):
+        super(Cropping1D, self).__init__(
+            (conv_utils.normalize_tuple(cropping, 2, 'cropping'),), 'channels_last', **kwargs)
+
+    def get_config(self):
+        config = super(Cropping1D, self).get_config()
+        config['cropping'] = config['cropping'][0]
+        config.pop('data_format')
+        return config
+
+
+class Cropping2D(_Cropping):
+    """Crops rows and columns: an int, ``(rows, cols)`` or
+    ``((top, bottom), (left, right))``."""
+
+    @keras1_arguments(_DATA_FORMAT_LEGACY)
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super(Cropping2D, self).__init__(_pairs(cropping, 2, 'cropping'), data_format, **kwargs)
+
+
+class Cropping3D(_Cropping):
+    """Crops the three spatial axes: an int, 3 ints or 3 pairs."""
+
+    @keras1_arguments(_DATA_FORMAT_LEGACY)
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super(Cropping3D, self).__init__(_pairs(cropping, 3, 'cropping'), data_format, **kwargs)
+
+
+# ----------------------------------------------------------------- old names
+def _atrous(layer_cls, args, kwargs):
+    if not any(key in kwargs for key in _CONV1D_LEGACY) and \
+            not any(_is_int(v) for v in args[1:]):
+        warnings.warn('The `Atrous%s` layer is deprecated: use `%s` with the '
+                      '`dilation_rate` argument.' % (layer_cls.__name__.replace('Conv', 'Convolution'),
+                                                     layer_cls.__name__), stacklevel=3)
+    return layer_cls(*args, **kwargs)
+
+
+def AtrousConvolution1D(*args, **kwargs):
+    """Keras 1's dilated 1D convolution: a :class:`Conv1D` (``atrous_rate`` is
+    its ``dilation_rate``)."""
+    return _atrous(Conv1D, args, kwargs)
+
+
+def AtrousConvolution2D(*args, **kwargs):
+    """Keras 1's dilated 2D convolution: a :class:`Conv2D` (``atrous_rate`` is
+    its ``dilation_rate``)."""
+    return _atrous(Conv2D, args, kwargs)
+
+
+Convolution1D = Conv1D
+Convolution2D = Conv2D
+Convolution3D = Conv3D
+SeparableConvolution1D = SeparableConv1D
+SeparableConvolution2D = SeparableConv2D
+Convolution2DTranspose = Conv2DTranspose
+Deconvolution2D = Deconv2D = Conv2DTranspose
+Deconvolution3D = Deconv3D = Conv3DTranspose
+AtrousConv1D = AtrousConvolution1D
+AtrousConv2D = AtrousConvolution2D

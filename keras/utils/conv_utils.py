@@ -1,0 +1,194 @@
+"""Shape arithmetic shared by the convolution and pooling layers.
+
+The Keras 2.3.1 helpers (``conv_output_length``, ``conv_input_length``,
+``deconv_length``, ``normalize_tuple``, ``normalize_padding``,
+``convert_kernel``) plus TensorFlow's ``'same'`` padding rule, which the
+layers need to give TensorFlow's numbers on PyTorch.
+"""
+import functools
+
+import numpy as np
+
+from keras.legacy.interfaces import convert_kwargs
+
+__all__ = ['normalize_tuple', 'normalize_padding', 'convert_kernel', 'conv_output_length',
+           'conv_input_length', 'deconv_length', 'same_padding', 'torch_padding',
+           'dim_ordering_to_data_format', 'keras1_arguments']
+
+
+def normalize_tuple(value, n, name):
+    """An int, or an iterable of ``n`` ints, as a tuple of ``n`` ints.
+
+    Args:
+        value: int or iterable of ints.
+        n: length of the result.
+        name: argument name, for the error message (e.g. ``'strides'``).
+
+    Raises:
+        ValueError: for anything else.
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return (int(value),) * n
+    message = ('The `%s` argument must be a tuple of %d integers. Received: %r'
+               % (name, n, value))
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise ValueError(message)
+    if len(items) != n:
+        raise ValueError(message)
+    result = []
+    for item in items:
+        try:
+            number = int(item)
+        except (TypeError, ValueError):
+            raise ValueError('%s including element %r of type %s' % (message, item, type(item)))
+        if number != item:
+            raise ValueError('%s including element %r of type %s' % (message, item, type(item)))
+        result.append(number)
+    return tuple(result)
+
+
+def normalize_padding(value):
+    """``'valid'``, ``'same'`` or ``'causal'`` (case-insensitive), lower-cased."""
+    padding = str(value).lower()
+    if padding not in ('valid', 'same', 'causal'):
+        raise ValueError('The `padding` argument must be one of "valid", "same" '
+                         '(or "causal" for Conv1D). Received: ' + str(value))
+    return padding
+
+
+def convert_kernel(kernel):
+    """Flip a NumPy kernel's spatial axes (Theano <-> TensorFlow convolution).
+
+    The last two axes (input and output channels) stay as they are; the
+    conversion is its own inverse.
+
+    Args:
+        kernel: NumPy array of rank 3, 4 or 5.
+
+    Raises:
+        ValueError: for another rank.
+    """
+    kernel = np.asarray(kernel)
+    if not 3 <= kernel.ndim <= 5:
+        raise ValueError('Invalid kernel shape: %s (expected rank 3, 4 or 5).' % (kernel.shape,))
+    flip = tuple([slice(None, None, -1)] * (kernel.ndim - 2) + [slice(None), slice(None)])
+    return np.copy(kernel[flip])
+
+
+def conv_output_length(input_length, filter_size, padding, stride, dilation=1):
+    """Output length of a convolution (or pooling) along one axis.
+
+    Args:
+        input_length: int or None.
+        filter_size: kernel size.
+        padding: ``'same'``, ``'valid'``, ``'full'`` or ``'causal'``.
+        stride: stride.
+        dilation: dilation rate.
+    """
+    if input_length is None:
+        return None
+    if padding not in ('same', 'valid', 'full', 'causal'):
+        raise ValueError('Unknown padding: %r' % (padding,))
+    dilated = (filter_size - 1) * dilation + 1
+    if padding in ('same', 'causal'):
+        length = input_length
+    elif padding == 'valid':
+        length = input_length - dilated + 1
+    else:
+        length = input_length + dilated - 1
+    return (length + stride - 1) // stride
+
+
+def conv_input_length(output_length, filter_size, padding, stride):
+    """Input length of a convolution that gives ``output_length`` (the inverse
+    of :func:`conv_output_length` for ``'same'``, ``'valid'`` and ``'full'``)."""
+    if output_length is None:
+        return None
+    if padding not in ('same', 'valid', 'full'):
+        raise ValueError('Unknown padding: %r' % (padding,))
+    pad = {'same': filter_size // 2, 'valid': 0, 'full': filter_size - 1}[padding]
+    return (output_length - 1) * stride - 2 * pad + filter_size
+
+
+def deconv_length(dim_size, stride_size, kernel_size, padding, output_padding, dilation=1):
+    """Output length of a transposed convolution along one axis.
+
+    Args:
+        dim_size: input length (int or None).
+        stride_size: stride.
+        kernel_size: kernel size.
+        padding: ``'same'``, ``'valid'`` or ``'full'``.
+        output_padding: extra length at the end, or None to infer it.
+        dilation: dilation rate.
+    """
+    if padding not in ('same', 'valid', 'full'):
+        raise ValueError('Unknown padding: %r' % (padding,))
+    if dim_size is None:
+        return None
+    kernel_size = (kernel_size - 1) * dilation + 1
+    if output_padding is None:
+        if padding == 'valid':
+            return dim_size * stride_size + max(kernel_size - stride_size, 0)
+        if padding == 'full':
+            return dim_size * stride_size - (stride_size + kernel_size - 2)
+        return dim_size * stride_size
+    pad = {'same': kernel_size // 2, 'valid': 0, 'full': kernel_size - 1}[padding]
+    return (dim_size - 1) * stride_size + kernel_size - 2 * pad + output_padding
+
+
+def same_padding(input_length, kernel_size, stride, dilation=1):
+    """TensorFlow's ``'same'`` padding along one axis: ``(before, after)``.
+
+    The output has ``ceil(input_length / stride)`` steps; when the total
+    padding is odd the extra entry goes at the end.
+    """
+    dilated = (kernel_size - 1) * dilation + 1
+    steps = -(-input_length // stride)
+    total = max((steps - 1) * stride + dilated - input_length, 0)
+    return total // 2, total - total // 2
+
+
+def torch_padding(pads):
+    """Split per-axis ``(before, after)`` pairs for a torch op.
+
+    Returns ``(symmetric, extra)``: ``symmetric`` is the tuple to give the
+    torch op's ``padding`` argument and ``extra`` is ``None`` or the
+    ``F.pad`` argument (last axis first) for what remains, which is needed
+    only when some axis pads one more entry at the end than at the start.
+    """
+    symmetric = tuple(before for before, _ in pads)
+    if all(before == after for before, after in pads):
+        return symmetric, None
+    extra = []
+    for before, after in reversed(pads):
+        extra += [0, after - before]
+    return symmetric, tuple(extra)
+
+
+def dim_ordering_to_data_format(value):
+    """Keras 1 ``dim_ordering`` (``'tf'``, ``'th'``, ``'default'``) as a
+    ``data_format`` value."""
+    return {'tf': 'channels_last', 'th': 'channels_first', 'default': None}.get(value, value)
+
+
+def keras1_arguments(table, preprocess=None):
+    """Decorate a layer's ``__init__`` to accept its Keras 1 spellings.
+
+    Before the arguments are bound, ``preprocess(args, kwargs)`` (optional)
+    may rewrite Keras 1 positional forms into keywords and returns the new
+    ``args``; then :func:`keras.legacy.interfaces.convert_kwargs` renames the
+    keywords listed in ``table`` (one warning per call) and converts
+    ``dim_ordering`` values.
+    """
+    def decorate(init):
+        @functools.wraps(init)
+        def wrapper(self, *args, **kwargs):
+            if preprocess is not None:
+                args = preprocess(type(self).__name__, args, kwargs)
+            convert_kwargs(type(self).__name__, kwargs, table,
+                           {'dim_ordering': dim_ordering_to_data_format})
+            init(self, *args, **kwargs)
+        return wrapper
+    return decorate

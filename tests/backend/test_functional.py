@@ -1,0 +1,117 @@
+import sys
+import types
+
+import numpy as np
+import pytest
+import torch
+
+from keras import backend as K
+
+RNG = np.random.RandomState(5)
+
+
+def _np_rnn(x, w, h0, mask=None, go_backwards=False):
+    """Reference loop: h_t = tanh(x_t W + h_{t-1}); masked steps keep output and state."""
+    steps = range(x.shape[1])[::-1] if go_backwards else range(x.shape[1])
+    h, prev_out, outs = h0, np.zeros_like(h0), []
+    for t in steps:
+        new = np.tanh(x[:, t].dot(w) + h)
+        if mask is not None:
+            m = mask[:, t][:, None]
+            new_out = np.where(m, new, prev_out)
+            h = np.where(m, new, h)
+        else:
+            new_out = h = new
+        outs.append(new_out)
+        prev_out = new_out
+    return outs[-1], np.stack(outs, 1), h
+
+
+@pytest.mark.parametrize('go_backwards', [False, True])
+@pytest.mark.parametrize('use_mask', [False, True])
+def test_rnn_matches_reference_loop(go_backwards, use_mask):
+    x = RNG.randn(3, 5, 2).astype('f')
+    w = RNG.randn(2, 4).astype('f')
+    h0 = RNG.randn(3, 4).astype('f')
+    mask = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [0, 1, 0, 1, 1]], bool) if use_mask else None
+    seen_constants = []
+
+    def step(x_t, states):
+        h, c = states
+        seen_constants.append(c)
+        out = torch.tanh(x_t.matmul(torch.as_tensor(w)) + h)
+        return out, [out]
+
+    const = torch.ones(1)
+    last, outs, states = K.rnn(step, x, [torch.as_tensor(h0)], go_backwards=go_backwards,
+                               mask=mask, constants=[const])
+    e_last, e_outs, e_h = _np_rnn(x, w, h0, mask, go_backwards)
+    np.testing.assert_allclose(K.eval(last), e_last, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(K.eval(outs), e_outs, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(K.eval(states[0]), e_h, rtol=1e-5, atol=1e-6)
+    assert all(c is const for c in seen_constants) and len(seen_constants) == 5
+
+
+def test_rnn_rejects_2d_input():
+    with pytest.raises(ValueError):
+        K.rnn(lambda x, s: (x, s), np.zeros((2, 3), 'f'), [torch.zeros(2)])
+
+
+def test_function_on_real_tensors_and_updates():
+    v = K.variable(np.array([1., 2.]))
+    f = K.function([], [v], updates=[(v, v * 2)])
+    np.testing.assert_array_equal(f([])[0], [1., 2.])
+    np.testing.assert_array_equal(K.eval(v), [2., 4.])
+    with pytest.raises(ValueError):
+        K.function([torch.zeros(2)], [v])
+
+
+class _FakeKerasTensor(object):
+    _is_keras_tensor = True
+
+    def __init__(self, shape, dtype='float32'):
+        self.shape, self.dtype = shape, dtype
+
+
+class _FakeNetwork(torch.nn.Module):
+    """Stands in for keras.engine.network.Network: y = 2x (+1 in training)."""
+    built_with = None
+
+    def __init__(self, inputs, outputs):
+        super(_FakeNetwork, self).__init__()
+        _FakeNetwork.built_with = (inputs, outputs)
+
+    def forward(self, x):
+        xs = x if isinstance(x, list) else [x]
+        bonus = float(K.learning_phase())
+        return [xs[0] * 2 + bonus, xs[-1].sum(-1)]
+
+
+@pytest.fixture
+def fake_network(monkeypatch):
+    module = types.ModuleType('keras.engine.network')
+    module.Network = _FakeNetwork
+    monkeypatch.setitem(sys.modules, 'keras.engine.network', module)
+    return module
+
+
+def test_function_builds_a_network_and_feeds_the_learning_phase(fake_network):
+    inp = _FakeKerasTensor((None, 3))
+    out1, out2 = _FakeKerasTensor((None, 3)), _FakeKerasTensor((None,))
+    f = K.function([inp, K.learning_phase()], [out1, out2])
+    assert _FakeNetwork.built_with == ([inp], [out1, out2])
+    x = np.arange(6).reshape(2, 3)                    # ints: cast to the input's dtype
+    test_out = f([x, 0])
+    assert isinstance(test_out, list) and test_out[0].dtype == np.float32
+    np.testing.assert_array_equal(test_out[0], x * 2)
+    np.testing.assert_array_equal(test_out[1], x.sum(-1))
+    np.testing.assert_array_equal(f([x, 1])[0], x * 2 + 1)
+    assert K.learning_phase() == 0
+    with pytest.raises(ValueError):
+        f([x])
+
+
+def test_function_single_output_without_phase(fake_network):
+    inp, out = _FakeKerasTensor((None, 2)), _FakeKerasTensor((None, 2))
+    f = K.function([inp], out)
+    np.testing.assert_array_equal(f([np.ones((1, 2))]), [[2., 2.]])
