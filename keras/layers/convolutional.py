@@ -7,21 +7,24 @@ torch as a permuted view, which torch runs in its ``channels_last`` memory
 format.  ``'same'`` padding follows TensorFlow (the extra entry of an odd
 total padding goes at the end), so the numbers are TensorFlow's.
 """
+import numbers
 import warnings
 
-import torch
 import torch.nn.functional as F
 
 from keras import activations, constraints, initializers, regularizers
 from keras.backend import config as K_config
-from keras.backend.shape_ops import resize_images
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
+from keras.layers._resizing import (Cropping1D, Cropping2D, Cropping3D,  # noqa: F401
+                                    UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D,
+                                    ZeroPadding2D, ZeroPadding3D)
 from keras.layers.pooling import (AveragePooling1D, AveragePooling2D,  # noqa: F401
                                   AveragePooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
                                   from_channels_first, to_channels_first)
+from keras.legacy import conv_arguments as legacy
+from keras.legacy.conv_arguments import keras1_arguments
 from keras.utils import conv_utils
-from keras.utils.conv_utils import keras1_arguments
 
 __all__ = ['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose',
            'SeparableConv1D', 'SeparableConv2D', 'DepthwiseConv2D', 'UpSampling1D',
@@ -35,78 +38,11 @@ __all__ = ['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose',
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 _CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 
-# ---------------------------------------------------------------- Keras 1 names
-_CONV_LEGACY = {'nb_filter': 'filters', 'subsample': 'strides', 'border_mode': 'padding',
-                'dim_ordering': 'data_format', 'init': 'kernel_initializer',
-                'W_regularizer': 'kernel_regularizer', 'b_regularizer': 'bias_regularizer',
-                'W_constraint': 'kernel_constraint', 'b_constraint': 'bias_constraint',
-                'bias': 'use_bias', 'atrous_rate': 'dilation_rate'}
-_CONV1D_LEGACY = dict(_CONV_LEGACY, filter_length='kernel_size',
-                      subsample_length='strides')
-_KERNEL_DIMS = {2: ('nb_row', 'nb_col'), 3: ('kernel_dim1', 'kernel_dim2', 'kernel_dim3')}
-for _rank, _names in _KERNEL_DIMS.items():
-    _CONV_LEGACY['/'.join(_names)] = 'kernel_size'
-_TRANSPOSE_LEGACY = dict(_CONV_LEGACY, output_shape=None)
-_SEPARABLE_LEGACY = dict(_CONV_LEGACY, init='depthwise_initializer')
-for _key in ('W_regularizer', 'W_constraint'):
-    del _SEPARABLE_LEGACY[_key]
-_DATA_FORMAT_LEGACY = {'dim_ordering': 'data_format'}
-
 
 def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _gather_kernel_dims(name, args, kwargs, rank):
-    """Keras 1 kernel sizes: ``Convolution2D(64, 3, 3)``, ``nb_row=3, nb_col=3``,
-    ``Convolution3D(8, 3, 3, 3)``, ``kernel_dim1=...`` -> one ``kernel_size``
-    (under the key ``'nb_row/nb_col'``, renamed by the legacy table)."""
-    keys = _KERNEL_DIMS[rank]
-    given = list(args[1:1 + rank])
-    if len(args) == rank + 1 and all(_is_int(v) for v in given):
-        clash = [k for k in ('padding', 'strides', 'data_format') if k in kwargs]
-        if clash:
-            raise ValueError('%s got %d integers after `filters` (read as the Keras 1 kernel '
-                             'size %s) and also `%s`. Pass the kernel size as a tuple, e.g. '
-                             '%s(%r, %r, ...).' % (name, rank, tuple(given), clash[0], name,
-                                                   args[0], tuple(given)))
-        kwargs['/'.join(keys)] = tuple(given)
-        return args[:1]
-    if len(args) <= rank and all(_is_int(v) for v in given) and \
-            all(k in kwargs for k in keys[len(given):]):
-        kwargs['/'.join(keys)] = tuple(given) + tuple(kwargs.pop(k) for k in keys[len(given):])
-        return args[:1]
-    return args
-
-
-def _conv2d_args(name, args, kwargs):
-    return _gather_kernel_dims(name, args, kwargs, 2)
-
-
-def _conv3d_args(name, args, kwargs):
-    return _gather_kernel_dims(name, args, kwargs, 3)
-
-
-def _conv1d_args(name, args, kwargs):
-    if 'input_dim' in kwargs and 'input_shape' not in kwargs:
-        kwargs['input_shape'] = (kwargs.pop('input_length', None), kwargs.pop('input_dim'))
-    return args
-
-
-def _deconv2d_args(name, args, kwargs):
-    if len(args) == 4 and isinstance(args[3], (tuple, list)):  # Keras 1 output_shape
-        kwargs['output_shape'] = args[3]
-        args = args[:3]
-    return _gather_kernel_dims(name, args, kwargs, 2)
-
-
-def _separable_args(name, args, kwargs):
-    if 'init' in kwargs and 'pointwise_initializer' not in kwargs:
-        kwargs['pointwise_initializer'] = kwargs['init']
-    return _gather_kernel_dims(name, args, kwargs, 2)
-
-
-# -------------------------------------------------------------- shared pieces
 def _torch_kernel(kernel):
     """Keras ``(*k, in, out)`` -> torch ``(out, in, *k)`` (a view)."""
     nd = kernel.dim() - 2
@@ -151,8 +87,8 @@ class _Conv(Layer):
                  kernel_constraint=None, bias_constraint=None, groups=1, **kwargs):
         super(_Conv, self).__init__(**kwargs)
         self.rank = rank
-        if filters is not None and (not _is_int(filters) and int(filters) != filters
-                                    or int(filters) <= 0):
+        if filters is not None and not (isinstance(filters, numbers.Integral) and
+                                        not isinstance(filters, bool) and filters > 0):
             raise ValueError('%s %s: `filters` must be a positive integer, got %r.'
                              % (self.__class__.__name__, self.name, filters))
         self.filters = None if filters is None else int(filters)
@@ -307,7 +243,7 @@ class Conv1D(_Conv):
     _allows_causal = True
     _allows_groups = True
 
-    @keras1_arguments(_CONV1D_LEGACY, _conv1d_args)
+    @keras1_arguments(legacy.CONV1D, legacy.conv1d_args)
     def __init__(self, filters, kernel_size, strides=1, padding='valid',
                  data_format='channels_last', dilation_rate=1, activation=None, use_bias=True,
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
@@ -344,7 +280,7 @@ class Conv2D(_Conv):
     """
     _allows_groups = True
 
-    @keras1_arguments(_CONV_LEGACY, _conv2d_args)
+    @keras1_arguments(legacy.CONV, legacy.conv2d_args)
     def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid', data_format=None,
                  dilation_rate=(1, 1), activation=None, use_bias=True,
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
@@ -365,7 +301,7 @@ class Conv3D(_Conv):
     """
     _allows_groups = True
 
-    @keras1_arguments(_CONV_LEGACY, _conv3d_args)
+    @keras1_arguments(legacy.CONV, legacy.conv3d_args)
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding='valid',
                  data_format=None, dilation_rate=(1, 1, 1), activation=None, use_bias=True,
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
@@ -452,7 +388,7 @@ class Conv2DTranspose(_Transpose, Conv2D):
     Weights: ``kernel`` ``(rows, cols, filters, in_channels)``, ``bias``.
     """
 
-    @keras1_arguments(_TRANSPOSE_LEGACY, _deconv2d_args)
+    @keras1_arguments(legacy.TRANSPOSE, legacy.deconv2d_args)
     def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid',
                  output_padding=None, data_format=None, dilation_rate=(1, 1), activation=None,
                  use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros',
@@ -470,7 +406,7 @@ class Conv3DTranspose(_Transpose, Conv3D):
     """Transposed 3D convolution; arguments as :class:`Conv2DTranspose` with 3
     entries per tuple. Weights: ``kernel`` ``(k1, k2, k3, filters, in_channels)``."""
 
-    @keras1_arguments(_TRANSPOSE_LEGACY, _conv3d_args)
+    @keras1_arguments(legacy.TRANSPOSE, legacy.conv3d_args)
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding='valid',
                  output_padding=None, data_format=None, activation=None, use_bias=True,
                  kernel_initializer='glorot_uniform', bias_initializer='zeros',
@@ -586,7 +522,7 @@ class SeparableConv2D(_SeparableConv):
     ``(1, 1, in * depth_multiplier, filters)``, ``bias``.
     """
 
-    @keras1_arguments(_SEPARABLE_LEGACY, _separable_args)
+    @keras1_arguments(legacy.SEPARABLE, legacy.separable_conv2d_args)
     def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid', data_format=None,
                  dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
                  depthwise_initializer='glorot_uniform', pointwise_initializer='glorot_uniform',
@@ -659,278 +595,27 @@ class DepthwiseConv2D(Conv2D):
         return config
 
 
-# ------------------------------------------------------- resizing feature maps
-def _spatial_slice(data_format, rank, spatial):
-    """Index tuple placing ``spatial`` (one entry per spatial axis) in the layout."""
-    if data_format == 'channels_first':
-        return (slice(None), slice(None)) + tuple(spatial)
-    return (slice(None),) + tuple(spatial) + (slice(None),)
-
-
-def _per_axis(input_shape, data_format, rank, fn):
-    """Apply ``fn(axis, size)`` to the known spatial sizes of ``input_shape``."""
-    shape = list(input_shape)
-    first = 2 if data_format == 'channels_first' else 1
-    for axis in range(rank):
-        if shape[first + axis] is not None:
-            shape[first + axis] = fn(axis, shape[first + axis])
-    return tuple(shape)
-
-
-def _pairs(value, rank, name):
-    """An int, ``rank`` ints or ``rank`` pairs -> ``rank`` ``(before, after)`` pairs."""
-    if _is_int(value):
-        return ((int(value), int(value)),) * rank
-    if not hasattr(value, '__len__') or len(value) != rank:
-        raise ValueError('`%s` should be an int, a tuple of %d ints or a tuple of %d tuples '
-                         'of 2 ints. Found: %r' % (name, rank, rank, value))
-    ordinal = ('1st', '2nd', '3rd')
-    return tuple(conv_utils.normalize_tuple(v, 2, '%s entry of %s' % (ordinal[i], name))
-                 for i, v in enumerate(value))
-
-
-class _UpSampling(Layer):
-    """Repeats (or interpolates) entries along the spatial axes by ``size``."""
-
-    def __init__(self, size, data_format=None, **kwargs):
-        super(_UpSampling, self).__init__(**kwargs)
-        self.rank = len(size)
-        self.size = size
-        self.data_format = K_config.normalize_data_format(data_format)
-        self.input_spec = InputSpec(ndim=self.rank + 2)
-
-    def call(self, inputs):
-        first = 2 if self.data_format == 'channels_first' else 1
-        view, expand, final = [], [], []
-        for axis, n in enumerate(inputs.shape):
-            factor = self.size[axis - first] if 0 <= axis - first < self.rank else 1
-            view.append(n)
-            expand.append(n)
-            final.append(n * factor)
-            if factor != 1:
-                view.append(1)
-                expand.append(factor)
-        return inputs.reshape(view).expand(expand).reshape(final)
-
-    def compute_output_shape(self, input_shape):
-        return _per_axis(input_shape, self.data_format, self.rank,
-                         lambda axis, n: n * self.size[axis])
-
-    def get_config(self):
-        config = {'size': self.size, 'data_format': self.data_format}
-        base = super(_UpSampling, self).get_config()
-        return dict(list(base.items()) + list(config.items()))
-
-
-class UpSampling1D(_UpSampling):
-    """Repeats each step ``size`` times: ``(batch, steps, features)`` ->
-    ``(batch, steps * size, features)``."""
-
-    @keras1_arguments({'length': 'size'})
-    def __init__(self, size=2, **kwargs):
-        super(UpSampling1D, self).__init__((int(size),), 'channels_last', **kwargs)
-
-    def get_config(self):
-        config = super(UpSampling1D, self).get_config()
-        config['size'] = self.size[0]
-        config.pop('data_format')
-        return config
-
-
-class UpSampling2D(_UpSampling):
-    """Scales rows and columns by ``size`` (int or 2 ints).
-
-    Args:
-        size: up-sampling factors for rows and columns.
-        data_format: ``'channels_last'`` or ``'channels_first'``.
-        interpolation: ``'nearest'`` (repeat) or ``'bilinear'`` (Keras 2.3.1's
-            rule: source position ``i / size``, no half-pixel shift).
-    """
-
-    @keras1_arguments(_DATA_FORMAT_LEGACY)
-    def __init__(self, size=(2, 2), data_format=None, interpolation='nearest', **kwargs):
-        super(UpSampling2D, self).__init__(conv_utils.normalize_tuple(size, 2, 'size'),
-                                           data_format, **kwargs)
-        if interpolation not in ('nearest', 'bilinear'):
-            raise ValueError('interpolation should be one of "nearest" or "bilinear", got %r.'
-                             % (interpolation,))
-        self.interpolation = interpolation
-
-    def call(self, inputs):
-        if self.interpolation == 'bilinear':
-            return resize_images(inputs, self.size[0], self.size[1], self.data_format,
-                                 'bilinear')
-        return super(UpSampling2D, self).call(inputs)
-
-    def get_config(self):
-        config = super(UpSampling2D, self).get_config()
-        config['interpolation'] = self.interpolation
-        return config
-
-
-class UpSampling3D(_UpSampling):
-    """Repeats entries along the three spatial axes by ``size`` (int or 3 ints)."""
-
-    @keras1_arguments(_DATA_FORMAT_LEGACY)
-    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
-        super(UpSampling3D, self).__init__(conv_utils.normalize_tuple(size, 3, 'size'),
-                                           data_format, **kwargs)
-
-
-class _ZeroPadding(Layer):
-    """Adds zeros before and after each spatial axis (``padding``: pairs)."""
-
-    def __init__(self, padding, data_format=None, **kwargs):
-        super(_ZeroPadding, self).__init__(**kwargs)
-        self.rank = len(padding)
-        self.padding = padding
-        self.data_format = K_config.normalize_data_format(data_format)
-        self.input_spec = InputSpec(ndim=self.rank + 2)
-
-    def call(self, inputs):
-        pads = [0, 0] if self.data_format == 'channels_last' else []
-        for before, after in reversed(self.padding):
-            pads += [before, after]
-        return F.pad(inputs, pads)
-
-    def compute_output_shape(self, input_shape):
-        return _per_axis(input_shape, self.data_format, self.rank,
-                         lambda axis, n: n + sum(self.padding[axis]))
-
-    def get_config(self):
-        config = {'padding': self.padding, 'data_format': self.data_format}
-        base = super(_ZeroPadding, self).get_config()
-        return dict(list(base.items()) + list(config.items()))
-
-
-class ZeroPadding1D(_ZeroPadding):
-    """Zero-pads the steps axis: ``padding`` is an int or ``(before, after)``."""
-
-    def __init__(self, padding=1, **kwargs):
-        super(ZeroPadding1D, self).__init__(
-            (conv_utils.normalize_tuple(padding, 2, 'padding'),), 'channels_last', **kwargs)
-
-    def get_config(self):
-        config = super(ZeroPadding1D, self).get_config()
-        config['padding'] = config['padding'][0]
-        config.pop('data_format')
-        return config
-
-
-def _zeropadding2d_args(name, args, kwargs):
-    """Keras 1 ``padding={'top_pad': ..., 'left_pad': ...}``."""
-    value = kwargs.get('padding', args[0] if args else None)
-    if isinstance(value, dict):
-        warnings.warn('%s no longer accepts a dict `padding`; pass ((top_pad, bottom_pad), '
-                      '(left_pad, right_pad)).' % name, stacklevel=4)
-        value = ((value.get('top_pad', 0), value.get('bottom_pad', 0)),
-                 (value.get('left_pad', 0), value.get('right_pad', 0)))
-        if args:
-            args = (value,) + tuple(args[1:])
-        else:
-            kwargs['padding'] = value
-    return args
-
-
-class ZeroPadding2D(_ZeroPadding):
-    """Zero-pads rows and columns: ``padding`` is an int, ``(rows, cols)`` or
-    ``((top, bottom), (left, right))``."""
-
-    @keras1_arguments(_DATA_FORMAT_LEGACY, _zeropadding2d_args)
-    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
-        super(ZeroPadding2D, self).__init__(_pairs(padding, 2, 'padding'), data_format,
-                                            **kwargs)
-
-
-class ZeroPadding3D(_ZeroPadding):
-    """Zero-pads the three spatial axes: an int, 3 ints or 3 pairs."""
-
-    @keras1_arguments(_DATA_FORMAT_LEGACY)
-    def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
-        super(ZeroPadding3D, self).__init__(_pairs(padding, 3, 'padding'), data_format,
-                                            **kwargs)
-
-
-class _Cropping(Layer):
-    """Removes ``(before, after)`` entries from each spatial axis."""
-
-    def __init__(self, cropping, data_format=None, **kwargs):
-        super(_Cropping, self).__init__(**kwargs)
-        self.rank = len(cropping)
-        self.cropping = cropping
-        self.data_format = K_config.normalize_data_format(data_format)
-        self.input_spec = InputSpec(ndim=self.rank + 2)
-
-    def call(self, inputs):
-        spatial = [slice(before, -after if after else None) for before, after in self.cropping]
-        return inputs[_spatial_slice(self.data_format, self.rank, spatial)]
-
-    def compute_output_shape(self, input_shape):
-        def crop(axis, n):
-            if n - sum(self.cropping[axis]) <= 0:
-                raise ValueError('%s %s: cropping %s removes the whole axis of size %d (input '
-                                 'shape %s).' % (type(self).__name__, self.name,
-                                                 self.cropping[axis], n, tuple(input_shape)))
-            return n - sum(self.cropping[axis])
-        return _per_axis(input_shape, self.data_format, self.rank, crop)
-
-    def get_config(self):
-        config = {'cropping': self.cropping, 'data_format': self.data_format}
-        base = super(_Cropping, self).get_config()
-        return dict(list(base.items()) + list(config.items()))
-
-
-class Cropping1D(_Cropping):
-    """Crops the steps axis: ``cropping`` is an int or ``(before, after)``."""
-
-    def __init__(self, cropping=(1, 1), **kwargs):
-        super(Cropping1D, self).__init__(
-            (conv_utils.normalize_tuple(cropping, 2, 'cropping'),), 'channels_last', **kwargs)
-
-    def get_config(self):
-        config = super(Cropping1D, self).get_config()
-        config['cropping'] = config['cropping'][0]
-        config.pop('data_format')
-        return config
-
-
-class Cropping2D(_Cropping):
-    """Crops rows and columns: an int, ``(rows, cols)`` or
-    ``((top, bottom), (left, right))``."""
-
-    @keras1_arguments(_DATA_FORMAT_LEGACY)
-    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
-        super(Cropping2D, self).__init__(_pairs(cropping, 2, 'cropping'), data_format, **kwargs)
-
-
-class Cropping3D(_Cropping):
-    """Crops the three spatial axes: an int, 3 ints or 3 pairs."""
-
-    @keras1_arguments(_DATA_FORMAT_LEGACY)
-    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
-        super(Cropping3D, self).__init__(_pairs(cropping, 3, 'cropping'), data_format, **kwargs)
-
-
 # ----------------------------------------------------------------- old names
-def _atrous(layer_cls, args, kwargs):
-    if not any(key in kwargs for key in _CONV1D_LEGACY) and \
-            not any(_is_int(v) for v in args[1:]):
-        warnings.warn('The `Atrous%s` layer is deprecated: use `%s` with the '
-                      '`dilation_rate` argument.' % (layer_cls.__name__.replace('Conv', 'Convolution'),
-                                                     layer_cls.__name__), stacklevel=3)
+def _atrous(layer_cls, table, args, kwargs):
+    keras1 = any(key in kwargs for key in table) or \
+        (len(args) > 2 and all(_is_int(v) for v in args[1:]))
+    if not keras1:  # otherwise convert_kwargs warns about the Keras 1 arguments
+        warnings.warn('`Atrous%s` is deprecated: use `%s` with the `dilation_rate` argument.'
+                      % (layer_cls.__name__.replace('Conv', 'Convolution'), layer_cls.__name__),
+                      stacklevel=3)
     return layer_cls(*args, **kwargs)
 
 
 def AtrousConvolution1D(*args, **kwargs):
     """Keras 1's dilated 1D convolution: a :class:`Conv1D` (``atrous_rate`` is
     its ``dilation_rate``)."""
-    return _atrous(Conv1D, args, kwargs)
+    return _atrous(Conv1D, legacy.CONV1D, args, kwargs)
 
 
 def AtrousConvolution2D(*args, **kwargs):
     """Keras 1's dilated 2D convolution: a :class:`Conv2D` (``atrous_rate`` is
     its ``dilation_rate``)."""
-    return _atrous(Conv2D, args, kwargs)
+    return _atrous(Conv2D, legacy.CONV, args, kwargs)
 
 
 Convolution1D = Conv1D

@@ -6,6 +6,8 @@ inserted right after the batch axis.  The Keras 1 ``Merge`` layer and
 ``merge`` function are kept as thin translations to these classes.
 """
 import functools
+import sys
+import types
 import warnings
 
 import torch
@@ -16,7 +18,11 @@ from keras.engine.layer_calls import is_shape_list
 
 __all__ = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate',
            'Dot', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum',
-           'concatenate', 'dot', 'Merge', 'merge']
+           'concatenate', 'dot', 'Merge']
+# ``merge`` (the Keras 1 function) is deliberately not in ``__all__``: Keras 1 code
+# imports it as ``from keras.layers import merge`` while Keras 2 code uses
+# ``keras.layers.merge`` as this module.  The module itself is made callable
+# (see the end of the file), so both spellings work.
 
 
 def _shape_list(layer, input_shape, what='A merge layer'):
@@ -495,3 +501,16 @@ def merge(inputs, mode='sum', concat_axis=-1, dot_axes=-1, output_shape=None,
     """
     kwargs = {'name': name} if name is not None else {}
     return _legacy_layer('merge', mode, concat_axis, dot_axes, kwargs)(inputs)
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as the Keras 1 ``merge`` function."""
+
+    def __call__(self, inputs, mode='sum', concat_axis=-1, dot_axes=-1, output_shape=None,
+                 output_mask=None, arguments=None, name=None):
+        return merge(inputs, mode=mode, concat_axis=concat_axis, dot_axes=dot_axes,
+                     output_shape=output_shape, output_mask=output_mask,
+                     arguments=arguments, name=name)
+
+
+sys.modules[__name__].__class__ = _CallableModule

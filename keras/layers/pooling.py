@@ -12,7 +12,8 @@ from keras.backend import config as K_config
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.utils import conv_utils
-from keras.utils.conv_utils import keras1_arguments
+from keras.legacy import conv_arguments as legacy
+from keras.legacy.conv_arguments import keras1_arguments
 
 __all__ = ['MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'AveragePooling1D',
            'AveragePooling2D', 'AveragePooling3D', 'GlobalMaxPooling1D', 'GlobalMaxPooling2D',
@@ -20,10 +21,6 @@ __all__ = ['MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'AveragePooling1D',
            'GlobalAveragePooling3D', 'MaxPool1D', 'MaxPool2D', 'MaxPool3D', 'AvgPool1D',
            'AvgPool2D', 'AvgPool3D', 'GlobalMaxPool1D', 'GlobalMaxPool2D', 'GlobalMaxPool3D',
            'GlobalAvgPool1D', 'GlobalAvgPool2D', 'GlobalAvgPool3D']
-
-_POOL1D_LEGACY = {'pool_length': 'pool_size', 'stride': 'strides', 'border_mode': 'padding'}
-_POOL_LEGACY = {'border_mode': 'padding', 'dim_ordering': 'data_format'}
-_GLOBAL_LEGACY = {'dim_ordering': 'data_format'}
 
 
 def to_channels_first(x, data_format):
@@ -112,7 +109,7 @@ class _Pooling(Layer):
 class _Pooling1D(_Pooling):
     _rank = 1
 
-    @keras1_arguments(_POOL1D_LEGACY)
+    @keras1_arguments(legacy.POOL1D)
     def __init__(self, pool_size=2, strides=None, padding='valid', data_format='channels_last',
                  **kwargs):
         super(_Pooling1D, self).__init__(pool_size, strides, padding, data_format, **kwargs)
@@ -127,7 +124,7 @@ class _Pooling1D(_Pooling):
 class _Pooling2D(_Pooling):
     _rank = 2
 
-    @keras1_arguments(_POOL_LEGACY)
+    @keras1_arguments(legacy.POOL)
     def __init__(self, pool_size=(2, 2), strides=None, padding='valid', data_format=None,
                  **kwargs):
         super(_Pooling2D, self).__init__(pool_size, strides, padding, data_format, **kwargs)
@@ -136,7 +133,7 @@ class _Pooling2D(_Pooling):
 class _Pooling3D(_Pooling):
     _rank = 3
 
-    @keras1_arguments(_POOL_LEGACY)
+    @keras1_arguments(legacy.POOL)
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding='valid', data_format=None,
                  **kwargs):
         super(_Pooling3D, self).__init__(pool_size, strides, padding, data_format, **kwargs)
@@ -244,7 +241,7 @@ class _GlobalPooling1D(_GlobalPooling):
 class _GlobalPooling2D(_GlobalPooling):
     _rank = 2
 
-    @keras1_arguments(_GLOBAL_LEGACY)
+    @keras1_arguments(legacy.DATA_FORMAT)
     def __init__(self, data_format=None, **kwargs):
         super(_GlobalPooling2D, self).__init__(data_format, **kwargs)
 
@@ -252,7 +249,7 @@ class _GlobalPooling2D(_GlobalPooling):
 class _GlobalPooling3D(_GlobalPooling):
     _rank = 3
 
-    @keras1_arguments(_GLOBAL_LEGACY)
+    @keras1_arguments(legacy.DATA_FORMAT)
     def __init__(self, data_format=None, **kwargs):
         super(_GlobalPooling3D, self).__init__(data_format, **kwargs)
 

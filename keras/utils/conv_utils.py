@@ -5,15 +5,10 @@ The Keras 2.3.1 helpers (``conv_output_length``, ``conv_input_length``,
 ``convert_kernel``) plus TensorFlow's ``'same'`` padding rule, which the
 layers need to give TensorFlow's numbers on PyTorch.
 """
-import functools
-
 import numpy as np
 
-from keras.legacy.interfaces import convert_kwargs
-
 __all__ = ['normalize_tuple', 'normalize_padding', 'convert_kernel', 'conv_output_length',
-           'conv_input_length', 'deconv_length', 'same_padding', 'torch_padding',
-           'dim_ordering_to_data_format', 'keras1_arguments']
+           'conv_input_length', 'deconv_length', 'same_padding', 'torch_padding']
 
 
 def normalize_tuple(value, n, name):
@@ -166,29 +161,3 @@ def torch_padding(pads):
         extra += [0, after - before]
     return symmetric, tuple(extra)
 
-
-def dim_ordering_to_data_format(value):
-    """Keras 1 ``dim_ordering`` (``'tf'``, ``'th'``, ``'default'``) as a
-    ``data_format`` value."""
-    return {'tf': 'channels_last', 'th': 'channels_first', 'default': None}.get(value, value)
-
-
-def keras1_arguments(table, preprocess=None):
-    """Decorate a layer's ``__init__`` to accept its Keras 1 spellings.
-
-    Before the arguments are bound, ``preprocess(args, kwargs)`` (optional)
-    may rewrite Keras 1 positional forms into keywords and returns the new
-    ``args``; then :func:`keras.legacy.interfaces.convert_kwargs` renames the
-    keywords listed in ``table`` (one warning per call) and converts
-    ``dim_ordering`` values.
-    """
-    def decorate(init):
-        @functools.wraps(init)
-        def wrapper(self, *args, **kwargs):
-            if preprocess is not None:
-                args = preprocess(type(self).__name__, args, kwargs)
-            convert_kwargs(type(self).__name__, kwargs, table,
-                           {'dim_ordering': dim_ordering_to_data_format})
-            init(self, *args, **kwargs)
-        return wrapper
-    return decorate

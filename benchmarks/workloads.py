@@ -1,0 +1,222 @@
+"""The benchmark workloads: each builds the same model, data and optimizer for
+Keras Classic and for a hand-written PyTorch loop."""
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+EPS = 1e-7
+
+
+def _torch_epoch(model, optimizer, x, y, batch_size, loss_fn):
+    """A plain PyTorch training epoch: shuffle, slice, forward, loss, step."""
+    n = x.shape[0]
+
+    def run():
+        model.train()
+        perm = torch.randperm(n)
+        for start in range(0, n, batch_size):
+            idx = perm[start:start + batch_size]
+            xb, yb = x.index_select(0, idx), y.index_select(0, idx)
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+    return run
+
+
+def categorical_crossentropy(probs, target):
+    probs = probs / probs.sum(-1, keepdim=True)
+    return -(target * torch.log(probs.clamp(EPS, 1 - EPS))).sum(-1).mean()
+
+
+def _keras_epoch(model, x, y, batch_size):
+    def run():
+        model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=True)
+    return run
+
+
+class Workload(object):
+    name = ''
+    needs = ()
+
+    def missing(self):
+        import keras
+        return [n for n in self.needs if not hasattr(keras.layers, n)]
+
+    def available(self):
+        return not self.missing()
+
+
+class MLP20(Workload):
+    """The seed's MLP for multi-class softmax classification (20-d input, SGD)."""
+    name = 'mlp20'
+    batch_size = 128
+
+    def data(self):
+        x = np.random.random((20000, 20)).astype('float32')
+        y = np.eye(10, dtype='float32')[np.random.randint(10, size=20000)]
+        return x, y
+
+    def torch_epoch(self, data):
+        net = torch.nn.Sequential(
+            torch.nn.Linear(20, 64), torch.nn.ReLU(), torch.nn.Dropout(0.5),
+            torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Dropout(0.5),
+            torch.nn.Linear(64, 10), torch.nn.Softmax(dim=-1))
+        opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, nesterov=True)
+        x, y = (torch.from_numpy(a) for a in data)
+        return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
+
+    def keras_epoch(self, data):
+        from keras.layers import Dense, Dropout
+        from keras.models import Sequential
+        from keras.optimizers import SGD
+        model = Sequential()
+        model.add(Dense(64, activation='relu', input_dim=20))
+        model.add(Dropout(0.5))
+        model.add(Dense(64, activation='relu'))
+        model.add(Dropout(0.5))
+        model.add(Dense(10, activation='softmax'))
+        model.compile(loss='categorical_crossentropy',
+                      optimizer=SGD(lr=0.01, decay=1e-6, momentum=0.9, nesterov=True),
+                      metrics=['accuracy'])
+        return _keras_epoch(model, data[0], data[1], self.batch_size)
+
+
+def _mnist():
+    from keras.datasets import mnist
+    os.environ.setdefault('KERAS_HOME', os.path.join(os.path.dirname(__file__), '..', '..',
+                                                     'shared'))
+    (x, y), _ = mnist.load_data()
+    x = x.reshape(-1, 784).astype('float32') / 255.
+    y = np.eye(10, dtype='float32')[y]
+    return x, y
+
+
+class MnistMLP(Workload):
+    """The Keras 2 mnist_mlp example: 512-512-10 with Dropout 0.2, RMSprop, batch 128."""
+    name = 'mnist_mlp'
+    batch_size = 128
+
+    def data(self):
+        return _mnist()
+
+    def torch_epoch(self, data):
+        net = torch.nn.Sequential(
+            torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+            torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+            torch.nn.Linear(512, 10), torch.nn.Softmax(dim=-1))
+        opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
+        x, y = (torch.from_numpy(a) for a in data)
+        return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
+
+    def keras_epoch(self, data):
+        from keras.layers import Dense, Dropout
+        from keras.models import Sequential
+        from keras.optimizers import RMSprop
+        model = Sequential()
+        model.add(Dense(512, activation='relu', input_shape=(784,)))
+        model.add(Dropout(0.2))
+        model.add(Dense(512, activation='relu'))
+        model.add(Dropout(0.2))
+        model.add(Dense(10, activation='softmax'))
+        model.compile(loss='categorical_crossentropy', optimizer=RMSprop(),
+                      metrics=['accuracy'])
+        return _keras_epoch(model, data[0], data[1], self.batch_size)
+
+
+class MnistCNN(Workload):
+    """The Keras 2 mnist_cnn example (Conv 32, Conv 64, MaxPool, Dropout, Dense 128), Adadelta."""
+    name = 'mnist_cnn'
+    batch_size = 128
+    needs = ('Conv2D', 'MaxPooling2D')
+
+    def data(self):
+        x, y = _mnist()
+        n = 6000  # a tenth of MNIST keeps one epoch short on a laptop CPU
+        return x[:n].reshape(-1, 28, 28, 1), y[:n]
+
+    def torch_epoch(self, data):
+        class Net(torch.nn.Module):
+            def __init__(self):
+                super(Net, self).__init__()
+                self.c1 = torch.nn.Conv2d(1, 32, 3)
+                self.c2 = torch.nn.Conv2d(32, 64, 3)
+                self.d1 = torch.nn.Linear(9216, 128)
+                self.d2 = torch.nn.Linear(128, 10)
+
+            def forward(self, x):
+                x = x.permute(0, 3, 1, 2)
+                x = F.relu(self.c2(F.relu(self.c1(x))))
+                x = F.dropout(F.max_pool2d(x, 2), 0.25, self.training)
+                x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)
+                x = F.dropout(F.relu(self.d1(x)), 0.5, self.training)
+                return F.softmax(self.d2(x), dim=-1)
+        net = Net().to(memory_format=torch.channels_last)
+        opt = torch.optim.Adadelta(net.parameters(), lr=1.0, rho=0.95, eps=EPS)
+        x, y = (torch.from_numpy(np.ascontiguousarray(a)) for a in data)
+        return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
+
+    def keras_epoch(self, data):
+        import keras
+        from keras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
+        from keras.models import Sequential
+        model = Sequential()
+        model.add(Conv2D(32, kernel_size=(3, 3), activation='relu', input_shape=(28, 28, 1)))
+        model.add(Conv2D(64, (3, 3), activation='relu'))
+        model.add(MaxPooling2D(pool_size=(2, 2)))
+        model.add(Dropout(0.25))
+        model.add(Flatten())
+        model.add(Dense(128, activation='relu'))
+        model.add(Dropout(0.5))
+        model.add(Dense(10, activation='softmax'))
+        model.compile(loss=keras.losses.categorical_crossentropy,
+                      optimizer=keras.optimizers.Adadelta(), metrics=['accuracy'])
+        return _keras_epoch(model, data[0], data[1], self.batch_size)
+
+
+class EmbeddingLSTM(Workload):
+    """The seed's Embedding + LSTM(128) binary classifier (rmsprop, batch 16 -> 64 here)."""
+    name = 'embed_lstm'
+    batch_size = 64
+    needs = ('Embedding', 'LSTM')
+
+    def data(self):
+        x = np.random.randint(1, 2000, size=(2048, 80)).astype('int64')
+        y = np.random.randint(2, size=(2048, 1)).astype('float32')
+        return x, y
+
+    def torch_epoch(self, data):
+        class Net(torch.nn.Module):
+            def __init__(self):
+                super(Net, self).__init__()
+                self.emb = torch.nn.Embedding(2000, 256)
+                self.lstm = torch.nn.LSTM(256, 128, batch_first=True)
+                self.out = torch.nn.Linear(128, 1)
+
+            def forward(self, x):
+                h = self.lstm(self.emb(x))[0][:, -1]
+                return torch.sigmoid(self.out(F.dropout(h, 0.5, self.training)))
+        net = Net()
+        opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
+        x, y = (torch.from_numpy(a) for a in data)
+
+        def bce(p, t):
+            p = p.clamp(EPS, 1 - EPS)
+            return -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
+        return _torch_epoch(net, opt, x, y, self.batch_size, bce)
+
+    def keras_epoch(self, data):
+        from keras.layers import LSTM, Dense, Dropout, Embedding
+        from keras.models import Sequential
+        model = Sequential()
+        model.add(Embedding(2000, output_dim=256))
+        model.add(LSTM(128))
+        model.add(Dropout(0.5))
+        model.add(Dense(1, activation='sigmoid'))
+        model.compile(loss='binary_crossentropy', optimizer='rmsprop', metrics=['accuracy'])
+        return _keras_epoch(model, data[0], data[1], self.batch_size)
+
+
+ALL = [MLP20(), MnistMLP(), MnistCNN(), EmbeddingLSTM()]

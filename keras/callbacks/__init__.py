@@ -1,0 +1,18 @@
+"""``keras.callbacks``: hooks called during ``fit``, ``evaluate`` and ``predict``.
+
+``TensorBoard`` needs the optional ``tensorboard`` package (checked when one
+is created); everything else needs only the core dependencies.
+"""
+from keras.callbacks.base import (BaseLogger, Callback, CallbackList, History, LambdaCallback,
+                                  ProgbarLogger, TerminateOnNaN, configure_callbacks)
+from keras.callbacks.checkpoint import ModelCheckpoint
+from keras.callbacks.csv_logger import CSVLogger
+from keras.callbacks.early_stopping import EarlyStopping
+from keras.callbacks.remote import RemoteMonitor
+from keras.callbacks.schedules import LearningRateScheduler, ReduceLROnPlateau
+from keras.callbacks.tensorboard import TensorBoard
+
+__all__ = ['Callback', 'CallbackList', 'BaseLogger', 'TerminateOnNaN', 'ProgbarLogger',
+           'History', 'ModelCheckpoint', 'EarlyStopping', 'RemoteMonitor',
+           'LearningRateScheduler', 'ReduceLROnPlateau', 'CSVLogger', 'LambdaCallback',
+           'TensorBoard', 'configure_callbacks']
