@@ -37,12 +37,24 @@ def _to_python(value):
 
 
 def _raw(value):
-    """A value ready for device-side accumulation: detached, at least float32."""
+    """A value ready for device-side accumulation: detached, float32 or wider."""
     if isinstance(value, torch.Tensor):
-        value = value.detach()
-        if value.is_floating_point() and value.element_size() < 4:
+        if value.requires_grad:
+            value = value.detach()
+        if value.dtype is not torch.float32 and value.dtype is not torch.float64:
             value = value.float()
     return value
+
+
+def _accumulate(totals, key, value, weight):
+    """``totals[key] += value * weight``, in place (one device op) for tensors."""
+    total = totals.get(key)
+    if total is None:
+        totals[key] = value * weight  # a new tensor, owned by ``totals``
+    elif isinstance(total, torch.Tensor) and isinstance(value, torch.Tensor):
+        total.add_(value, alpha=weight)
+    else:
+        totals[key] = total + value * weight
 
 
 def _median(values):
@@ -291,7 +303,7 @@ class BaseLogger(Callback):
             if key in self.stateful_metrics:
                 self.totals[key] = value
             else:
-                self.totals[key] = self.totals.get(key, 0) + value * size
+                _accumulate(self.totals, key, value, size)
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None:
@@ -367,7 +379,7 @@ class ProgbarLogger(Callback):
         if key in self.stateful_metrics:
             self._last[key] = value
         else:
-            self._sums[key] = self._sums.get(key, 0) + value * weight
+            _accumulate(self._sums, key, value, weight)
             self._counts[key] = self._counts.get(key, 0) + weight
 
     def _values(self):

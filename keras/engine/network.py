@@ -341,6 +341,13 @@ class Network(Layer):
         return saving.load_weights(self, filepath, by_name=by_name,
                                    skip_mismatch=skip_mismatch, reshape=reshape)
 
+    def save(self, filepath, overwrite=True, include_optimizer=True):
+        """Save architecture, weights and optimizer state to one HDF5 file
+        (``keras.models.load_model`` reads it back)."""
+        from keras.engine import saving
+        saving.save_model(self, filepath, overwrite=overwrite,
+                          include_optimizer=include_optimizer)
+
     def __repr__(self):
         return '<%s name=%s, %d layers>' % (self.__class__.__name__, self.name,
                                              len(self.layers))

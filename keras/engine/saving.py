@@ -37,7 +37,7 @@ __all__ = ['save_weights', 'load_weights', 'save_model', 'load_model',
 
 HDF5_OBJECT_HEADER_LIMIT = 64512
 BACKEND_NAME = 'tensorflow'  # what Keras 2 readers expect; kernels use its layout
-_H5_FORMATS = (None, 'h5', 'hdf5', 'keras')
+_H5_FORMATS = (None, 'h5', 'hdf5')
 
 
 def _h5py():
@@ -245,8 +245,8 @@ def write_named_arrays(group, names, values):
 def save_weights_to_hdf5_group(group, layers):
     """Write the weights of ``layers`` into the HDF5 ``group`` (Keras 2 layout)."""
     save_attributes_to_hdf5_group(group, 'layer_names', [layer.name for layer in layers])
-    group.attrs['backend'] = BACKEND_NAME.encode('utf8')
-    group.attrs['keras_version'] = _keras_version().encode('utf8')
+    group.attrs['backend'] = np.bytes_(BACKEND_NAME.encode('utf8'))
+    group.attrs['keras_version'] = np.bytes_(_keras_version().encode('utf8'))
     for layer in layers:
         g = group.create_group(layer.name)
         weights = list(layer.weights)

@@ -61,6 +61,7 @@ class _UpSampling(Layer):
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs):
+        # One copy: a length-1 axis after each scaled axis, expanded, then merged.
         first = 2 if self.data_format == 'channels_first' else 1
         view, expand, final = [], [], []
         for axis, n in enumerate(inputs.shape):

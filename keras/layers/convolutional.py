@@ -112,6 +112,8 @@ class _Conv(Layer):
 
     def _check_options(self, groups):
         name = self.__class__.__name__
+        if not (isinstance(groups, numbers.Integral) and groups > 0):
+            raise ValueError('%s: `groups` must be a positive integer, got %r.' % (name, groups))
         if self.padding == 'causal':
             if not self._allows_causal:
                 raise ValueError('%s: `padding="causal"` is only supported by Conv1D; use '

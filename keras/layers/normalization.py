@@ -166,14 +166,18 @@ class BatchNormalization(Layer):
         elif count <= 1:
             return self._call_general(inputs, training, update)
         elif update:
+            # torch updates copies (autograd keeps them; the weights must not be
+            # changed under it) and moves the variance towards var * n / (n - 1),
+            # where Keras 2.3.1 uses n / (n - 1 - epsilon): corrected below.
+            mean = self.moving_mean.detach().clone()
+            variance = self.moving_variance.detach().clone()
+            out = F.batch_norm(view, mean, variance, self.gamma, self.beta, True,
+                               1. - self.momentum, self.epsilon)
             with torch.no_grad():
-                old_variance = self.moving_variance.detach().clone()
-            out = F.batch_norm(view, self.moving_mean, self.moving_variance, self.gamma,
-                               self.beta, True, 1. - self.momentum, self.epsilon)
-            with torch.no_grad():
-                # torch moved towards var * n / (n - 1); Keras uses n / (n - 1 - epsilon).
-                delta = self.moving_variance - self.momentum * old_variance
-                self.moving_variance.add_(delta * (self.epsilon / (count - 1. - self.epsilon)))
+                delta = variance - self.momentum * self.moving_variance
+                self.moving_variance.copy_(
+                    variance + delta * (self.epsilon / (count - 1. - self.epsilon)))
+                self.moving_mean.copy_(mean)
         else:
             out = F.batch_norm(view, None, None, self.gamma, self.beta, True, 0.,
                                self.epsilon)

@@ -14,8 +14,9 @@ import warnings
 from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['keras1_arguments', 'dim_ordering_to_data_format', 'CONV', 'CONV1D', 'TRANSPOSE',
-           'SEPARABLE', 'POOL1D', 'POOL', 'DATA_FORMAT', 'UPSAMPLING1D', 'conv1d_args', 'conv2d_args',
-           'conv3d_args', 'deconv2d_args', 'separable_conv2d_args', 'zeropadding2d_args']
+           'SEPARABLE', 'POOL1D', 'POOL', 'DATA_FORMAT', 'UPSAMPLING1D', 'conv1d_args',
+           'conv2d_args', 'conv3d_args', 'deconv2d_args', 'separable_conv2d_args',
+           'zeropadding2d_args']
 
 
 def dim_ordering_to_data_format(value):
@@ -132,7 +133,7 @@ def zeropadding2d_args(name, args, kwargs):
     value = kwargs.get('padding', args[0] if args else None)
     if isinstance(value, dict):
         warnings.warn('Update your `%s` call to the Keras 2 API: a dict `padding` becomes '
-                      '((top_pad, bottom_pad), (left_pad, right_pad)).' % name, stacklevel=4)
+                      '((top_pad, bottom_pad), (left_pad, right_pad)).' % name, stacklevel=3)
         value = ((value.get('top_pad', 0), value.get('bottom_pad', 0)),
                  (value.get('left_pad', 0), value.get('right_pad', 0)))
         if args:

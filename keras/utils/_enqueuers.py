@@ -5,12 +5,14 @@ A background thread submits work to a pool (``ThreadPool`` or, with
 ``use_multiprocessing=True``, ``multiprocessing.Pool``) and puts the pending
 results in a bounded queue; ``get()`` hands them out in submission order.
 """
+import collections
 import contextlib
 import multiprocessing as mp
 import queue
 import random
 import sys
 import threading
+import time
 import warnings
 from abc import abstractmethod
 from multiprocessing.pool import ThreadPool
@@ -26,6 +28,8 @@ _SHARED_SEQUENCES = {}
 _UID_LOCK = threading.Lock()
 _UID_COUNTER = [0]
 _RESULT_TIMEOUT = 30
+# Seconds a stopped process pool gets to finish its tasks before being killed.
+_SHUTDOWN_GRACE = 30
 
 
 class Sequence(object):
@@ -149,6 +153,7 @@ class SequenceEnqueuer(object):
         self.queue = None
         self.run_thread = None
         self.stop_signal = None
+        self._inflight = collections.deque()
 
     def is_running(self):
         return self.stop_signal is not None and not self.stop_signal.is_set()
@@ -194,14 +199,44 @@ class SequenceEnqueuer(object):
     @contextlib.contextmanager
     def _executor(self):
         executor = self.executor_fn(_SHARED_SEQUENCES)
+        self._inflight = collections.deque()
         try:
             yield executor
         finally:
-            if self.stop_signal.is_set():
-                executor.terminate()
-            else:
-                executor.close()
+            self._shutdown(executor)
+
+    def _submit(self, executor, fn, args):
+        """``apply_async``, remembering the result until it is ready."""
+        while self._inflight and self._inflight[0].ready():
+            self._inflight.popleft()
+        future = executor.apply_async(fn, args)
+        self._inflight.append(future)
+        return future
+
+    def _shutdown(self, executor):
+        """Close a pool without killing a process that may be writing a result.
+
+        A worker killed while sending a result leaves half a message in the
+        pool's pipe, on which ``Pool.terminate()`` then blocks forever; so
+        processes get ``_SHUTDOWN_GRACE`` seconds to finish their tasks and
+        are only killed past that.  Threads cannot be killed: queued tasks are
+        dropped and running ones end on their own.
+        """
+        if not self.stop_signal.is_set():
+            executor.close()
             executor.join()
+        elif not self.use_multiprocessing:
+            executor.terminate()
+        else:
+            executor.close()
+            deadline = time.time() + _SHUTDOWN_GRACE
+            for future in self._inflight:
+                future.wait(max(0.0, deadline - time.time()))
+            if all(future.ready() for future in self._inflight):
+                executor.join()
+            else:
+                executor.terminate()
+        self._inflight = collections.deque()
 
     def _run_guarded(self):
         try:
@@ -273,7 +308,7 @@ class OrderedEnqueuer(SequenceEnqueuer):
                 for i in order:
                     if self.stop_signal.is_set():
                         return
-                    future = executor.apply_async(get_index, (self.uid, i))
+                    future = self._submit(executor, get_index, (self.uid, i))
                     future.idx = i
                     self.queue.put(future, block=True)
                 self._wait_queue()
@@ -345,7 +380,7 @@ class GeneratorEnqueuer(SequenceEnqueuer):
         self._send_sequence()
         with self._executor() as executor:
             while not (self.stop_signal.is_set() or self._exhausted.is_set()):
-                future = executor.apply_async(next_sample, (self.uid,))
+                future = self._submit(executor, next_sample, (self.uid,))
                 self.queue.put(future, block=True)
 
     def _drain(self):

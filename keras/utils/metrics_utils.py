@@ -34,6 +34,9 @@ class ConfusionMatrix(Enum):
     FALSE_NEGATIVES = 'fn'
 
 
+_VALID_KEYS = frozenset(ConfusionMatrix)
+
+
 class AUCCurve(Enum):
     """The curve under which ``AUC`` measures: ``ROC`` or ``PR``."""
     ROC = 'ROC'
@@ -141,19 +144,22 @@ def confusion_counts(labels, preds, weights, thresholds):
     n_thr = len(thresholds)
     n_labels = preds.shape[1]
     sorted_t, inverse = thresholds.on(preds.device, preds.dtype)
-    bucket = torch.bucketize(preds, sorted_t)  # number of thresholds below each pred
-    bucket = torch.where(torch.isnan(preds), torch.zeros_like(bucket), bucket)
-    column = torch.arange(n_labels, device=preds.device)
-    index = (bucket + labels.long() * (n_thr + 1)) * n_labels + column
+    inf = float('inf')
+    preds = torch.nan_to_num(preds, nan=-inf, posinf=inf, neginf=-inf)  # NaN: negative
+    bucket = torch.bucketize(preds.contiguous(), sorted_t)  # number of thresholds below
+    index = bucket + labels.long() * (n_thr + 1)
+    if n_labels > 1:
+        index = index * n_labels + torch.arange(n_labels, device=preds.device)
     hist = torch.zeros(2 * (n_thr + 1) * n_labels, dtype=preds.dtype, device=preds.device)
     source = weights if weights is not None else torch.ones_like(preds)
     hist.index_add_(0, index.reshape(-1), source.reshape(-1))
     hist = hist.reshape(2, n_thr + 1, n_labels)
-    below = torch.cumsum(hist, dim=1)          # sum over buckets <= i
-    above = hist.sum(dim=1, keepdim=True) - below  # sum over buckets > i
-    counts = {ConfusionMatrix.TRUE_POSITIVES: above[1, :n_thr],
+    below = torch.cumsum(hist, dim=1)  # [i]: sum over buckets <= i
+    # [i]: sum over buckets >= i (summed from the top, so empty tails stay exactly 0).
+    from_top = torch.flip(torch.cumsum(torch.flip(hist, dims=(1,)), dim=1), dims=(1,))
+    counts = {ConfusionMatrix.TRUE_POSITIVES: from_top[1, 1:],
               ConfusionMatrix.FALSE_NEGATIVES: below[1, :n_thr],
-              ConfusionMatrix.FALSE_POSITIVES: above[0, :n_thr],
+              ConfusionMatrix.FALSE_POSITIVES: from_top[0, 1:],
               ConfusionMatrix.TRUE_NEGATIVES: below[0, :n_thr]}
     if inverse is not None:
         counts = {k: v.index_select(0, inverse) for k, v in counts.items()}
@@ -204,7 +210,7 @@ def update_confusion_matrix_variables(variables_to_update, y_true, y_pred, thres
     """
     if not variables_to_update:
         return
-    invalid = [k for k in variables_to_update if k not in list(ConfusionMatrix)]
+    invalid = [k for k in variables_to_update if k not in _VALID_KEYS]
     if invalid:
         raise ValueError('Invalid keys: %s. Valid variable key options are: %s'
                          % (invalid, list(ConfusionMatrix)))

@@ -134,8 +134,9 @@ def test_keras1_dense_embedding_batchnorm_pass_through():
 
 
 def _cudnn_lstm_reference(kernel, recurrent, n_gates):
-    """CuDNN layout per gate: input kernel in Fortran order, recurrent transposed."""
-    ks = [k.T.reshape(k.shape, order='F') for k in np.hsplit(kernel, n_gates)]
+    """Keras -> CuDNN per gate: input kernel transposed and laid out again in the
+    same shape (C order), recurrent kernel transposed."""
+    ks = [k.T.reshape(k.shape, order='C') for k in np.hsplit(kernel, n_gates)]
     rs = [r.T for r in np.hsplit(recurrent, n_gates)]
     return np.hstack(ks), np.hstack(rs)
 
@@ -152,7 +153,8 @@ def test_lstm_cudnn_round_trip():
     for a, c in zip([k, r, b], back):
         np.testing.assert_allclose(a, c, rtol=1e-6)
     ck, cr = _cudnn_lstm_reference(k, r, 4)
-    np.testing.assert_array_equal(to_cudnn[1], np.hstack([x.T for x in np.hsplit(r, 4)]))
+    np.testing.assert_array_equal(to_cudnn[0], ck)
+    np.testing.assert_array_equal(to_cudnn[1], cr)
     # A CuDNN file: separate input/recurrent biases add up.
     b8 = _rand(8 * units)
     out = lw.preprocess_weights_for_loading(lstm, [k, r, b8], '2.2.4', 'tensorflow')

@@ -285,3 +285,204 @@ def test_fixture_weights_files(name):
     by_name = keras.models.model_from_json(meta['model_json'])
     by_name.load_weights(os.path.join(FIXTURES, name + '.weights.h5'), by_name=True)
     _same_weights(model, by_name)
+
+
+# -------------------------------------------------------------- model files
+def _compiled_mlp():
+    model = Sequential([Dense(4, input_shape=(3,), activation='tanh'), Dense(2)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss='mse',
+                  metrics=['mae'])
+    return model
+
+
+def _data(n=8, seed=0):
+    rng = np.random.RandomState(seed)
+    return rng.rand(n, 3).astype('float32'), rng.rand(n, 2).astype('float32')
+
+
+@pytest.mark.parametrize('build', [_mlp, _functional, _nested])
+def test_model_round_trip_uncompiled(tmp_path, build):
+    model = build()
+    _randomize(model)
+    path = str(tmp_path / 'm.h5')
+    model.save(path)
+    with pytest.warns(UserWarning, match='No training configuration'):
+        loaded = load_model(path)
+    assert type(loaded) is type(model)
+    assert [l.name for l in loaded.layers] == [l.name for l in model.layers]
+    _same_weights(model, loaded)
+    rng = np.random.RandomState(1)
+    x = [rng.rand(4, int(t.shape[-1])).astype('float32') for t in model.inputs]
+    x = x[0] if len(x) == 1 else x
+    np.testing.assert_allclose(loaded.predict(x), model.predict(x), rtol=1e-6, atol=1e-6)
+
+
+def test_model_file_layout(tmp_path):
+    model = _compiled_mlp()
+    x, y = _data()
+    model.train_on_batch(x, y)
+    path = str(tmp_path / 'm.h5')
+    model.save(path)
+    with h5py.File(path, 'r') as f:
+        assert f.attrs['backend'] == b'tensorflow'
+        assert f.attrs['keras_version'].decode() == keras.__version__
+        config = json.loads(f.attrs['model_config'].decode())
+        assert config['class_name'] == 'Sequential'
+        training = json.loads(f.attrs['training_config'].decode())
+        assert set(training) == {'optimizer_config', 'loss', 'metrics', 'weighted_metrics',
+                                 'sample_weight_mode', 'loss_weights'}
+        assert training['optimizer_config']['class_name'] == 'Adam'
+        assert training['loss'] == 'mse' and training['metrics'] == ['mae']
+        names = [n.decode() for n in f['optimizer_weights'].attrs['weight_names']]
+        # Keras 2.3.1's Adam: iterations, then m, v and vhat for each of the 4 weights
+        assert names[0] == 'Adam/iterations:0' and len(names) == 1 + 3 * 4
+        assert int(f['optimizer_weights'][names[0]][()]) == 1
+        assert [n.decode() for n in f['model_weights'].attrs['layer_names']] == \
+            [l.name for l in model.layers]
+
+
+def test_compiled_round_trip_resumes_training(tmp_path):
+    model = _compiled_mlp()
+    x, y = _data()
+    model.train_on_batch(x, y)
+    path = str(tmp_path / 'm.h5')
+    model.save(path)
+    loaded = load_model(path)
+    assert isinstance(loaded.optimizer, keras.optimizers.Adam)
+    assert abs(float(keras.backend.get_value(loaded.optimizer.lr)) - 0.01) < 1e-7
+    for a, b in zip(model.optimizer.get_weights(), loaded.optimizer.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert loaded.metrics_names == model.metrics_names
+    x2, y2 = _data(seed=1)
+    out_a = model.train_on_batch(x2, y2)
+    out_b = loaded.train_on_batch(x2, y2)
+    np.testing.assert_allclose(out_a, out_b, rtol=1e-6)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_compile_false_and_include_optimizer_false(tmp_path):
+    model = _compiled_mlp()
+    path = str(tmp_path / 'm.h5')
+    model.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        loaded = load_model(path, compile=False)
+    assert getattr(loaded, 'optimizer', None) is None
+    model.save(path, include_optimizer=False)
+    with h5py.File(path, 'r') as f:
+        assert 'training_config' not in f.attrs and 'optimizer_weights' not in f
+
+
+def test_model_to_open_file_and_stream(tmp_path):
+    model = _compiled_mlp()
+    path = str(tmp_path / 'm.h5')
+    with h5py.File(path, 'w') as f:
+        keras.models.save_model(model, f)
+    with h5py.File(path, 'r') as f:
+        loaded = load_model(f)
+    _same_weights(model, loaded)
+    buf = io.BytesIO()
+    model.save(buf)
+    buf.seek(0)
+    _same_weights(model, load_model(buf))
+
+
+def test_model_atomic_write(tmp_path, monkeypatch):
+    model = _compiled_mlp()
+    path = str(tmp_path / 'm.h5')
+    model.save(path)
+    before = open(path, 'rb').read()
+    monkeypatch.setattr(saving, 'write_named_arrays',
+                        lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    model.train_on_batch(*_data())
+    with pytest.raises(KeyboardInterrupt):
+        model.save(path)
+    assert open(path, 'rb').read() == before
+    assert os.listdir(str(tmp_path)) == ['m.h5']
+
+
+def test_unmappable_optimizer_state_warns_once(tmp_path):
+    model = _compiled_mlp()
+    model.train_on_batch(*_data())
+    path = str(tmp_path / 'm.h5')
+    model.save(path)
+    with h5py.File(path, 'a') as f:
+        del f['optimizer_weights']
+        g = f.create_group('optimizer_weights')
+        saving.write_named_arrays(g, ['Adam/iterations:0', 'junk:0'],
+                                  [np.array(3, 'int64'), np.zeros((7, 7), 'float32')])
+    with pytest.warns(UserWarning, match='freshly initialized optimizer') as record:
+        loaded = load_model(path)
+    assert len([r for r in record if 'optimizer' in str(r.message)]) == 1
+    assert int(keras.backend.get_value(loaded.optimizer.iterations)) == 0
+    loaded.train_on_batch(*_data())  # the fresh optimizer works
+
+
+def test_custom_objects(tmp_path):
+    def my_loss(y_true, y_pred):
+        return keras.backend.mean(keras.backend.abs(y_true - y_pred), axis=-1)
+
+    model = _mlp()
+    model.compile('sgd', loss=my_loss)
+    path = str(tmp_path / 'm.h5')
+    model.save(path)
+    with pytest.raises(ValueError, match='custom_objects'):
+        load_model(path)
+    loaded = load_model(path, custom_objects={'my_loss': my_loss})
+    assert loaded.loss is my_loss
+
+
+def test_large_model_config(tmp_path):
+    model = Sequential([Dense(1, input_shape=(1,), name='d_000_' + 'x' * 600)] +
+                       [Dense(1, name='d_%03d_%s' % (i, 'x' * 600)) for i in range(1, 80)])
+    path = str(tmp_path / 'big.h5')
+    model.save(path)
+    with h5py.File(path, 'r') as f:
+        assert len(f.attrs['model_config']) > saving.HDF5_OBJECT_HEADER_LIMIT
+    with pytest.warns(UserWarning, match='No training configuration'):
+        loaded = load_model(path)
+    assert len(loaded.layers) == 80
+
+
+def test_not_a_model_file(tmp_path):
+    path = str(tmp_path / 'w.h5')
+    _mlp().save_weights(path)
+    with pytest.raises(ValueError, match='No model found'):
+        load_model(path)
+
+
+def test_safe_mode_refuses_lambda_bytecode(tmp_path):
+    x = Input((3,))
+    model = Model(x, keras.layers.Lambda(lambda t: t * 2.0)(x))
+    path = str(tmp_path / 'lam.h5')
+    model.save(path)
+    with pytest.raises(ValueError, match='safe_mode'):
+        load_model(path)
+    with pytest.warns(UserWarning):
+        loaded = load_model(path, safe_mode=False)
+    data = np.ones((2, 3), 'float32')
+    np.testing.assert_allclose(loaded.predict(data), 2 * data)
+
+
+@pytest.mark.parametrize('name', ['dense_relu', 'dense_selu', 'nested_sequential'])
+def test_fixture_model_files(name):
+    meta, data = _fixture(name)
+    with pytest.warns(UserWarning, match='No training configuration'):
+        model = load_model(os.path.join(FIXTURES, name + '.h5'))
+    y = model.predict(data['x0'], batch_size=meta['predict_batch_size'])
+    np.testing.assert_allclose(y, data['y0'], rtol=1e-5, atol=1e-5)
+
+
+def test_fixture_tf_keras_optimizer_state():
+    meta, data = _fixture('train_adam_resume')
+    model = load_model(os.path.join(FIXTURES, 'train_adam_resume.h5'))
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+    np.testing.assert_allclose(model.predict(data['x0']), data['y0'], rtol=1e-5, atol=1e-5)
+    assert int(keras.backend.get_value(model.optimizer.iterations)) == int(data['saved_opt_w0'])
+
+
+def test_fixture_tf_keras_metrics():
+    meta, _ = _fixture('metrics_categorical')
+    model = load_model(os.path.join(FIXTURES, 'metrics_categorical.h5'))
+    assert model.metrics_names == meta['training']['metrics_names']

@@ -1,0 +1,438 @@
+"""The optimizer base class: state, the update loop, clipping, (de)serialization.
+
+:class:`Optimizer` owns what every Keras optimizer shares: the 0-d tensor
+hyper-parameters (``opt.lr = 0.01`` copies into the variable), lazily built
+per-parameter state in Keras 2.3.1's weight order, gradient clipping, the
+grouping of parameters by device and dtype for ``torch._foreach_*`` updates,
+and loading of tf.keras optimizer weights.  The update rules themselves live in
+:mod:`keras.optimizers`.
+"""
+import numpy as np
+import torch
+
+from keras import backend as K
+from keras.backend.variables import to_torch_dtype
+
+__all__ = ['Optimizer', 'clip_norm']
+
+# tf.keras configuration keys with nothing to do here (any value is fine).
+_TF_IGNORED = ('jit_compile', 'ema_momentum', 'ema_overwrite_frequency')
+
+
+def clip_norm(g, c, n):
+    """Scale the gradient ``g`` by ``c / n`` when the norm ``n`` is at least ``c``."""
+    if c <= 0:
+        return g
+    return torch.where(n >= c, g * (c / n), g)
+
+
+def _ema(acc, new, decay, weight, new_is_temp=False):
+    """In place: ``acc = decay * acc + weight * new`` over tensor lists."""
+    torch._foreach_mul_(acc, decay)
+    if new_is_temp:
+        torch._foreach_mul_(new, weight)
+    else:
+        new = torch._foreach_mul(new, weight)
+    torch._foreach_add_(acc, new)
+
+
+def _sqrt_plus(xs, eps, inside):
+    """``sqrt(x + eps)`` when ``inside``, else ``sqrt(x) + eps`` (new list)."""
+    if inside:
+        out = torch._foreach_add(xs, eps)
+        torch._foreach_sqrt_(out)
+        return out
+    out = torch._foreach_sqrt(xs)
+    torch._foreach_add_(out, eps)
+    return out
+
+
+class Optimizer(object):
+    """Base class of the Keras optimizers.
+
+    Args (all optimizers):
+        clipnorm: float >= 0. Gradients are scaled down when the L2 norm of all of
+            them together exceeds this value (per gradient for tf.keras configs).
+        clipvalue: float >= 0. Gradients are clipped element-wise to this magnitude.
+    """
+
+    # (attribute, 2.3.1 weight name, tf.keras 2.11+ slot name, tf.keras legacy slot)
+    _slot_specs = ()
+
+    def __init__(self, **kwargs):
+        self._scalars = {}
+        self._tf_name = kwargs.pop('name', None)
+        legacy = kwargs.pop('is_legacy_optimizer', None)
+        self._tf2 = legacy is False
+        for key in _TF_IGNORED:
+            kwargs.pop(key, None)
+        if kwargs.pop('use_ema', False):
+            raise ValueError('%s: `use_ema=True` (tf.keras weight averaging) is not '
+                             'supported; remove it from the configuration.'
+                             % type(self).__name__)
+        self.global_clipnorm = kwargs.pop('global_clipnorm', None)
+        self.weight_decay = kwargs.pop('weight_decay', None)
+        for key in kwargs:
+            if key not in ('clipnorm', 'clipvalue'):
+                raise TypeError('Unexpected keyword argument passed to optimizer: '
+                                + str(key))
+        for key, value in kwargs.items():
+            if value is not None:
+                setattr(self, key, value)
+        self.updates = []
+        self._params = None
+        self._plans = {}
+        self._add_scalar('iterations', 0, 'int64')
+
+    # -- tensor-valued attributes -------------------------------------------------
+
+    def _add_scalar(self, name, value, dtype=None):
+        if isinstance(value, dict):
+            raise ValueError('%s: `%s` must be a number, not %r (tf.keras learning-rate '
+                             'schedules are not supported; use the '
+                             'LearningRateScheduler callback).'
+                             % (type(self).__name__, name, value))
+        variable = K.variable(value, dtype=dtype, name=name)
+        object.__setattr__(self, name, variable)
+        self._scalars[name] = variable
+
+    def __setattr__(self, name, value):
+        scalars = self.__dict__.get('_scalars')
+        if scalars and name in scalars and value is not scalars[name]:
+            K.set_value(scalars[name], value)
+            return
+        object.__setattr__(self, name, value)
+
+    @property
+    def lr(self):
+        """The learning rate variable (Keras 2.2 name of ``learning_rate``)."""
+        return self.learning_rate
+
+    @lr.setter
+    def lr(self, value):
+        self.learning_rate = value
+
+    # -- state ----------------------------------------------------------------------
+
+    def _slots(self):
+        """The active slot specs (subclasses may depend on their options)."""
+        return self._slot_specs
+
+    def _init_slot(self, attr, p):
+        return torch.zeros_like(p, memory_format=torch.preserve_format)
+
+    def _extra_weights(self):
+        """Scalar state saved between ``iterations`` and the slots."""
+        return []
+
+    def build(self, params):
+        """Create the optimizer state for ``params`` (in that order), if not done yet."""
+        params = list(params)
+        if self._params is None:
+            self._params, self._index = [], {}
+            self._state = {spec[0]: [] for spec in self._slots()}
+            if params:
+                self._move_scalars(params[0].device)
+        for p in params:
+            if id(p) not in self._index:
+                self._index[id(p)] = len(self._params)
+                self._params.append(p)
+                with torch.no_grad():
+                    for spec in self._slots():
+                        self._state[spec[0]].append(self._init_slot(spec[0], p))
+        self._plans = {}
+
+    def _move_scalars(self, device):
+        for variable in self._scalars.values():
+            if variable.device != device:
+                variable.data = variable.data.to(device)
+
+    @property
+    def weights(self):
+        """``[iterations] + extra scalars + slots``, Keras 2.3.1's order ([] until built)."""
+        if self._params is None:
+            return []
+        out = [self.iterations] + self._extra_weights()
+        for spec in self._slots():
+            out.extend(self._state[spec[0]])
+        return out
+
+    def get_weight_names(self):
+        """Names for :attr:`weights` in Keras 2.3.1's style (``Adam/m_0:0``)."""
+        if self._params is None:
+            return []
+        prefix = type(self).__name__ + '/'
+        names = [prefix + 'iterations:0'] + [prefix + w._keras_name + ':0'
+                                              for w in self._extra_weights()]
+        for spec in self._slots():
+            names.extend('%s%s_%d:0' % (prefix, spec[1], i) for i in range(len(self._params)))
+        return names
+
+    def get_weights(self):
+        """The optimizer state as a list of NumPy arrays."""
+        return K.batch_get_value(self.weights)
+
+    def _upgrade_weights(self, weights, expected):
+        """Hook for older Keras layouts (e.g. 2.2.4 without ``iterations``)."""
+        return weights
+
+    def set_weights(self, weights):
+        """Set the optimizer state from NumPy arrays (the order of :meth:`get_weights`).
+
+        Raises:
+            ValueError: on a wrong number of arrays or a wrong shape; nothing is
+                changed then.
+        """
+        variables = self.weights
+        arrays = self._upgrade_weights([np.asarray(w) for w in weights], len(variables))
+        name = type(self).__name__
+        if len(arrays) != len(variables):
+            hint = ('' if variables else ' It has no state until it is built: call '
+                    '`optimizer.build(params)` (or train one step) first.')
+            raise ValueError('%s optimizer: set_weights got %d arrays but the optimizer '
+                             'has %d weights (expected shapes %s).%s'
+                             % (name, len(arrays), len(variables),
+                                [tuple(v.shape) for v in variables], hint))
+        for i, (v, a) in enumerate(zip(variables, arrays)):
+            if tuple(v.shape) != a.shape:
+                raise ValueError('%s optimizer: weight %d has shape %s but the provided '
+                                 'array has shape %s.' % (name, i, tuple(v.shape), a.shape))
+        with torch.no_grad():
+            for v, a in zip(variables, arrays):
+                v.copy_(torch.as_tensor(a).to(device=v.device, dtype=v.dtype))
+
+    # -- the update -------------------------------------------------------------------
+
+    def get_updates(self, loss, params):
+        raise NotImplementedError(
+            'Optimizer.get_updates builds a symbolic graph, which does not exist on '
+            'PyTorch. Compute the gradients and call '
+            '`optimizer.apply_gradients(params, grads)` instead.')
+
+    def get_gradients(self, loss, params):
+        """Gradients of the scalar tensor ``loss`` for ``params``, clipped as configured."""
+        grads = torch.autograd.grad(loss, list(params), allow_unused=True)
+        if any(g is None for g in grads):
+            raise ValueError('An operation has `None` for gradient. Please make sure '
+                             'that all of your ops have a gradient defined (i.e. are '
+                             'differentiable). Common ops without gradient: K.argmax, '
+                             'K.round, K.eval.')
+        with torch.no_grad():
+            return self._clip([list(grads)])[0]
+
+    def apply_gradients(self, params, grads):
+        """One update of ``params`` (in place) with ``grads``; ``None`` grads are skipped."""
+        with torch.no_grad():
+            groups = self._plan(params, grads)
+            lr = self.learning_rate
+            if getattr(self, 'initial_decay', 0) > 0:
+                lr = lr * (1. / (1. + self.decay * self.iterations.to(self.decay.dtype)))
+            scalars = self._step_scalars(lr)
+            grad_groups = self._clip([[grads[i] for i in pos] for _, pos, _, _ in groups])
+            for (device, _, ps, state), gs in zip(groups, grad_groups):
+                local = scalars
+                if device != self.iterations.device:
+                    local = {k: v.to(device, non_blocking=True) if torch.is_tensor(v) else v
+                             for k, v in scalars.items()}
+                if self.weight_decay:
+                    decay = torch._foreach_mul(ps, local['lr'] * self.weight_decay)
+                    torch._foreach_sub_(ps, decay)
+                self._update(ps, gs, state, local)
+            self.iterations.add_(1)
+
+    def _plan(self, params, grads):
+        """Groups ``[(device, positions, params, {slot: states})]``, cached per call shape."""
+        live = [i for i, g in enumerate(grads) if g is not None]
+        first = params[live[0]] if live else None
+        key = (tuple(id(params[i]) for i in live),
+               None if first is None else (first.device, first.dtype))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._make_plan(params, live)
+            self._plans = {key: plan}
+        return plan
+
+    def _make_plan(self, params, live):
+        self.build(params)
+        if live:
+            self._move_scalars(params[live[0]].device)
+        by_key = {}
+        for i in live:
+            p = params[i]
+            j = self._index[id(p)]
+            for spec in self._slots():
+                slot = self._state[spec[0]]
+                if slot[j].device != p.device:
+                    slot[j] = slot[j].to(p.device)
+            by_key.setdefault((p.device, p.dtype), []).append(i)
+        groups = []
+        for (device, _), pos in by_key.items():
+            ps = [params[i] for i in pos]
+            state = {spec[0]: [self._state[spec[0]][self._index[id(p)]] for p in ps]
+                     for spec in self._slots()}
+            groups.append((device, pos, ps, state))
+        return groups
+
+    def _clip(self, grad_groups):
+        """Apply clipnorm / global_clipnorm / clipvalue to lists of gradients."""
+        clipnorm = getattr(self, 'clipnorm', 0) or 0
+        if clipnorm > 0 and self._tf_name is not None:
+            grad_groups = [self._clip_each(gs, clipnorm) for gs in grad_groups]
+        elif clipnorm > 0:
+            grad_groups = self._clip_global(grad_groups, clipnorm)
+        if self.global_clipnorm:
+            grad_groups = self._clip_global(grad_groups, self.global_clipnorm)
+        clipvalue = getattr(self, 'clipvalue', 0) or 0
+        if clipvalue > 0:
+            clipped = []
+            for gs in grad_groups:
+                gs = torch._foreach_clamp_min(gs, -clipvalue) if gs else gs
+                if gs:
+                    torch._foreach_clamp_max_(gs, clipvalue)
+                clipped.append(gs)
+            grad_groups = clipped
+        return grad_groups
+
+    @staticmethod
+    def _clip_global(grad_groups, c):
+        """Keras 2.3.1: scale every gradient by c / n when the global norm n >= c."""
+        norms = [torch.linalg.vector_norm(torch.stack(torch._foreach_norm(gs)))
+                 for gs in grad_groups if gs]
+        if not norms:
+            return grad_groups
+        main = norms[0].device
+        total = torch.linalg.vector_norm(torch.stack([n.to(main) for n in norms]))
+        factor = torch.where(total >= c, c / total, torch.ones_like(total))
+        return [torch._foreach_mul(gs, factor.to(gs[0].device)) if gs else gs
+                for gs in grad_groups]
+
+    @staticmethod
+    def _clip_each(gs, c):
+        """tf.keras ``clipnorm``: each gradient scaled by c / max(norm, c)."""
+        if not gs:
+            return gs
+        norms = torch._foreach_norm(gs)
+        torch._foreach_clamp_min_(norms, c)
+        return [g * (c / n) for g, n in zip(gs, norms)]
+
+    def _step_scalars(self, lr):
+        """0-d tensors shared by all parameters for this step."""
+        return {'lr': lr}
+
+    def _t(self):
+        """The step number t = iterations + 1, as a float tensor."""
+        return self.iterations.to(to_torch_dtype(K.floatx())) + 1
+
+    def _update(self, ps, gs, state, sc):
+        raise NotImplementedError
+
+    # -- configuration ----------------------------------------------------------------
+
+    def get_config(self):
+        config = {}
+        for key in ('clipnorm', 'clipvalue'):
+            if hasattr(self, key):
+                config[key] = getattr(self, key)
+        if self.global_clipnorm is not None:
+            config['global_clipnorm'] = self.global_clipnorm
+        if self.weight_decay:
+            config['weight_decay'] = self.weight_decay
+        if self._tf_name is not None:
+            config['name'] = self._tf_name
+        if self._tf2:
+            config['is_legacy_optimizer'] = False
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def _float(self, name):
+        return float(K.get_value(getattr(self, name)))
+
+    # -- tf.keras optimizer files -----------------------------------------------------
+
+    def set_weights_from_tf_keras(self, weight_names, values, params=None):
+        """Load a tf.keras ``optimizer_weights`` group into this optimizer.
+
+        Understands tf.keras 2.11+ names (``iteration:0``,
+        ``Adam/m/hidden/kernel:0``) and the legacy ones (``Adam/iter:0``,
+        ``Adam/hidden/kernel/m:0``).  The k-th variable of each slot goes to
+        ``params[k]`` (the model's trainable weights, in order).
+
+        Returns:
+            True when loaded; False (nothing changed) for a layout it does not
+            recognise or that does not fit, so the caller can warn.
+        """
+        parsed = _parse_tf_names(weight_names, values)
+        if parsed is None:
+            return False
+        tf2, iterations, extras, slots = parsed
+        params = list(params) if params is not None else list(self._params or [])
+        ours = {spec[2 if tf2 else 3]: spec[0] for spec in self._slots()
+                if self._is_full_slot(spec[0])}
+        if any(s not in ours for s in slots) or not self._accepts_extras(extras, tf2):
+            return False
+        for arrays in slots.values():
+            if len(arrays) != len(params) or any(
+                    np.shape(a) != tuple(p.shape) for a, p in zip(arrays, params)):
+                return False
+        if slots:
+            self.build(params)
+        with torch.no_grad():
+            K.set_value(self.iterations, np.asarray(iterations).reshape(()))
+            self._load_extras(extras, tf2, int(np.asarray(iterations)))
+            for tf_slot, arrays in slots.items():
+                attr = ours[tf_slot]
+                for p, a in zip(params, arrays):
+                    target = self._state[attr][self._index[id(p)]]
+                    target.copy_(torch.as_tensor(np.asarray(a)).to(target.device, target.dtype))
+        return True
+
+    def _is_full_slot(self, attr):
+        """Whether the slot holds one tensor of its parameter's shape."""
+        return True
+
+    def _accepts_extras(self, extras, tf2):
+        return not extras
+
+    def _load_extras(self, extras, tf2, iterations):
+        pass
+
+
+def _parse_tf_names(weight_names, values):
+    """Split tf.keras optimizer weights into (tf2, iterations, extras, slots)."""
+    names = [n.decode('utf8') if isinstance(n, bytes) else str(n) for n in weight_names]
+    if not names or len(names) != len(values):
+        return None
+    names = [n[:-2] if n.endswith(':0') else n for n in names]
+    head = names[0].split('/')[-1]
+    if head not in ('iteration', 'iter'):
+        return None
+    tf2 = head == 'iteration'
+    extras, slots = {}, {}
+    for name, value in zip(names[1:], values[1:]):
+        parts = name.split('/')
+        if len(parts) == 2 and not tf2:
+            extras[parts[1]] = value
+        elif len(parts) >= 3:
+            slots.setdefault(parts[1] if tf2 else parts[-1], []).append(value)
+        else:
+            return None
+    return tf2, values[0], extras, slots
+
+
+def _pop_common(kwargs, learning_rate):
+    """Pop the 2.3.1 keyword arguments every optimizer takes; return (lr, eps)."""
+    learning_rate = kwargs.pop('lr', learning_rate)
+    epsilon = kwargs.pop('epsilon', None)
+    return learning_rate, K.epsilon() if epsilon is None else float(epsilon)
+
+
+class _OldLayoutMixin(object):
+    """Keras 2.2.4 saved these optimizers without ``iterations`` first."""
+
+    def _upgrade_weights(self, weights, expected):
+        if expected == len(weights) + 1:
+            return [np.array(0, dtype='int64')] + weights
+        return weights

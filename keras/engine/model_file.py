@@ -1,0 +1,227 @@
+"""Whole-model HDF5 files (``model.save`` / ``keras.models.load_model``).
+
+Root attributes ``keras_version``, ``backend``, ``model_config`` (architecture
+JSON) and, for a compiled model saved with its optimizer, ``training_config``
+(JSON: optimizer config, loss, metrics, weighted_metrics, sample_weight_mode,
+loss_weights); group ``model_weights`` (the :mod:`keras.engine.saving` weights
+layout) and group ``optimizer_weights`` (attribute ``weight_names``, one
+dataset per optimizer variable). Files from Keras 1, Keras 2 and tf.keras load.
+"""
+import json
+import warnings
+
+import numpy as np
+import torch
+
+from keras.engine import saving
+
+__all__ = ['save_model', 'load_model', 'training_config', 'compile_from_training_config']
+
+_TRAINING_KEYS = ('loss', 'metrics', 'weighted_metrics', 'sample_weight_mode', 'loss_weights')
+
+
+def _json_type(obj):
+    """JSON for what ``json`` cannot write itself (Keras 2.3.1's rules)."""
+    if hasattr(obj, 'get_config'):
+        return {'class_name': obj.__class__.__name__, 'config': obj.get_config()}
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, torch.Size):
+        return list(obj)
+    if isinstance(obj, torch.dtype):
+        return str(obj).replace('torch.', '')
+    if isinstance(obj, type):
+        return obj.__name__
+    if callable(obj):
+        return obj.__name__
+    raise TypeError('Not JSON Serializable: %r' % (obj,))
+
+
+def training_config(model):
+    """The ``training_config`` dict of a compiled model (Keras 2.3.1 keys)."""
+    optimizer = model.optimizer
+    return {'optimizer_config': {'class_name': optimizer.__class__.__name__,
+                                 'config': optimizer.get_config()},
+            'loss': getattr(model, 'loss', None),
+            'metrics': getattr(model, '_compile_metrics', None),
+            'weighted_metrics': getattr(model, '_compile_weighted_metrics', None),
+            'sample_weight_mode': getattr(model, 'sample_weight_mode', None),
+            'loss_weights': getattr(model, 'loss_weights', None)}
+
+
+def _optimizer_arrays(optimizer):
+    """``(names, values)`` of the optimizer's state (empty before it is built)."""
+    weights = list(getattr(optimizer, 'weights', None) or [])
+    if not weights:
+        return [], []
+    values = optimizer.get_weights()
+    names = None
+    if hasattr(optimizer, 'get_weight_names'):
+        names = list(optimizer.get_weight_names())
+    if not names or len(names) != len(values):
+        prefix = type(optimizer).__name__
+        names = ['%s/iterations:0' % prefix if i == 0 else
+                 'training/%s/Variable_%d:0' % (prefix, i) for i in range(len(values))]
+    return saving.uniquify(names), values
+
+
+def _optimizer_section(model, include_optimizer):
+    """``(training_config_json, names, values)``, or Nones when not saved."""
+    if not include_optimizer or getattr(model, 'optimizer', None) is None:
+        return None, [], []
+    try:
+        config = json.dumps(training_config(model), default=_json_type)
+    except NotImplementedError as e:
+        warnings.warn('The optimizer cannot be saved (%s). The model is saved without its '
+                      'training configuration: compile it again after loading.' % (e,))
+        return None, [], []
+    names, values = _optimizer_arrays(model.optimizer)
+    return config, names, values
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True):
+    """Save architecture, weights and (optionally) optimizer state to one HDF5 file.
+
+    ``filepath`` is a path (written atomically), an open ``h5py.File``/``Group``,
+    or a binary stream. Returns ``False`` if the user declined to overwrite.
+    """
+    from keras.engine.network_config import model_json_dict
+    from keras.engine.sequential import Sequential
+    if not getattr(model, '_is_graph_network', False) and not isinstance(model, Sequential):
+        raise NotImplementedError('Saving a whole model to HDF5 needs a functional or Sequential '
+                                  'model; %s is a subclassed model. Use `save_weights` instead.'
+                                  % model.name)
+    model_config = json.dumps(model_json_dict(model), default=_json_type).encode('utf8')
+    train_config, opt_names, opt_values = _optimizer_section(model, include_optimizer)
+    train_bytes = train_config.encode('utf8') if train_config else None
+    large = max(len(model_config), len(train_bytes or b'')) > saving.HDF5_OBJECT_HEADER_LIMIT
+
+    def write(f):
+        f.attrs['keras_version'] = np.bytes_(saving._keras_version().encode('utf8'))
+        f.attrs['backend'] = np.bytes_(saving.BACKEND_NAME.encode('utf8'))
+        f.attrs['model_config'] = np.bytes_(model_config)
+        if train_bytes is not None:
+            f.attrs['training_config'] = np.bytes_(train_bytes)
+        saving.save_weights_to_hdf5_group(f.create_group('model_weights'), model.layers)
+        if opt_values:
+            saving.write_named_arrays(f.create_group('optimizer_weights'), opt_names, opt_values)
+
+    return saving.write_h5(filepath, overwrite, write, large_attributes=large)
+
+
+# ------------------------------------------------------------------ loading
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Rebuild a model from an HDF5 file written by Keras 1, Keras 2 or tf.keras.
+
+    The model is compiled again (optimizer state included) when the file has a
+    training configuration and ``compile`` is true. ``safe_mode`` (default)
+    refuses to run code stored in the file (Lambda bytecode).
+    """
+    from keras.models import model_from_config
+    custom_objects = dict(custom_objects or {})
+    with saving.open_h5(filepath) as f:
+        if 'model_config' not in f.attrs:
+            raise ValueError('No model found in config file %s (it has no `model_config` '
+                             'attribute; a weights-only file is read with '
+                             '`model.load_weights`).' % (filepath,))
+        config = json.loads(saving._decode(f.attrs['model_config']))
+        model = model_from_config(config, custom_objects=custom_objects, safe_mode=safe_mode)
+        group = f['model_weights'] if 'model_weights' in f else f
+        saving.load_weights_from_hdf5_group(group, model.layers)
+        if not compile:
+            return model
+        if 'training_config' not in f.attrs:
+            warnings.warn('No training configuration found in save file: the model was *not* '
+                          'compiled. Compile it manually.')
+            return model
+        train_config = json.loads(saving._decode(f.attrs['training_config']))
+        compile_from_training_config(model, train_config, custom_objects)
+        if 'optimizer_weights' in f:
+            _restore_optimizer(model, f['optimizer_weights'])
+    return model
+
+
+def compile_from_training_config(model, config, custom_objects=None):
+    """``model.compile(...)`` with a stored ``training_config`` (Keras 2 or tf.keras)."""
+    from keras import optimizers
+    custom_objects = custom_objects or {}
+    try:
+        optimizer = optimizers.deserialize(config['optimizer_config'],
+                                           custom_objects=custom_objects)
+        loss = _deserialize(config.get('loss'), custom_objects, 'loss')
+        metrics = _deserialize(config.get('metrics'), custom_objects, 'metric')
+        weighted = _deserialize(config.get('weighted_metrics'), custom_objects, 'metric')
+    except ValueError as e:
+        raise ValueError('%s\n(While compiling the loaded model from its training '
+                         'configuration: pass the missing objects in `custom_objects`, or '
+                         '`compile=False` to load the model uncompiled.)' % (e,))
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics or None,
+                  weighted_metrics=weighted or None, loss_weights=config.get('loss_weights'),
+                  sample_weight_mode=config.get('sample_weight_mode'))
+
+
+def _deserialize(value, custom_objects, kind):
+    """Losses/metrics from JSON: names stay names, serialized objects are rebuilt."""
+    if isinstance(value, list):
+        return [_deserialize(v, custom_objects, kind) for v in value]
+    if isinstance(value, dict) and 'class_name' not in value:  # per output
+        return {k: _deserialize(v, custom_objects, kind) for k, v in value.items()}
+    if isinstance(value, dict):
+        return _deserialize_object(value, custom_objects, kind)
+    if isinstance(value, str) and value in custom_objects:
+        return custom_objects[value]
+    return value
+
+
+def _deserialize_object(value, custom_objects, kind):
+    from keras import losses, metrics
+    if kind == 'metric' and value['class_name'] == 'MeanMetricWrapper':
+        return _metric_name(value.get('config') or {}, custom_objects)
+    module = losses if kind == 'loss' else metrics
+    return module.deserialize(value, custom_objects=custom_objects)
+
+
+def _metric_name(config, custom_objects):
+    """A tf.keras ``MeanMetricWrapper`` as the name Keras 2 compiles
+    (``{'name': 'accuracy', 'fn': 'categorical_accuracy'}`` -> ``'accuracy'``)."""
+    from keras import metrics
+    candidates = [c for c in (config.get('name'), config.get('fn')) if isinstance(c, str)]
+    for candidate in candidates:
+        if candidate in custom_objects:
+            return custom_objects[candidate]
+        if candidate in ('accuracy', 'acc', 'crossentropy', 'ce'):
+            return candidate
+        try:
+            metrics.get(candidate)
+            return candidate
+        except ValueError:
+            continue
+    if not candidates:
+        raise ValueError('Cannot rebuild metric from %r.' % (config,))
+    return candidates[-1]
+
+
+def _restore_optimizer(model, group):
+    """Set the compiled optimizer's state from ``optimizer_weights``; warn if it
+    cannot be mapped (the fresh optimizer is kept)."""
+    names = saving.load_attributes_from_hdf5_group(group, 'weight_names')
+    optimizer = model.optimizer
+    params = list(getattr(model, '_collected_trainable_weights', None) or
+                  model.trainable_weights)
+    try:
+        values = [np.asarray(group[n]) for n in names]
+        tf2 = bool(names) and names[0].split('/')[-1].split(':')[0] == 'iteration'
+        if hasattr(optimizer, 'set_weights_from_tf_keras') and \
+                optimizer.set_weights_from_tf_keras(names, values, params):
+            return
+        if tf2:
+            raise ValueError('tf.keras optimizer variables %s do not fit %s'
+                             % (names[:3] + ['...'], type(optimizer).__name__))
+        if hasattr(optimizer, 'build'):
+            optimizer.build(params)
+        optimizer.set_weights(values)
+    except Exception as e:  # noqa: BLE001 - a bad optimizer state never blocks loading
+        warnings.warn('Error in loading the saved optimizer state (%s). As a result, your '
+                      'model is starting with a freshly initialized optimizer.' % (e,))
