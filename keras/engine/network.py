@@ -181,8 +181,10 @@ class Network(Layer):
     def _get_plan(self):
         if self._plan is None:
             extra = self._symbolic_loss_tensors()
-            self._plan = graph_lib.build_plan(self.inputs, self.outputs, self._nodes_by_depth,
-                                              extra)
+            nodes_by_depth = self._nodes_by_depth
+            if extra:  # loss terms may use ops outside the model's own layers
+                nodes_by_depth = graph_lib.map_graph(self.inputs, self.outputs + extra)[1]
+            self._plan = graph_lib.build_plan(self.inputs, self.outputs, nodes_by_depth, extra)
         return self._plan
 
     def _symbolic_loss_tensors(self):

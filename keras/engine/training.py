@@ -223,10 +223,8 @@ class Model(Network):
         if validation_data is not None:
             val = self._validation_arrays(validation_data)
         elif validation_split and 0. < validation_split < 1.:
-            (xs, val_xs) = training_data.split_validation(xs, validation_split)
-            (ys, val_ys) = training_data.split_validation(ys, validation_split)
-            (sws, val_sws) = training_data.split_validation(sws, validation_split)
-            val = (val_xs, val_ys, val_sws)
+            (xs, ys, sws), val = training_data.split_validation([xs, ys, sws],
+                                                                validation_split)
         n = data_adapters.num_samples(xs)
         if batch_size is None:
             batch_size = max(1, -(-n // int(steps_per_epoch)))

@@ -20,10 +20,15 @@ def _is_sparse_loss(loss_fn):
 
 def target_shapes(model):
     """The target shape each output's loss expects (sparse losses want ``(n, 1)``)."""
+    from keras import losses
     shapes = []
     for target in model._targets:
+        raw = getattr(target.loss_fn, 'fn', target.loss_fn)
         if not target.has_loss:
             shapes.append(None)
+        elif getattr(losses, getattr(raw, '__name__', ''), None) is not raw and \
+                not isinstance(target.loss_fn, losses.Loss):
+            shapes.append(None)  # a user-defined loss: no assumption on target shapes
         elif _is_sparse_loss(target.loss_fn):
             shapes.append(tuple(target.shape[:-1]) + (1,))
         else:
@@ -97,9 +102,9 @@ def prepare_arrays(model, x, y=None, sample_weight=None, class_weight=None,
     """Return ``(xs, ys, sws)`` as lists of arrays in model order."""
     xs = model._standardize_x(x)
     if y is None:
-        if check_targets:
+        if check_targets and any(t.has_loss for t in model._targets):
             raise ValueError('You must pass target data `y` (the model has a loss to compute).')
-        return xs, None, None
+        return xs, [None] * len(model._targets), [None] * len(model._targets)
     names = [t.name for t in model._targets]
     active = [i for i, t in enumerate(model._targets) if t.has_loss]
     shapes = target_shapes(model)
@@ -123,14 +128,18 @@ def prepare_arrays(model, x, y=None, sample_weight=None, class_weight=None,
     return xs, ys, out_sw
 
 
-def split_validation(arrays, validation_split):
-    """Cut the last ``validation_split`` of every array off (before shuffling)."""
-    n = data_adapters.num_samples([a for a in arrays if a is not None])
+def split_validation(groups, validation_split):
+    """Cut the last ``validation_split`` of every array off (before shuffling).
+
+    ``groups`` is a list of lists of arrays (inputs, targets, weights); returns
+    ``(train_groups, val_groups)``.
+    """
+    n = data_adapters.num_samples([a for g in groups for a in g if a is not None])
     split_at = int(n * (1. - validation_split))
     if split_at == 0 or split_at == n:
         raise ValueError('`validation_split=%s` leaves %d training and %d validation samples '
                          'out of %d; use a split that keeps both non-empty.'
                          % (validation_split, split_at, n - split_at, n))
-    train = [None if a is None else a[:split_at] for a in arrays]
-    val = [None if a is None else a[split_at:] for a in arrays]
+    train = [[None if a is None else a[:split_at] for a in g] for g in groups]
+    val = [[None if a is None else a[split_at:] for a in g] for g in groups]
     return train, val

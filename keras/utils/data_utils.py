@@ -178,27 +178,33 @@ def _download(origin, fpath):
                                suffix='.part', dir=folder)
     try:
         with response, os.fdopen(fd, 'wb') as out:
-            _copy_with_progress(response, out)
+            _copy_with_progress(response, out, origin)
         os.replace(tmp, fpath)
-    except (OSError, http.client.HTTPException) as e:
-        raise URLFetchError(message.format(origin, getattr(e, 'errno', None), e))
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
 
 
-def _copy_with_progress(response, out):
+def _copy_with_progress(response, out, origin):
+    """Copy the body of ``response`` into ``out``, showing a progress bar."""
     length = response.headers.get('Content-Length') if response.headers else None
     total = int(length) if length and length.strip().isdigit() else None
     progbar = Progbar(total)
     done = 0
     while True:
-        chunk = response.read(_CHUNK)
+        try:
+            chunk = response.read(_CHUNK)
+        except (OSError, http.client.HTTPException) as e:
+            raise URLFetchError('URL fetch failure on {} : {} -- {}'.format(
+                origin, getattr(e, 'errno', None), e))
         if not chunk:
             break
         out.write(chunk)
         done += len(chunk)
         progbar.update(min(done, total) if total else done)
+    if total is not None and done < total:
+        raise URLFetchError('URL fetch failure on {} : None -- the transfer '
+                            'stopped after {} of {} bytes'.format(origin, done, total))
 
 
 def _missing_file_message(error, name, fname, origin, write_path, file_hash):
@@ -247,7 +253,7 @@ def _fetch(name, fname, origin, file_hash, algorithm, cache_dir, cache_subdir):
         if found is None:
             raise URLFetchError(_missing_file_message(
                 e, name, fname, origin, os.path.join(read_dirs[0], name),
-                file_hash))
+                file_hash)) from None
         _use_stale_copy(found, file_hash, algorithm, origin, e)
         return found
     if file_hash is not None and not validate_file(write_path, file_hash,

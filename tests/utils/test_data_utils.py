@@ -112,6 +112,27 @@ def test_missing_file_and_unreachable_origin_says_what_to_do(tmp_path):
     assert not os.listdir(str(tmp_path / 'home' / 'datasets'))
 
 
+class _BrokenResponse(io.BytesIO):
+    """Says 100 bytes are coming, sends 10, then the connection drops."""
+
+    headers = {'Content-Length': '100'}
+
+    def read(self, size=-1):
+        if self.tell() >= 10:
+            raise ConnectionResetError(104, 'Connection reset by peer')
+        return super(_BrokenResponse, self).read(10)
+
+
+def test_interrupted_download_keeps_old_file_and_leaves_no_part(tmp_path, monkeypatch):
+    cached = _write(tmp_path / 'home' / 'datasets' / 'f.bin', b'old')
+    monkeypatch.setattr(data_utils, '_open_url',
+                        lambda origin: _BrokenResponse(b'x' * 100))
+    with pytest.warns(UserWarning, match='Connection reset'):
+        path = get_file('f.bin', 'http://example.invalid/f.bin', file_hash='b' * 64)
+    assert path == str(cached) and cached.read_bytes() == b'old'
+    assert os.listdir(str(cached.parent)) == ['f.bin']
+
+
 def test_read_only_cache_is_read_and_fallback_written(tmp_path, monkeypatch):
     readonly = tmp_path / 'home'
     _write(readonly / 'datasets' / 'kept.txt', b'kept')

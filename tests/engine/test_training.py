@@ -1,0 +1,305 @@
+"""compile / fit / evaluate / predict / *_on_batch / *_generator."""
+import numpy as np
+import pytest
+import torch
+
+import keras
+from keras import backend as K
+from keras.layers import Dense, Dropout, Input
+from keras.models import Model, Sequential
+from keras.utils import Sequence
+
+
+def _binary_model():
+    model = Sequential([Dense(8, activation='relu', input_dim=4), Dense(1, activation='sigmoid')])
+    return model
+
+
+def _data(n=64, d=4):
+    x = np.random.rand(n, d).astype('float32')
+    y = (x.sum(axis=1, keepdims=True) > d / 2.).astype('float32')
+    return x, y
+
+
+def test_metric_names_follow_what_the_user_wrote():
+    model = _binary_model()
+    model.compile('sgd', 'binary_crossentropy', metrics=['acc'])
+    assert model.metrics_names == ['loss', 'acc']
+    model.compile('sgd', 'binary_crossentropy', metrics=['accuracy', 'mae'])
+    assert model.metrics_names == ['loss', 'accuracy', 'mae']
+    x, y = _data()
+    h = model.fit(x, y, epochs=2, verbose=0, validation_split=0.25)
+    assert sorted(h.history) == ['accuracy', 'loss', 'mae', 'val_accuracy', 'val_loss', 'val_mae']
+    assert len(h.history['loss']) == 2 and h.epoch == [0, 1]
+
+
+def test_accuracy_resolves_by_loss_and_output_shape():
+    from keras import metrics
+    inputs = Input(shape=(4,))
+    model = Model(inputs, Dense(3, activation='softmax')(inputs))
+    model.compile('sgd', 'sparse_categorical_crossentropy', metrics=['acc'])
+    assert model._targets[0].metrics[0][1]._fn is metrics.sparse_categorical_accuracy
+    model.compile('sgd', 'categorical_crossentropy', metrics=['acc'])
+    assert model._targets[0].metrics[0][1]._fn is metrics.categorical_accuracy
+
+
+def test_multi_output_names_and_loss_weights():
+    x = Input(shape=(3,), name='x')
+    a = Dense(1, name='a')(x)
+    b = Dense(2, activation='softmax', name='b')(x)
+    model = Model(x, [a, b])
+    model.compile('sgd', loss={'a': 'mse', 'b': 'categorical_crossentropy'},
+                  loss_weights={'a': 1., 'b': 0.5}, metrics={'b': ['acc']})
+    assert model.metrics_names == ['loss', 'a_loss', 'b_loss', 'b_acc']
+    xs = np.random.rand(8, 3)
+    ya = np.random.rand(8, 1)
+    yb = keras.utils.to_categorical(np.random.randint(2, size=8), 2)
+    total, la, lb, acc = model.test_on_batch(xs, [ya, yb])
+    np.testing.assert_allclose(total, la + 0.5 * lb, rtol=1e-5)
+    pa, pb = model.predict(xs)
+    np.testing.assert_allclose(la, np.mean((pa - ya) ** 2), rtol=1e-5)
+
+
+def test_train_on_batch_returns_loss_before_the_update_and_changes_weights():
+    model = Sequential([Dense(1, input_dim=2, kernel_initializer='ones', use_bias=False)])
+    model.compile(keras.optimizers.SGD(lr=0.1), 'mse')
+    x = np.array([[1., 2.]], dtype='float32')
+    y = np.array([[0.]], dtype='float32')
+    loss = model.train_on_batch(x, y)
+    assert loss == pytest.approx(9.)  # (1*1 + 1*2 - 0)^2
+    # grad of (w.x)^2 = 2 (w.x) x = [6, 12]; w <- w - 0.1 * grad
+    np.testing.assert_allclose(model.get_weights()[0].ravel(), [1 - 0.6, 1 - 1.2], rtol=1e-6)
+
+
+def test_evaluate_averages_over_samples_with_uneven_batches():
+    model = _binary_model()
+    model.compile('sgd', 'mse')
+    x, y = _data(10)
+    expected = np.mean((model.predict(x) - y) ** 2)
+    assert model.evaluate(x, y, batch_size=3, verbose=0) == pytest.approx(expected, rel=1e-5)
+
+
+def test_sample_weight_and_class_weight_scale_the_loss():
+    model = Sequential([Dense(1, input_dim=2)])
+    model.compile('sgd', 'mse')
+    x = np.random.rand(4, 2).astype('float32')
+    y = np.random.rand(4, 1).astype('float32')
+    err = ((model.predict(x) - y) ** 2).ravel()
+    sw = np.array([1., 0., 2., 0.5], dtype='float32')
+    assert model.test_on_batch(x, y, sample_weight=sw) == pytest.approx(
+        np.sum(err * sw) / 4, rel=1e-5)
+    clf = Sequential([Dense(2, activation='softmax', input_dim=2)])
+    clf.compile('sgd', 'categorical_crossentropy')
+    yc = keras.utils.to_categorical([0, 1, 1, 0], 2)
+    p = np.clip(clf.predict(x), 1e-7, 1 - 1e-7)
+    ce = -np.sum(yc * np.log(p), axis=1)
+    w = np.array([1., 3., 3., 1.])
+    loss = clf.train_on_batch(x, yc, class_weight={0: 1., 1: 3.})
+    assert loss == pytest.approx(np.sum(ce * w) / 4, rel=1e-4)
+
+
+def test_class_weight_missing_class_is_an_error():
+    clf = Sequential([Dense(2, activation='softmax', input_dim=2)])
+    clf.compile('sgd', 'categorical_crossentropy')
+    with pytest.raises(ValueError, match='must contain all classes'):
+        clf.fit(np.zeros((2, 2)), keras.utils.to_categorical([0, 1], 2), class_weight={0: 1.},
+                verbose=0)
+
+
+def test_fit_before_compile_and_bad_lengths_raise():
+    model = _binary_model()
+    x, y = _data()
+    with pytest.raises(RuntimeError, match='compile'):
+        model.fit(x, y, verbose=0)
+    model.compile('sgd', 'mse')
+    with pytest.raises(ValueError, match='same number of samples'):
+        model.fit(x, y[:10], verbose=0)
+    with pytest.raises(ValueError, match='expected dense_2 to have shape'):
+        model.fit(x, np.zeros((64, 3)), verbose=0)
+
+
+def test_categorical_crossentropy_with_integer_targets_is_a_target_shape_error():
+    inputs = Input(shape=(4,))
+    model = Model(inputs, Dense(3, activation='softmax')(inputs))
+    model.compile('sgd', 'categorical_crossentropy')
+    with pytest.raises(ValueError, match='expected dense_1 to have shape \\(3,\\) but got array '
+                                         'with shape \\(1,\\)'):
+        model.fit(np.zeros((4, 4)), np.zeros((4, 1)), verbose=0)
+    # a user-defined loss makes no assumption about target shapes
+    model.compile('sgd', lambda y_true, y_pred: K.mean(y_pred, axis=-1) * 0. + K.mean(y_true))
+    assert model.train_on_batch(np.zeros((4, 4)), np.ones((4, 1))) == pytest.approx(1.)
+
+
+def test_validation_split_takes_the_last_samples():
+    model = _binary_model()
+    model.compile('sgd', 'mse')
+    x, y = _data(10)
+    seen = []
+
+    class Spy(keras.callbacks.Callback):
+        def on_batch_end(self, batch, logs=None):
+            seen.append(logs['size'])
+    model.fit(x, y, validation_split=0.2, batch_size=100, verbose=0, callbacks=[Spy()])
+    assert seen == [8]
+
+
+def test_initial_epoch_steps_per_epoch_and_validation_freq():
+    model = _binary_model()
+    model.compile('sgd', 'mse')
+    x, y = _data(32)
+    h = model.fit(x, y, epochs=5, initial_epoch=2, verbose=0, validation_data=(x, y),
+                  validation_freq=2)
+    assert h.epoch == [2, 3, 4]
+    assert len(h.history['loss']) == 3 and len(h.history['val_loss']) == 1
+    batches = []
+
+    class Count(keras.callbacks.Callback):
+        def on_batch_end(self, batch, logs=None):
+            batches.append(batch)
+    model.fit(x, y, epochs=1, steps_per_epoch=3, batch_size=8, verbose=0, callbacks=[Count()])
+    assert batches == [0, 1, 2]
+
+
+def test_nb_epoch_is_accepted_with_a_warning():
+    model = _binary_model()
+    model.compile('sgd', 'mse')
+    x, y = _data(8)
+    with pytest.warns(UserWarning, match='nb_epoch'):
+        h = model.fit(x, y, nb_epoch=2, verbose=0)
+    assert len(h.history['loss']) == 2
+
+
+def test_shuffle_false_keeps_batch_order():
+    model = Sequential([Dense(1, input_dim=1)])
+    model.compile('sgd', 'mse')
+    firsts = []
+
+    class Spy(keras.callbacks.Callback):
+        def on_batch_begin(self, batch, logs=None):
+            firsts.append(batch)
+    x = np.arange(10.).reshape(-1, 1)
+    model.fit(x, x, batch_size=4, shuffle=False, verbose=0, callbacks=[Spy()])
+    model.fit(x, x, batch_size=4, shuffle='batch', verbose=0)
+    assert firsts == [0, 1, 2]
+
+
+def test_learning_reduces_loss_and_freezing_keeps_weights():
+    model = _binary_model()
+    model.compile('adam', 'binary_crossentropy', metrics=['acc'])
+    x, y = _data(256)
+    h = model.fit(x, y, epochs=15, verbose=0, batch_size=32)
+    assert h.history['loss'][-1] < h.history['loss'][0]
+    model.layers[0].trainable = False
+    model.compile('adam', 'binary_crossentropy')
+    frozen = model.layers[0].get_weights()
+    model.fit(x, y, epochs=1, verbose=0)
+    for a, b in zip(frozen, model.layers[0].get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_regularization_losses_are_added_to_the_training_loss():
+    model = Sequential([Dense(1, input_dim=2, kernel_regularizer=keras.regularizers.l2(1.),
+                              kernel_initializer='ones', use_bias=False)])
+    model.compile('sgd', 'mse')
+    x = np.zeros((2, 2), dtype='float32')
+    assert model.test_on_batch(x, np.zeros((2, 1))) == pytest.approx(2.)
+
+
+def test_add_loss_with_symbolic_tensor():
+    inputs = Input(shape=(2,))
+    out = Dense(1, kernel_initializer='ones', use_bias=False)(inputs)
+    model = Model(inputs, out)
+    model.add_loss(K.mean(out) * 0. + 5.)
+    model.compile('sgd', loss=None)
+    loss = model.train_on_batch(np.ones((2, 2)), None)
+    assert loss == pytest.approx(5.)
+
+
+class _Seq(Sequence):
+    def __init__(self, x, y, batch):
+        self.x, self.y, self.batch = x, y, batch
+        self.epochs_ended = 0
+
+    def __len__(self):
+        return int(np.ceil(len(self.x) / float(self.batch)))
+
+    def __getitem__(self, i):
+        s = slice(i * self.batch, (i + 1) * self.batch)
+        return self.x[s], self.y[s]
+
+    def on_epoch_end(self):
+        self.epochs_ended += 1
+
+
+def test_fit_generator_with_sequence_and_python_generator():
+    model = _binary_model()
+    model.compile('sgd', 'mse', metrics=['acc'])
+    x, y = _data(40)
+    seq = _Seq(x, y, 8)
+    h = model.fit_generator(seq, epochs=2, verbose=0, workers=0)
+    assert seq.epochs_ended == 2 and len(h.history['loss']) == 2
+    model.fit_generator(seq, epochs=1, verbose=0, workers=2, validation_data=seq)
+
+    def gen():
+        while True:
+            for i in range(5):
+                yield x[i * 8:(i + 1) * 8], y[i * 8:(i + 1) * 8]
+    with pytest.warns(UserWarning, match='samples_per_epoch'):
+        model.fit_generator(gen(), samples_per_epoch=5, nb_epoch=1, verbose=0)
+    loss, acc = model.evaluate_generator(_Seq(x, y, 8), workers=0)
+    expected = model.evaluate(x, y, verbose=0, batch_size=8)
+    np.testing.assert_allclose([loss, acc], expected, rtol=1e-5)
+    preds = model.predict_generator(_Seq(x, y, 8), workers=0)
+    np.testing.assert_allclose(preds, model.predict(x), rtol=1e-6)
+
+
+def test_generator_that_stops_early_is_a_clear_error():
+    model = _binary_model()
+    model.compile('sgd', 'mse')
+    x, y = _data(8)
+    with pytest.raises(RuntimeError, match='ran out of data'):
+        model.fit_generator(iter([(x, y)]), steps_per_epoch=3, verbose=0, workers=0)
+
+
+def test_predict_classes_and_proba():
+    model = Sequential([Dense(3, activation='softmax', input_dim=2)])
+    x = np.random.rand(5, 2)
+    np.testing.assert_array_equal(model.predict_classes(x), model.predict(x).argmax(-1))
+    np.testing.assert_allclose(model.predict_proba(x), model.predict(x))
+    binary = _binary_model()
+    assert binary.predict_classes(np.random.rand(3, 4)).shape == (3, 1)
+
+
+def test_progress_bar_format(capsys):
+    model = _binary_model()
+    model.compile('sgd', 'mse', metrics=['acc'])
+    x, y = _data(64)
+    model.fit(x, y, epochs=1, verbose=2)
+    out = capsys.readouterr().out
+    assert 'Epoch 1/1' in out
+    assert ' - loss: ' in out and ' - acc: ' in out
+
+
+def test_torch_optimizer_is_accepted():
+    model = _binary_model()
+    model.compile(torch.optim.SGD(model.parameters(), lr=0.1), 'mse')
+    x, y = _data(16)
+    before = model.get_weights()[0].copy()
+    model.fit(x, y, verbose=0)
+    assert not np.allclose(before, model.get_weights()[0])
+
+
+def test_stateful_model_needs_divisible_batches():
+    model = Sequential([Dense(2, batch_input_shape=(4, 3))])
+    model.layers[0].stateful = True
+    with pytest.raises(ValueError, match='divided by the batch size'):
+        model.predict(np.zeros((6, 3)), batch_size=4)
+
+
+def test_dropout_is_active_in_fit_only():
+    model = Sequential([Dropout(0.5, input_shape=(100,))])
+    model.compile('sgd', 'mse')
+    x = np.ones((8, 100), dtype='float32')
+    # all-ones target: in training half of the units are 0 and the rest 2
+    assert model.train_on_batch(x, x) == pytest.approx(1., abs=0.3)
+    assert model.test_on_batch(x, x) == pytest.approx(0.)
