@@ -96,7 +96,33 @@ def _gather_kernel_dims(name, args, kwargs, rank):
 
 def conv2d_args(name, args, kwargs):
     """``Convolution2D(64, 3, 3)`` and ``nb_row=``/``nb_col=``."""
-    return _gather_kernel_dims(name, args, kwargs, 2)
+    new_args = _gather_kernel_dims(name, args, kwargs, 2)
+    if 'nb_row/nb_col' in kwargs:
+        _theano_image_ordering(name, kwargs)
+    return new_args
+
+
+def _theano_image_ordering(name, kwargs):
+    """Keras 1 code written for Theano gives images as ``(channels, rows, cols)``
+    without saying so (``dim_ordering`` defaulted to ``'th'`` there).  When a
+    Keras 1-spelled call gets such an ``input_shape`` (1 or 3 channels first,
+    larger spatial sizes) and no ordering, read it channels-first, with a warning."""
+    from keras.backend import config
+    if any(k in kwargs for k in ('dim_ordering', 'data_format')):
+        return
+    shape = kwargs.get('input_shape')
+    if shape is None and kwargs.get('batch_input_shape') is not None:
+        shape = tuple(kwargs['batch_input_shape'])[1:]
+    if shape is None or len(shape) != 3 or config.image_data_format() != 'channels_last':
+        return
+    channels, rows, cols = shape
+    if channels in (1, 3) and rows is not None and cols is not None and \
+            rows > channels and cols > channels:
+        warnings.warn('%s: the Keras 1 call gives input_shape=%s, which reads as Theano '
+                      '(channels, rows, cols) ordering; using data_format="channels_first". '
+                      'Pass data_format="channels_last" (Keras 1: dim_ordering="tf") if the '
+                      'last axis holds the channels.' % (name, tuple(shape)), stacklevel=4)
+        kwargs['data_format'] = 'channels_first'
 
 
 def conv3d_args(name, args, kwargs):

@@ -21,7 +21,12 @@ FOLDER = os.path.join(SHARED, 'fixtures', 'keras2')
 TOOL = os.path.join(SHARED, 'tools', 'check_fixtures.py')
 
 # name -> why it cannot pass yet
-KNOWN_GAPS = {}
+KNOWN_GAPS = {
+    # DESIGN.md section 3: tf.keras 2.11+'s RMSprop puts epsilon inside the square root;
+    # keras.optimizers.RMSprop follows Keras 2.3.1 (epsilon outside), so replaying this case
+    # with the 2.3.1 class differs by about 1e-3 in the losses.
+    'train_opt_rmsprop': 'tf.keras 2.11+ RMSprop formula differs from Keras 2.3.1 (by design)',
+}
 
 
 def _load_tool():

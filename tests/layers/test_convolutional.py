@@ -436,7 +436,13 @@ def test_keras2_positional_forms_do_not_warn():
 
 
 def test_seed_document_convolution2d_then_flatten():
-    for dim_ordering, expected in ((None, 3 * 32 * 64), ('th', 64 * 32 * 32)):
+    # A Keras 1 call with a Theano-looking (3, 32, 32) input reads it channels-first,
+    # as the seed document (written for Theano) expects: (None, 65536).  An explicit
+    # ordering always wins.
+    with pytest.warns(UserWarning, match='channels_first'):
+        layers.Convolution2D(64, 3, 3, border_mode='same', input_shape=(3, 32, 32))
+    for dim_ordering, expected in ((None, 64 * 32 * 32), ('th', 64 * 32 * 32),
+                                   ('tf', 3 * 32 * 64)):
         extra = {'dim_ordering': dim_ordering} if dim_ordering else {}
         model = Sequential()
         with warnings.catch_warnings():
