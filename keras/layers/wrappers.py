@@ -286,7 +286,6 @@ class Bidirectional(Wrapper):
             raise ValueError('The initial state or constants of Bidirectional layer %s cannot be '
                              'a mix of Keras tensors and other tensors (a "Keras tensor" is one '
                              'returned by a Keras layer or by `Input`).' % self.name)
-        self._num_states = len(initial_state or [])
         spec, self.input_spec = self.input_spec, None  # the extra inputs have no spec
         try:
             return super(Bidirectional, self).__call__([inputs] + extra, **kwargs)

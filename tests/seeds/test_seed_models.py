@@ -219,3 +219,126 @@ def test_multi_input_multi_output_model():
                   {'main_output': labels, 'aux_output': labels}, epochs=2, batch_size=32,
                   verbose=0)
     assert set(h.history) == {'loss', 'main_output_loss', 'aux_output_loss'}
+
+
+def test_binary_mlp_example():
+    from keras.models import Sequential
+    from keras.layers import Dense, Dropout
+    x_train = np.random.random((1000, 20))
+    y_train = np.random.randint(2, size=(1000, 1))
+    x_test = np.random.random((100, 20))
+    y_test = np.random.randint(2, size=(100, 1))
+    model = Sequential()
+    model.add(Dense(64, input_dim=20, activation='relu'))
+    model.add(Dropout(0.5))
+    model.add(Dense(64, activation='relu'))
+    model.add(Dropout(0.5))
+    model.add(Dense(1, activation='sigmoid'))
+    model.compile(loss='binary_crossentropy', optimizer='rmsprop', metrics=['accuracy'])
+    model.fit(x_train, y_train, epochs=20, batch_size=128, verbose=0)
+    score = model.evaluate(x_test, y_test, batch_size=128, verbose=0)
+    assert len(score) == 2
+
+
+def test_vgg_like_convnet_example():
+    from keras.models import Sequential
+    from keras.layers import Dense, Dropout, Flatten
+    from keras.layers import Conv2D, MaxPooling2D
+    from keras.optimizers import SGD
+    x_train = np.random.random((100, 100, 100, 3))
+    y_train = keras.utils.to_categorical(np.random.randint(10, size=(100, 1)), num_classes=10)
+    x_test = np.random.random((20, 100, 100, 3))
+    y_test = keras.utils.to_categorical(np.random.randint(10, size=(20, 1)), num_classes=10)
+    model = Sequential()
+    model.add(Conv2D(32, (3, 3), activation='relu', input_shape=(100, 100, 3)))
+    model.add(Conv2D(32, (3, 3), activation='relu'))
+    model.add(MaxPooling2D(pool_size=(2, 2)))
+    model.add(Dropout(0.25))
+    model.add(Conv2D(64, (3, 3), activation='relu'))
+    model.add(Conv2D(64, (3, 3), activation='relu'))
+    model.add(MaxPooling2D(pool_size=(2, 2)))
+    model.add(Dropout(0.25))
+    model.add(Flatten())
+    model.add(Dense(256, activation='relu'))
+    model.add(Dropout(0.5))
+    model.add(Dense(10, activation='softmax'))
+    sgd = SGD(lr=0.01, decay=1e-6, momentum=0.9, nesterov=True)
+    model.compile(loss='categorical_crossentropy', optimizer=sgd)
+    epochs = 10 if _run_slow() else 1  # the document's 10 epochs take minutes on 2 CPU cores
+    model.fit(x_train, y_train, batch_size=32, epochs=epochs, verbose=0)
+    score = model.evaluate(x_test, y_test, batch_size=32, verbose=0)
+    assert np.isfinite(score)
+    assert model.output_shape == (None, 10)
+
+
+def _run_slow():
+    import os
+    return os.environ.get('RUN_SLOW') == '1'
+
+
+def test_conv1d_sequence_classifier_example():
+    from keras.models import Sequential
+    from keras.layers import Dense, Dropout
+    from keras.layers import Conv1D, GlobalAveragePooling1D, MaxPooling1D
+    seq_length = 64
+    x_train = np.random.random((64, seq_length, 100))
+    y_train = np.random.randint(2, size=(64, 1))
+    x_test, y_test = x_train[:16], y_train[:16]
+    model = Sequential()
+    model.add(Conv1D(64, 3, activation='relu', input_shape=(seq_length, 100)))
+    model.add(Conv1D(64, 3, activation='relu'))
+    model.add(MaxPooling1D(3))
+    model.add(Conv1D(128, 3, activation='relu'))
+    model.add(Conv1D(128, 3, activation='relu'))
+    model.add(GlobalAveragePooling1D())
+    model.add(Dropout(0.5))
+    model.add(Dense(1, activation='sigmoid'))
+    model.compile(loss='binary_crossentropy', optimizer='rmsprop', metrics=['accuracy'])
+    model.fit(x_train, y_train, batch_size=16, epochs=10, verbose=0)
+    score = model.evaluate(x_test, y_test, batch_size=16, verbose=0)
+    assert len(score) == 2
+
+
+def test_keras1_theano_convolution_then_flatten():
+    from keras.models import Sequential
+    from keras.layers import Convolution2D, Flatten
+    model = Sequential()
+    model.add(Convolution2D(64, 3, 3,
+                            border_mode='same',
+                            input_shape=(3, 32, 32)))
+    assert model.output_shape == (None, 64, 32, 32)
+    model.add(Flatten())
+    assert model.output_shape == (None, 65536)
+
+
+@requires('LSTM')
+def test_lstm_documentation_shapes():
+    from keras.models import Sequential
+    from keras.layers import LSTM
+    model = Sequential()
+    model.add(LSTM(32, input_shape=(10, 64)))
+    assert model.output_shape == (None, 32)
+    model = Sequential()
+    model.add(LSTM(32, input_dim=64, input_length=10))
+    assert model.output_shape == (None, 32)
+    # The document then adds LSTM(16) on this 2-D output; Keras 2 refuses that too
+    # (an LSTM needs 3-D input: set return_sequences=True on the layer below).
+    with pytest.raises(ValueError, match='expected ndim=3, found ndim=2'):
+        model.add(LSTM(16))
+    model = Sequential()
+    model.add(LSTM(64, input_dim=64, input_length=10, return_sequences=True))
+    model.add(LSTM(32, return_sequences=True))
+    model.add(LSTM(10))
+    assert model.output_shape == (None, 10)
+
+
+@requires('Embedding')
+def test_embedding_documentation_example():
+    from keras.models import Sequential
+    from keras.layers import Embedding
+    model = Sequential()
+    model.add(Embedding(1000, 64, input_length=10))
+    input_array = np.random.randint(1000, size=(32, 10))
+    model.compile('rmsprop', 'mse')
+    output_array = model.predict(input_array)
+    assert output_array.shape == (32, 10, 64)
