@@ -33,6 +33,7 @@ __all__ = ['save_weights', 'load_weights', 'save_model', 'load_model',
            'save_weights_to_hdf5_group', 'load_weights_from_hdf5_group',
            'load_weights_from_hdf5_group_by_name', 'save_attributes_to_hdf5_group',
            'load_attributes_from_hdf5_group', 'preprocess_weights_for_loading',
+           'model_from_config', 'model_from_json', 'model_from_yaml',
            'HDF5_OBJECT_HEADER_LIMIT']
 
 HDF5_OBJECT_HEADER_LIMIT = 64512
@@ -433,3 +434,24 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     from keras.engine import model_file
     return model_file.load_model(filepath, custom_objects=custom_objects, compile=compile,
                                  safe_mode=safe_mode)
+
+
+# Keras 2.3.1 also exported these from keras.engine.saving.
+def model_from_config(config, custom_objects=None, safe_mode=True):
+    """See :func:`keras.models.model_from_config`."""
+    from keras import models
+    return models.model_from_config(config, custom_objects=custom_objects, safe_mode=safe_mode)
+
+
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
+    """See :func:`keras.models.model_from_json`."""
+    from keras import models
+    return models.model_from_json(json_string, custom_objects=custom_objects,
+                                  safe_mode=safe_mode)
+
+
+def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
+    """See :func:`keras.models.model_from_yaml`."""
+    from keras import models
+    return models.model_from_yaml(yaml_string, custom_objects=custom_objects,
+                                  safe_mode=safe_mode)

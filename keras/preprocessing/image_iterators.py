@@ -1,4 +1,4 @@
-"""Batch iterators over images: in memory, in a folder tree, or listed in a DataFrame.
+"""Batch iterators over images: in memory, or in a folder tree (one folder per class).
 
 Part of ``keras.preprocessing.image``; behaves as Keras 2.3.1 with
 keras-preprocessing 1.1. Every iterator is a ``keras.utils.Sequence`` (so it
@@ -15,8 +15,7 @@ import numpy as np
 from keras.preprocessing import image_io
 from keras.utils.data_utils import Sequence
 
-__all__ = ['Iterator', 'BatchFromFilesMixin', 'NumpyArrayIterator', 'DirectoryIterator',
-           'DataFrameIterator']
+__all__ = ['Iterator', 'BatchFromFilesMixin', 'NumpyArrayIterator', 'DirectoryIterator']
 
 
 class Iterator(Sequence):
@@ -342,3 +341,96 @@ class NumpyArrayIterator(Iterator):
         if self.sample_weight is None:
             return inputs, self.y[index_array]
         return inputs, self.y[index_array], self.sample_weight[index_array]
+
+
+class DirectoryIterator(BatchFromFilesMixin, Iterator):
+    """Batches of images read from a folder with one subfolder per class.
+
+    Args:
+        directory: the folder; each subfolder is a class (sorted
+            alphanumerically), its images (searched recursively) the samples.
+        image_data_generator: the ``ImageDataGenerator`` (None: no change).
+        target_size: ``(height, width)`` every image is resized to.
+        color_mode: ``'rgb'``, ``'rgba'`` or ``'grayscale'``.
+        classes: list of subfolder names to use (and their order), or None
+            for all.
+        class_mode: ``'categorical'`` (one-hot), ``'binary'`` (0./1.),
+            ``'sparse'`` (class index), ``'input'`` (the images themselves) or
+            None (images only).
+        batch_size: samples per batch.
+        shuffle: whether to shuffle (otherwise sorted order).
+        seed: random seed.
+        data_format: ``'channels_last'`` or ``'channels_first'``; default the
+            backend's ``image_data_format()``.
+        save_to_dir, save_prefix, save_format: optionally also write the
+            produced images there.
+        follow_links: whether to follow symbolic links to subfolders.
+        subset: ``'training'`` or ``'validation'`` with the generator's
+            ``validation_split`` (validation takes the first files of each
+            class).
+        interpolation: resampling used for resizing (see ``load_img``).
+        dtype: dtype of the batches; default ``floatx()``.
+
+    Attributes:
+        class_indices: class name -> index.
+        classes: class index of every sample (int32 array).
+        filenames: paths relative to ``directory``.
+        filepaths: absolute paths.
+        samples: number of images found.
+    """
+
+    allowed_class_modes = {'categorical', 'binary', 'sparse', 'input', None}
+
+    def __init__(self, directory, image_data_generator, target_size=(256, 256),
+                 color_mode='rgb', classes=None, class_mode='categorical', batch_size=32,
+                 shuffle=True, seed=None, data_format=None, save_to_dir=None,
+                 save_prefix='', save_format='png', follow_links=False, subset=None,
+                 interpolation='nearest', dtype=None):
+        self.set_processing_attrs(image_data_generator, target_size, color_mode,
+                                  data_format, save_to_dir, save_prefix, save_format,
+                                  subset, interpolation)
+        self.directory = directory
+        if class_mode not in self.allowed_class_modes:
+            raise ValueError('Invalid class_mode: {}; expected one of: {}'
+                             .format(class_mode, self.allowed_class_modes))
+        self.class_mode = class_mode
+        self.dtype = image_io.default_dtype(dtype)
+        if not os.path.isdir(directory):
+            raise FileNotFoundError('`directory` %r is not a folder: it should hold one '
+                                    'subfolder of images per class.' % (directory,))
+        if not classes:
+            classes = [sub for sub in sorted(os.listdir(directory))
+                       if os.path.isdir(os.path.join(directory, sub))]
+        self.num_classes = len(classes)
+        self.class_indices = dict(zip(classes, range(len(classes))))
+        self.filenames, labels = self._list_files(classes, follow_links)
+        self.samples = len(self.filenames)
+        self.classes = np.array(labels, dtype='int32')
+        print('Found %d images belonging to %d classes.' % (self.samples, self.num_classes))
+        self._filepaths = [os.path.join(self.directory, f) for f in self.filenames]
+        super(DirectoryIterator, self).__init__(self.samples, batch_size, shuffle, seed)
+
+    def _list_files(self, classes, follow_links):
+        def one_class(subdir):
+            return image_io.list_valid_filenames_in_directory(
+                os.path.join(self.directory, subdir), self.white_list_formats,
+                self.split, self.class_indices, follow_links)
+
+        filenames, labels = [], []
+        with ThreadPoolExecutor(max_workers=min(8, max(1, len(classes)))) as pool:
+            for class_labels, class_files in pool.map(one_class, classes):
+                labels.extend(class_labels)
+                filenames.extend(class_files)
+        return filenames, labels
+
+    @property
+    def filepaths(self):
+        return self._filepaths
+
+    @property
+    def labels(self):
+        return self.classes
+
+    @property
+    def sample_weight(self):
+        return None

@@ -4,8 +4,9 @@ Part of ``keras.preprocessing.image``; behaves as Keras 2.3.1 with
 keras-preprocessing 1.1: the same transform matrices (including its choice of
 centre, ``size / 2 + 0.5``) and, when SciPy is installed, the same
 ``scipy.ndimage.affine_transform`` call. SciPy is optional: without it, the
-resampling is done here in NumPy with SciPy's rules for interpolation orders
-0 and 1 and its boundary modes, so augmentation works either way.
+resampling is done here in NumPy following SciPy (1.6 and later) for
+interpolation orders 0 and 1 and every boundary mode, so augmentation works,
+with the same numbers, either way.
 """
 import warnings
 
@@ -273,10 +274,19 @@ def _map_outside(c, n, mode):
     return c, outside
 
 
-def _mirror_index(i, n):
-    """Integer sample positions outside ``[0, n - 1]`` mirrored inside."""
+def _extend_index(i, n, mode):
+    """Integer sample positions outside ``[0, n - 1]`` brought inside.
+
+    As in SciPy (1.6 and later): half-sample symmetry for ``'reflect'``,
+    periodic for ``'grid-wrap'``, whole-sample mirror otherwise.
+    """
     if n <= 1:
         return np.zeros_like(i)
+    if mode == 'reflect':
+        i = i % (2 * n)
+        return np.where(i >= n, 2 * n - 1 - i, i)
+    if mode == 'grid-wrap':
+        return i % n
     p = 2 * n - 2
     i = np.where(i < 0, p * (-i // p) + i, i)
     i = np.where(i < 0, np.where(i <= 1 - n, i + p, -i), i)
@@ -289,11 +299,11 @@ def _taps(c, n, order, mode):
     c, outside = _map_outside(c, n, mode)
     if order == 0:
         start = np.floor(c + 0.5).astype(np.int64)
-        return [_mirror_index(start, n)], [np.ones_like(c)], outside
+        return [_extend_index(start, n, mode)], [np.ones_like(c)], outside
     start = np.floor(c).astype(np.int64)
     frac = c - start
-    return ([_mirror_index(start, n), _mirror_index(start + 1, n)], [1. - frac, frac],
-            outside)
+    return ([_extend_index(start, n, mode), _extend_index(start + 1, n, mode)],
+            [1. - frac, frac], outside)
 
 
 def affine_resample(channels, matrix, offset, order=1, mode='nearest', cval=0.):
@@ -332,5 +342,7 @@ def affine_resample(channels, matrix, offset, order=1, mode='nearest', cval=0.):
     result[:, out_r | out_c] = cval
     if np.issubdtype(channels.dtype, np.integer):
         info = np.iinfo(channels.dtype)
-        result = np.clip(np.rint(result), info.min, info.max)
+        # Round half away from zero, as SciPy does for integer output.
+        result = np.where(result > 0, np.floor(result + 0.5), np.ceil(result - 0.5))
+        result = np.clip(result, info.min, info.max)
     return result.astype(channels.dtype)

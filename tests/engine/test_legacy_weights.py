@@ -223,3 +223,26 @@ def test_nested_model_orders():
                                             '2.3.1', 'tensorflow')
     for w, v in zip(inner.weights, out):
         np.testing.assert_array_equal(v, values[id(w)])
+
+
+@pytest.mark.parametrize('pair', ['lstm', 'gru', 'bidirectional'])
+def test_cudnn_files_load_into_plain_layers(tmp_path, pair):
+    """A CuDNN layer's weights file gives the plain layer the same outputs (and back)."""
+    from keras import layers
+    from keras.models import Sequential
+    make = {'lstm': (lambda: layers.CuDNNLSTM(3), lambda: layers.LSTM(3)),
+            'gru': (lambda: layers.CuDNNGRU(3), lambda: layers.GRU(3, reset_after=True)),
+            'bidirectional': (lambda: layers.Bidirectional(layers.CuDNNLSTM(3)),
+                              lambda: layers.Bidirectional(layers.LSTM(3)))}[pair]
+    x = np.random.RandomState(0).rand(2, 5, 4).astype('float32')
+    for src_fn, dst_fn in (make, make[::-1]):
+        src, dst = Sequential([src_fn()]), Sequential([dst_fn()])
+        src.build((None, 5, 4))
+        dst.build((None, 5, 4))
+        rng = np.random.RandomState(1)
+        src.set_weights([rng.uniform(-.5, .5, w.shape).astype('float32')
+                         for w in src.get_weights()])
+        path = str(tmp_path / 'w.h5')
+        src.save_weights(path)
+        dst.load_weights(path)
+        np.testing.assert_allclose(dst.predict(x), src.predict(x), rtol=1e-5, atol=1e-6)

@@ -1,0 +1,172 @@
+"""The two ways a recurrent layer runs a sequence.
+
+``run_loop`` walks the time axis in Python, calling a step function (a cell)
+once per step.  ``run_fused`` hands the whole sequence to PyTorch's fused
+LSTM/GRU/RNN kernel (cuDNN on CUDA); it is used where the Keras configuration
+is mathematically that kernel.  Both follow Keras's masking rule: at a masked
+step the states keep their previous value and the output repeats the previous
+output (zeros before the first unmasked step).
+"""
+import warnings
+
+import torch
+from torch.nn.utils import rnn as rnn_utils
+
+__all__ = ['run_loop', 'run_fused']
+
+_OPS = {'lstm': torch.lstm, 'gru': torch.gru, 'rnn_tanh': torch.rnn_tanh,
+        'rnn_relu': torch.rnn_relu}
+
+
+def _expand_like(mask_t, ref):
+    return mask_t.reshape(tuple(mask_t.shape) + (1,) * (ref.dim() - mask_t.dim()))
+
+
+def run_loop(step, xs, states, mask=None, go_backwards=False, zero_output_for_mask=False,
+             want_sequence=True):
+    """Run ``step(x_t, states) -> (output_t, new_states)`` over axis 1 of ``xs``.
+
+    Args:
+        step: the per-step function.
+        xs: ``(batch, time, ...)`` step inputs.
+        states: list of initial state tensors.
+        mask: optional ``(batch, time)`` boolean tensor.
+        go_backwards: iterate from the last step (outputs come in that order).
+        zero_output_for_mask: masked steps output zeros instead of the
+            previous output (tf.keras's ``Bidirectional`` convention).
+        want_sequence: also stack the outputs of every step.
+
+    Returns:
+        ``(last_output, outputs or None, final_states)``.
+    """
+    steps = xs.shape[1]
+    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    outputs = []
+    output = None
+    for t in order:
+        new_output, new_states = step(xs[:, t], states)
+        if not isinstance(new_states, (list, tuple)):
+            new_states = [new_states]
+        if mask is not None:
+            m = mask[:, t]
+            if zero_output_for_mask or output is None:
+                previous = torch.zeros_like(new_output)
+            else:
+                previous = output
+            new_output = torch.where(_expand_like(m, new_output), new_output, previous)
+            new_states = [torch.where(_expand_like(m, new), new, old)
+                          for new, old in zip(new_states, states)]
+        output = new_output
+        states = list(new_states)
+        if want_sequence:
+            outputs.append(output)
+    sequence = torch.stack(outputs, dim=1) if want_sequence else None
+    return output, sequence, states
+
+
+def _apply_op(op, x, batch_sizes, states, weights, has_bias):
+    """One call of the fused kernel; ``states`` are ``(1, batch, units)``."""
+    fn = _OPS[op]
+    hx = tuple(states) if op == 'lstm' else states[0]
+    train = torch.is_grad_enabled()
+    with warnings.catch_warnings():
+        # cuDNN wants its weights in one flat buffer; ours are views of the
+        # Keras-layout weights, compacted by the kernel at each call.
+        warnings.filterwarnings('ignore', message='RNN module weights are not part')
+        if batch_sizes is None:
+            result = fn(x, hx, weights, has_bias, 1, 0.0, train, False, True)
+        else:
+            result = fn(x, batch_sizes, hx, weights, has_bias, 1, 0.0, train, False)
+    if op == 'lstm':
+        return result[0], [result[1], result[2]]
+    return result[0], [result[1]]
+
+
+def _mask_runs(mask):
+    """Describe a ``(batch, time)`` mask whose rows each hold one unbroken run
+    of unmasked steps: ``'full'``, ``None`` (not of that form, or an empty
+    row) or ``(starts, lengths, aligned)``."""
+    steps = mask.shape[1]
+    lengths = mask.sum(dim=1)
+    starts = mask.to(torch.uint8).argmax(dim=1)
+    span = torch.arange(steps, device=mask.device)
+    expected = (span >= starts[:, None]) & (span < (starts + lengths)[:, None])
+    flags = torch.stack([(expected == mask).all(), (lengths > 0).all(),
+                         (lengths == steps).all(), (starts == 0).all()]).tolist()
+    contiguous, non_empty, full, aligned = flags
+    if full:
+        return 'full'
+    if not (contiguous and non_empty):
+        return None
+    return starts, lengths, aligned
+
+
+def _run_packed(op, x, states, weights, has_bias, runs, want_sequence, zero_output_for_mask):
+    starts, lengths, aligned = runs
+    batch, steps = x.shape[0], x.shape[1]
+    span = torch.arange(steps, device=x.device)
+    if not aligned:  # move each row's run to the front
+        index = (starts[:, None] + span).clamp(max=steps - 1)
+        x = x.gather(1, index[..., None].expand(-1, -1, x.shape[2]))
+    packed = rnn_utils.pack_padded_sequence(x, lengths.cpu(), batch_first=True,
+                                            enforce_sorted=False)
+    hx = [s.index_select(1, packed.sorted_indices) for s in states]
+    data, finals = _apply_op(op, packed.data, packed.batch_sizes, hx, weights, has_bias)
+    finals = [s.index_select(1, packed.unsorted_indices)[0] for s in finals]
+    last = finals[0]
+    if not want_sequence and not zero_output_for_mask:
+        return last, None, finals
+    padded, _ = rnn_utils.pad_packed_sequence(
+        rnn_utils.PackedSequence(data, packed.batch_sizes, packed.sorted_indices,
+                                 packed.unsorted_indices),
+        batch_first=True, total_length=steps)
+    rel = span[None, :] - starts[:, None]
+    if not aligned:
+        index = rel.clamp(0, steps - 1)
+        padded = padded.gather(1, index[..., None].expand(-1, -1, padded.shape[2]))
+    after = (rel >= lengths[:, None])[..., None]
+    before = (rel < 0)[..., None]
+    if zero_output_for_mask:
+        sequence = torch.where(after | before, torch.zeros_like(padded), padded)
+        last = sequence[:, -1]
+    else:
+        sequence = torch.where(after, last[:, None, :].expand_as(padded), padded)
+        sequence = torch.where(before, torch.zeros_like(sequence), sequence)
+    return last, sequence, finals
+
+
+def run_fused(op, x, states, weights, has_bias, mask=None, go_backwards=False,
+              want_sequence=True, zero_output_for_mask=False):
+    """Run PyTorch's fused kernel ``op`` ('lstm', 'gru', 'rnn_tanh', 'rnn_relu').
+
+    Args:
+        op: kernel name.
+        x: ``(batch, time, features)`` inputs (dropout already applied).
+        states: list of ``(batch, units)`` initial states (``[h, c]`` for LSTM).
+        weights: ``[w_ih, w_hh(, b_ih, b_hh)]`` in PyTorch's layout.
+        has_bias: whether ``weights`` holds the two bias vectors.
+        mask: optional ``(batch, time)`` boolean mask. Masks whose rows each
+            hold one unbroken run of unmasked steps (pre- or post-padding) run
+            packed; any other mask returns ``None`` (use :func:`run_loop`).
+        go_backwards: process the sequence from its end (outputs in that order).
+        want_sequence: also return the output of every step.
+        zero_output_for_mask: masked steps output zeros.
+
+    Returns:
+        ``(last_output, outputs or None, final_states)``, or ``None``.
+    """
+    if go_backwards:
+        x = x.flip(1)
+        mask = None if mask is None else mask.flip(1)
+    runs = None
+    if mask is not None:
+        runs = _mask_runs(mask)
+        if runs is None:
+            return None
+    hx = [s.unsqueeze(0) for s in states]
+    if runs is None or runs == 'full':
+        out, finals = _apply_op(op, x, None, hx, weights, has_bias)
+        finals = [s[0] for s in finals]
+        return out[:, -1], (out if want_sequence else None), finals
+    return _run_packed(op, x, hx, weights, has_bias, runs, want_sequence,
+                       zero_output_for_mask)

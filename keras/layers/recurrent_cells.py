@@ -1,0 +1,535 @@
+"""RNN cells: one time step of SimpleRNN, LSTM and GRU, and ``StackedRNNCells``.
+
+A cell is a layer with a ``state_size`` and ``call(inputs, states) ->
+(output, new_states)``; :class:`keras.layers.RNN` runs it over a sequence.
+The built-in cells also expose their math in two halves so the RNN can run
+them quickly: ``_project`` (inputs times kernel plus bias, done for the whole
+sequence in one product) and ``_recur`` (the per-step recurrent part); and
+``_fused`` says when PyTorch's fused kernel computes exactly the same thing.
+
+Weights are in Keras's layout: ``kernel (input_dim, n_gates * units)``,
+``recurrent_kernel (units, n_gates * units)``, gates in order i, f, c, o
+(LSTM) and z, r, h (GRU).
+"""
+import torch
+
+from keras import activations, constraints, initializers, regularizers
+from keras.backend import nn_ops as K_nn
+from keras.backend import session as K_session
+from keras.engine.base_layer import Layer
+from keras.utils.generic_utils import has_arg
+
+__all__ = ['SimpleRNNCell', 'LSTMCell', 'GRUCell', 'StackedRNNCells']
+
+
+def _in_training(training):
+    if training is None:
+        return bool(K_session.learning_phase())
+    return bool(training)
+
+
+def _is_activation(fn, name):
+    return fn is getattr(activations, name) or fn is getattr(torch, name) or \
+        fn is getattr(K_nn, name, None)
+
+
+def _dropout_masks(like, rate, count):
+    """``count`` Keras dropout masks shaped like ``like``: kept entries are
+    ``1 / (1 - rate)``, dropped ones 0."""
+    keep = 1. - rate
+    return [torch.bernoulli(torch.full_like(like, keep)).div_(keep) for _ in range(count)]
+
+
+def _at_step(mask, x):
+    """A ``(batch, features)`` mask broadcast over ``x`` (one step or a sequence)."""
+    return mask if x.dim() == 2 else mask.unsqueeze(1)
+
+
+def _stacked_identity(gain):
+    """Keras's identity recurrent initializer for gated cells: one identity
+    block per gate."""
+    def init(shape, dtype=None):
+        blocks = shape[1] // shape[0]
+        return float(gain) * torch.eye(shape[0], dtype=dtype).repeat(1, blocks)
+    return init
+
+
+class _RNNCellBase(Layer):
+    """Arguments, weights and dropout shared by the built-in cells."""
+
+    _n_gates = 1
+
+    def __init__(self, units, activation='tanh', use_bias=True,
+                 kernel_initializer='glorot_uniform', recurrent_initializer='orthogonal',
+                 bias_initializer='zeros', kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                 bias_constraint=None, dropout=0., recurrent_dropout=0., **kwargs):
+        super(_RNNCellBase, self).__init__(**kwargs)
+        if units is None or int(units) <= 0:
+            raise ValueError('%s: `units` must be a positive integer, got %r.'
+                             % (self.__class__.__name__, units))
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.dropout = min(1., max(0., float(dropout)))
+        self.recurrent_dropout = min(1., max(0., float(recurrent_dropout)))
+        self.implementation = 2
+        self.state_size = self.units
+        self.output_size = self.units
+        self._dropout_mask = None
+        self._recurrent_dropout_mask = None
+
+    # ---------------------------------------------------------------- weights
+    def _build_weights(self, input_shape, bias_shape, bias_initializer=None):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError('%s %s: the last dimension of the input must be defined, got '
+                             'input shape %s.' % (self.__class__.__name__, self.name,
+                                                  tuple(input_shape)))
+        width = self._n_gates * self.units
+        self.kernel = self.add_weight(shape=(input_dim, width), name='kernel',
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        recurrent_init = self.recurrent_initializer
+        if isinstance(recurrent_init, initializers.Identity) and self._n_gates > 1:
+            recurrent_init = _stacked_identity(recurrent_init.gain)
+        self.recurrent_kernel = self.add_weight(shape=(self.units, width),
+                                                name='recurrent_kernel',
+                                                initializer=recurrent_init,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
+        if self.use_bias:
+            self.bias = self.add_weight(shape=bias_shape, name='bias',
+                                        initializer=bias_initializer or self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        else:
+            self.bias = None
+        self.built = True
+
+    # ---------------------------------------------------------------- dropout
+    def reset_dropout_mask(self):
+        self._dropout_mask = None
+
+    def reset_recurrent_dropout_mask(self):
+        self._recurrent_dropout_mask = None
+
+    def _ensure_masks(self, inputs, h, training):
+        """Draw the dropout masks once per sequence (Keras's semantics)."""
+        count = self._n_gates if self.implementation == 1 else 1
+        if 0 < self.dropout < 1 and self._dropout_mask is None and _in_training(training):
+            self._dropout_mask = _dropout_masks(inputs, self.dropout, count)
+        if 0 < self.recurrent_dropout < 1 and self._recurrent_dropout_mask is None and \
+                _in_training(training):
+            self._recurrent_dropout_mask = _dropout_masks(h, self.recurrent_dropout, count)
+
+    # ------------------------------------------------------------------- math
+    def _input_bias(self):
+        return self.bias
+
+    def _project(self, x):
+        """``x @ kernel + bias`` with the input dropout; ``x`` is one step
+        ``(batch, features)`` or a whole sequence ``(batch, time, features)``."""
+        masks = self._dropout_mask
+        if masks is None:
+            z = torch.matmul(x, self.kernel)
+        elif len(masks) == 1:
+            z = torch.matmul(x * _at_step(masks[0], x), self.kernel)
+        else:
+            z = torch.cat([torch.matmul(x * _at_step(m, x), k) for m, k in
+                           zip(masks, self.kernel.split(self.units, dim=1))], dim=-1)
+        bias = self._input_bias()
+        return z if bias is None else z + bias
+
+    def _recurrent_product(self, h, kernel, masks):
+        if masks is None:
+            return torch.matmul(h, kernel)
+        if len(masks) == 1:
+            return torch.matmul(h * masks[0], kernel)
+        return torch.cat([torch.matmul(h * m, k) for m, k in
+                          zip(masks, kernel.split(self.units, dim=1))], dim=1)
+
+    def _recur(self, z, states):
+        raise NotImplementedError
+
+    def _fused(self):
+        """``(op, torch_weights, has_bias)`` when PyTorch's fused kernel computes
+        this cell as configured now (dropout masks drawn), else ``None``."""
+        return None
+
+    def _torch_weights(self, reorder=None, recurrent_bias=None):
+        kernel, recurrent = self.kernel, self.recurrent_kernel
+        if reorder is not None:
+            kernel, recurrent = reorder(kernel), reorder(recurrent)
+        weights = [kernel.t(), recurrent.t()]
+        if self.use_bias:
+            bias = self._input_bias()
+            if recurrent_bias is None:
+                recurrent_bias = torch.zeros_like(bias)
+            if reorder is not None:
+                bias, recurrent_bias = reorder(bias), reorder(recurrent_bias)
+            weights += [bias, recurrent_bias]
+        return weights
+
+    def _fusable_dropout(self):
+        return self._recurrent_dropout_mask is None and (
+            self._dropout_mask is None or len(self._dropout_mask) == 1)
+
+    def call(self, inputs, states, training=None):
+        if not isinstance(states, (list, tuple)):
+            states = [states]
+        self._ensure_masks(inputs, states[0], training)
+        return self._recur(self._project(inputs), list(states))
+
+    def _base_config(self):
+        return {'units': self.units,
+                'activation': activations.serialize(self.activation)}
+
+    def _weights_config(self):
+        return {'kernel_initializer': initializers.serialize(self.kernel_initializer),
+                'recurrent_initializer': initializers.serialize(self.recurrent_initializer),
+                'bias_initializer': initializers.serialize(self.bias_initializer),
+                'kernel_regularizer': regularizers.serialize(self.kernel_regularizer),
+                'recurrent_regularizer': regularizers.serialize(self.recurrent_regularizer),
+                'bias_regularizer': regularizers.serialize(self.bias_regularizer),
+                'kernel_constraint': constraints.serialize(self.kernel_constraint),
+                'recurrent_constraint': constraints.serialize(self.recurrent_constraint),
+                'bias_constraint': constraints.serialize(self.bias_constraint)}
+
+    def _merge_config(self, config):
+        base = Layer.get_config(self)
+        return dict(list(base.items()) + list(config.items()))
+
+
+class SimpleRNNCell(_RNNCellBase):
+    """One step of a fully-connected RNN: ``h = activation(x W + h_prev U + b)``.
+
+    Args:
+        units: size of the output and of the state.
+        activation: default ``'tanh'``.
+        use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
+        kernel_regularizer, recurrent_regularizer, bias_regularizer,
+        kernel_constraint, recurrent_constraint, bias_constraint: as in ``Dense``
+            (``recurrent_*`` apply to the recurrent kernel).
+        dropout: fraction of the input units dropped (one mask per sequence).
+        recurrent_dropout: fraction of the state units dropped.
+    """
+
+    def build(self, input_shape):
+        self._build_weights(input_shape, (self.units,))
+
+    def _recur(self, z, states):
+        h = states[0]
+        if self._recurrent_dropout_mask is not None:
+            h = h * self._recurrent_dropout_mask[0]
+        output = self.activation(z + torch.matmul(h, self.recurrent_kernel))
+        return output, [output]
+
+    def _fused(self):
+        if not self._fusable_dropout():
+            return None
+        if _is_activation(self.activation, 'tanh'):
+            op = 'rnn_tanh'
+        elif self.activation is activations.relu or self.activation is torch.relu:
+            op = 'rnn_relu'
+        else:
+            return None
+        return op, self._torch_weights(), self.use_bias
+
+    def get_config(self):
+        config = self._base_config()
+        config['use_bias'] = self.use_bias
+        config.update(self._weights_config())
+        config.update({'dropout': self.dropout, 'recurrent_dropout': self.recurrent_dropout})
+        return self._merge_config(config)
+
+
+class LSTMCell(_RNNCellBase):
+    """One step of a Long Short-Term Memory layer (states ``[h, c]``).
+
+    ``i, f, o = recurrent_activation(...)``, ``c = f * c_prev + i *
+    activation(...)``, ``h = o * activation(c)``; gate order i, f, c, o.
+
+    Args:
+        units: size of the output and of each state.
+        activation: default ``'tanh'``.
+        recurrent_activation: for the gates, default ``'sigmoid'``.
+        unit_forget_bias: add 1 to the forget-gate bias at initialization.
+        implementation: 1 (one product per gate) or 2 (one product for all);
+            the same numbers, different dropout masks per gate in mode 1.
+        Other arguments: as in :class:`SimpleRNNCell`.
+    """
+
+    _n_gates = 4
+
+    def __init__(self, units, activation='tanh', recurrent_activation='sigmoid',
+                 use_bias=True, kernel_initializer='glorot_uniform',
+                 recurrent_initializer='orthogonal', bias_initializer='zeros',
+                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                 bias_constraint=None, dropout=0., recurrent_dropout=0., implementation=2,
+                 **kwargs):
+        super(LSTMCell, self).__init__(
+            units, activation, use_bias, kernel_initializer, recurrent_initializer,
+            bias_initializer, kernel_regularizer, recurrent_regularizer, bias_regularizer,
+            kernel_constraint, recurrent_constraint, bias_constraint, dropout,
+            recurrent_dropout, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.unit_forget_bias = unit_forget_bias
+        self.implementation = implementation
+        self.state_size = (self.units, self.units)
+
+    def build(self, input_shape):
+        bias_initializer = None
+        if self.unit_forget_bias:
+            base, units = self.bias_initializer, self.units
+
+            def bias_initializer(shape, dtype=None):
+                return torch.cat([torch.as_tensor(base((units,), dtype=dtype)),
+                                  torch.as_tensor(initializers.Ones()((units,), dtype=dtype)),
+                                  torch.as_tensor(base((2 * units,), dtype=dtype))])
+        self._build_weights(input_shape, (4 * self.units,), bias_initializer)
+
+    def _recur(self, z, states):
+        h, c = states[0], states[1]
+        z = z + self._recurrent_product(h, self.recurrent_kernel,
+                                        self._recurrent_dropout_mask)
+        u = self.units
+        i = self.recurrent_activation(z[:, :u])
+        f = self.recurrent_activation(z[:, u:2 * u])
+        c = f * c + i * self.activation(z[:, 2 * u:3 * u])
+        o = self.recurrent_activation(z[:, 3 * u:])
+        h = o * self.activation(c)
+        return h, [h, c]
+
+    def _fused(self):
+        if not (self._fusable_dropout() and _is_activation(self.activation, 'tanh')
+                and _is_activation(self.recurrent_activation, 'sigmoid')):
+            return None
+        return 'lstm', self._torch_weights(), self.use_bias
+
+    def get_config(self):
+        config = self._base_config()
+        config['recurrent_activation'] = activations.serialize(self.recurrent_activation)
+        config['use_bias'] = self.use_bias
+        weights = self._weights_config()
+        for key in ('kernel_initializer', 'recurrent_initializer', 'bias_initializer'):
+            config[key] = weights.pop(key)
+        config['unit_forget_bias'] = self.unit_forget_bias
+        config.update(weights)
+        config.update({'dropout': self.dropout, 'recurrent_dropout': self.recurrent_dropout,
+                       'implementation': self.implementation})
+        return self._merge_config(config)
+
+
+def _gru_to_torch_order(w):
+    """Keras's GRU gates z, r, h -> PyTorch's r, z, n (last axis)."""
+    z, r, h = w.chunk(3, dim=-1)
+    return torch.cat([r, z, h], dim=-1)
+
+
+class GRUCell(_RNNCellBase):
+    """One step of a Gated Recurrent Unit; gate order z, r, h.
+
+    ``h = z * h_prev + (1 - z) * activation(x W_h + (r * h_prev) U_h)``, or with
+    ``reset_after=True`` (the cuDNN convention) ``activation(x W_h + r * (h_prev
+    U_h + b_rh))``, whose bias is ``(2, 3 * units)``: input and recurrent rows.
+
+    Args:
+        units: size of the output and of the state.
+        recurrent_activation: for the gates, default ``'sigmoid'``.
+        implementation: 1 or 2 (see :class:`LSTMCell`).
+        reset_after: apply the reset gate after the recurrent product.
+        Other arguments: as in :class:`SimpleRNNCell`.
+    """
+
+    _n_gates = 3
+
+    def __init__(self, units, activation='tanh', recurrent_activation='sigmoid',
+                 use_bias=True, kernel_initializer='glorot_uniform',
+                 recurrent_initializer='orthogonal', bias_initializer='zeros',
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 dropout=0., recurrent_dropout=0., implementation=2, reset_after=False,
+                 **kwargs):
+        super(GRUCell, self).__init__(
+            units, activation, use_bias, kernel_initializer, recurrent_initializer,
+            bias_initializer, kernel_regularizer, recurrent_regularizer, bias_regularizer,
+            kernel_constraint, recurrent_constraint, bias_constraint, dropout,
+            recurrent_dropout, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.implementation = implementation
+        self.reset_after = reset_after
+
+    def build(self, input_shape):
+        shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+        self._build_weights(input_shape, shape)
+
+    def _input_bias(self):
+        if self.bias is None or not self.reset_after:
+            return self.bias
+        return self.bias[0]
+
+    def _recur(self, z, states):
+        h = states[0]
+        u = self.units
+        masks = self._recurrent_dropout_mask
+        kernel = self.recurrent_kernel
+        if self.reset_after:
+            inner = self._recurrent_product(h, kernel, masks)
+            if self.bias is not None:
+                inner = inner + self.bias[1]
+            update = self.recurrent_activation(z[:, :u] + inner[:, :u])
+            reset = self.recurrent_activation(z[:, u:2 * u] + inner[:, u:2 * u])
+            candidate = self.activation(z[:, 2 * u:] + reset * inner[:, 2 * u:])
+        else:
+            inner = self._recurrent_product(h, kernel[:, :2 * u],
+                                            None if masks is None else masks[:2])
+            update = self.recurrent_activation(z[:, :u] + inner[:, :u])
+            reset = self.recurrent_activation(z[:, u:2 * u] + inner[:, u:])
+            h_for_candidate = h if masks is None else h * masks[-1]
+            candidate = self.activation(z[:, 2 * u:] +
+                                        torch.matmul(reset * h_for_candidate, kernel[:, 2 * u:]))
+        # Keras 2.3.1's implementation 2 also mixes in the dropped-out state.
+        carry = h * masks[0] if masks is not None and len(masks) == 1 else h
+        h = update * carry + (1 - update) * candidate
+        return h, [h]
+
+    def _fused(self):
+        if not (self.reset_after and self._fusable_dropout()
+                and _is_activation(self.activation, 'tanh')
+                and _is_activation(self.recurrent_activation, 'sigmoid')):
+            return None
+        recurrent_bias = self.bias[1] if self.bias is not None else None
+        return 'gru', self._torch_weights(_gru_to_torch_order, recurrent_bias), self.use_bias
+
+    def get_config(self):
+        config = self._base_config()
+        config['recurrent_activation'] = activations.serialize(self.recurrent_activation)
+        config['use_bias'] = self.use_bias
+        config.update(self._weights_config())
+        config.update({'dropout': self.dropout, 'recurrent_dropout': self.recurrent_dropout,
+                       'implementation': self.implementation, 'reset_after': self.reset_after})
+        return self._merge_config(config)
+
+
+def _state_count(cell):
+    return len(cell.state_size) if hasattr(cell.state_size, '__len__') else 1
+
+
+def _output_size(cell):
+    if getattr(cell, 'output_size', None) is not None:
+        return cell.output_size
+    if hasattr(cell.state_size, '__len__'):
+        return cell.state_size[0]
+    return cell.state_size
+
+
+class StackedRNNCells(Layer):
+    """Several cells used as one: the output of each is the input of the next.
+
+    States are the flat list of every cell's states, in cell order (``[h1, c1,
+    h2, c2]`` for two LSTM cells).
+
+    Args:
+        cells: list of cells.
+
+    Example:
+        >>> cells = [LSTMCell(32), LSTMCell(32)]
+        >>> y = RNN(StackedRNNCells(cells))(Input((None, 5)))
+    """
+
+    def __init__(self, cells, **kwargs):
+        for cell in cells:
+            if not hasattr(cell, 'call'):
+                raise ValueError('All cells must have a `call` method. Received cells: %s'
+                                 % (cells,))
+            if not hasattr(cell, 'state_size'):
+                raise ValueError('All cells must have a `state_size` attribute. Received '
+                                 'cells: %s' % (cells,))
+        self.reverse_state_order = kwargs.pop('reverse_state_order', False)
+        super(StackedRNNCells, self).__init__(**kwargs)
+        self.cells = list(cells)
+        for index, cell in enumerate(self.cells):
+            if isinstance(cell, torch.nn.Module):
+                self.add_module('cell_%d' % index, cell)
+
+    def _ordered_cells(self):
+        return self.cells[::-1] if self.reverse_state_order else self.cells
+
+    @property
+    def state_size(self):
+        sizes = []
+        for cell in self._ordered_cells():
+            if hasattr(cell.state_size, '__len__'):
+                sizes += list(cell.state_size)
+            else:
+                sizes.append(cell.state_size)
+        return tuple(sizes)
+
+    @property
+    def output_size(self):
+        return _output_size(self.cells[-1])
+
+    def call(self, inputs, states, constants=None, training=None, **kwargs):
+        states = list(states)
+        nested = []
+        for cell in self._ordered_cells():
+            n = _state_count(cell)
+            nested.append(states[:n])
+            states = states[n:]
+        if self.reverse_state_order:
+            nested = nested[::-1]
+        new_nested = []
+        for cell, cell_states in zip(self.cells, nested):
+            extra = dict(kwargs)
+            if constants is not None and has_arg(cell.call, 'constants'):
+                extra['constants'] = constants
+            if has_arg(cell.call, 'training'):
+                extra['training'] = training
+            inputs, cell_states = cell.call(inputs, cell_states, **extra)
+            if not isinstance(cell_states, (list, tuple)):
+                cell_states = [cell_states]
+            new_nested.append(list(cell_states))
+        if self.reverse_state_order:
+            new_nested = new_nested[::-1]
+        return inputs, [s for cell_states in new_nested for s in cell_states]
+
+    def build(self, input_shape):
+        constants_shape = []
+        if input_shape and isinstance(input_shape[0], (list, tuple)):
+            constants_shape = list(input_shape[1:])
+            input_shape = input_shape[0]
+        for cell in self.cells:
+            if isinstance(cell, Layer) and not cell.built:
+                if constants_shape and has_arg(cell.call, 'constants'):
+                    cell.build([tuple(input_shape)] + constants_shape)
+                else:
+                    cell.build(tuple(input_shape))
+                cell.built = True
+            input_shape = (input_shape[0], _output_size(cell))
+        self.built = True
+
+    def get_config(self):
+        cells = [{'class_name': cell.__class__.__name__, 'config': cell.get_config()}
+                 for cell in self.cells]
+        base = super(StackedRNNCells, self).get_config()
+        return dict(list(base.items()) + [('cells', cells)])
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from keras.layers import deserialize as deserialize_layer
+        config = dict(config)
+        cells = [deserialize_layer(c, custom_objects=custom_objects)
+                 for c in config.pop('cells')]
+        return cls(cells, **config)
