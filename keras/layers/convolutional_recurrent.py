@@ -125,7 +125,11 @@ class ConvRNN2D(RNN):
         main = shapes[0]
         constants_shape = shapes[-self._num_constants:] if self._num_constants else None
         batch = main[0] if self.stateful else None
-        self.input_spec = [InputSpec(shape=(batch, None) + main[2:5])]
+        spec = InputSpec(shape=(batch, None) + main[2:5])
+        if isinstance(self.input_spec, list) and self.input_spec:
+            self.input_spec[0] = spec  # keep the specs of symbolic initial states
+        else:
+            self.input_spec = [spec]
         if isinstance(self.cell, Layer) and not self.cell.built:
             step_shape = (main[0],) + main[2:]
             self.cell.build([step_shape] + list(constants_shape) if constants_shape
@@ -498,9 +502,9 @@ class ConvLSTM2D(ConvRNN2D):
                                          go_backwards=go_backwards, stateful=stateful, **kwargs)
         self.activity_regularizer = regularizers.get(activity_regularizer)
 
-    def call(self, inputs, mask=None, training=None, initial_state=None):
+    def call(self, inputs, mask=None, training=None, initial_state=None, constants=None):
         return super(ConvLSTM2D, self).call(inputs, mask=mask, training=training,
-                                            initial_state=initial_state)
+                                            initial_state=initial_state, constants=constants)
 
     def get_config(self):
         cell_config = self.cell.get_config()

@@ -15,7 +15,7 @@ from keras import constraints, initializers, regularizers
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.layers import _rnn_ops
-from keras.layers.recurrent import RNN
+from keras.layers.recurrent_base import RNN
 
 __all__ = ['CuDNNGRU', 'CuDNNLSTM']
 

@@ -3,6 +3,7 @@
 Part of ``keras.preprocessing.image``; behaves as Keras 2.3.1 with
 keras-preprocessing 1.1. pandas is optional: it is only needed here.
 """
+import importlib
 import os
 import warnings
 
@@ -18,7 +19,7 @@ _NO_CLASS_MODES = ('input', 'multi_output', 'raw', None)
 
 def _require_pandas():
     try:
-        import pandas  # noqa: F401
+        importlib.import_module('pandas')
     except ImportError:
         raise ImportError('`flow_from_dataframe` and `DataFrameIterator` need pandas: '
                           'pip install pandas')

@@ -297,7 +297,7 @@ def test_regularizers_and_constraints():
                  kernel_constraint='non_neg')
     layer.build((None, 3, 2))
     kernel, rec, bias = layer.get_weights()
-    losses = [float(t) for t in layer.regularization_losses()]
+    losses = [float(t.detach()) for t in layer.regularization_losses()]
     np.testing.assert_allclose(losses, [0.01 * (kernel ** 2).sum(), 0.01 * np.abs(rec).sum(),
                                         0.01 * (bias ** 2).sum()], rtol=1e-5)
     model = Sequential([Input(shape=(3, 2))._keras_history[0], layer])
@@ -373,6 +373,9 @@ class ConstantCell(MinimalRNNCell):
         output = output + constants[0]
         return output, [output]
 
+    def get_config(self):
+        return dict(super(ConstantCell, self).get_config(), units=self.units)
+
 
 def test_custom_cell_stacked_cells_and_constants():
     x = Input((None, 5))
@@ -402,8 +405,10 @@ def test_custom_cell_stacked_cells_and_constants():
     again = Model.from_config(cmodel.get_config(), custom_objects={'ConstantCell': ConstantCell})
     again.set_weights(cmodel.get_weights())
     np.testing.assert_allclose(again.predict([data, const]), h, rtol=1e-5)
+    plain = RNN(MinimalRNNCell(3))
+    plain(torch.as_tensor(data))
     with pytest.raises(ValueError, match='does not support constants'):
-        RNN(MinimalRNNCell(3))(torch.as_tensor(data), constants=[torch.as_tensor(const)])
+        plain(torch.as_tensor(data), constants=[torch.as_tensor(const)])
 
 
 def test_stacked_lstm_cells_equal_two_lstm_layers():
@@ -495,7 +500,7 @@ def test_seed_stacked_and_stateful_lstm_train():
         model.add(Dense(classes, activation='softmax'))
         model.compile(loss='categorical_crossentropy', optimizer='rmsprop',
                       metrics=['accuracy'])
-        before = model.get_weights()
+        before = [w.copy() for w in model.get_weights()]
         history = model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0,
                             validation_data=(x[:8], y[:8]))
         assert 'val_loss' in history.history

@@ -373,6 +373,6 @@ def test_bidirectional_trainable_and_training():
                         Bidirectional(layers.LSTM(4)), layers.Dense(2)])
     assert model.output_shape == (None, 2)
     model.compile('rmsprop', 'mse')
-    before = model.get_weights()
+    before = [w.copy() for w in model.get_weights()]
     model.fit(_data(8, 5, 3), _data(8, 2), verbose=0)
     assert not np.allclose(before[0], model.get_weights()[0])

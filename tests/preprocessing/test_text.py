@@ -162,3 +162,40 @@ def test_nb_words_legacy_spelling():
 def test_module_exports():
     for name in text.__all__:
         assert hasattr(text, name)
+
+
+def test_pretrained_embedding_recipe():
+    """The seeds' GloVe recipe (Keras 1 spellings), on a corpus made here."""
+    from keras.layers import Conv1D, Dense, Embedding, GlobalMaxPooling1D, Input
+    from keras.models import Model
+    from keras.preprocessing.sequence import pad_sequences
+    from keras.utils import to_categorical
+    rng = np.random.RandomState(0)
+    vocab = ['alpha', 'beta', 'gamma', 'delta', 'eps', 'zeta', 'eta', 'theta']
+    texts = [' '.join(rng.choice(vocab, size=rng.randint(3, 9))) for _ in range(20)]
+    labels = [int('alpha' in t) for t in texts]
+    embeddings_index = {w: rng.rand(4).astype('float32') for w in vocab[:6]}
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        tokenizer = Tokenizer(nb_words=6)
+    tokenizer.fit_on_texts(texts)
+    sequences = tokenizer.texts_to_sequences(texts)
+    word_index = tokenizer.word_index
+    data = pad_sequences(sequences, maxlen=10)
+    labels = to_categorical(np.asarray(labels))
+    assert data.shape == (20, 10) and data.max() < 6
+    embedding_matrix = np.zeros((len(word_index) + 1, 4))
+    for word, i in word_index.items():
+        vector = embeddings_index.get(word)
+        if vector is not None:
+            embedding_matrix[i] = vector
+    embedding_layer = Embedding(len(word_index) + 1, 4, weights=[embedding_matrix],
+                                input_length=10, trainable=False)
+    sequence_input = Input(shape=(10,), dtype='int32')
+    x = Conv1D(3, 3, activation='relu')(embedding_layer(sequence_input))
+    x = GlobalMaxPooling1D()(x)
+    preds = Dense(2, activation='softmax')(x)
+    model = Model(sequence_input, preds)
+    model.compile(loss='categorical_crossentropy', optimizer='rmsprop', metrics=['acc'])
+    model.fit(data, labels, validation_split=0.2, epochs=1, batch_size=4, verbose=0)
+    np.testing.assert_allclose(embedding_layer.get_weights()[0], embedding_matrix, rtol=1e-6)
