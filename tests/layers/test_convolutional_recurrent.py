@@ -294,5 +294,6 @@ def test_keras1_arguments():
     assert any('Keras 2' in str(w.message) for w in caught)
     assert layer.filters == 4 and layer.kernel_size == (3, 2) and layer.padding == 'same'
     assert layer.get_config()['recurrent_activation'] == 'sigmoid' and layer.unit_forget_bias
-    positional = ConvLSTM2D(4, 3, 3)
+    with pytest.warns(UserWarning, match="kernel_size"):
+        positional = ConvLSTM2D(4, 3, 3)
     assert positional.kernel_size == (3, 3)

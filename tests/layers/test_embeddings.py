@@ -191,3 +191,30 @@ def test_keras1_arguments():
         Embedding(10, 4, bogus=1)
     with pytest.raises(ValueError, match='input_dim'):
         Embedding(0, 4)
+
+
+def test_seed_text_classifier_trains():
+    from keras.layers import LSTM, Dropout
+    max_features = 64
+    model = Sequential()
+    model.add(Embedding(max_features, output_dim=256))
+    model.add(LSTM(128))
+    model.add(Dropout(0.5))
+    model.add(Dense(1, activation='sigmoid'))
+    model.compile(loss='binary_crossentropy', optimizer='rmsprop', metrics=['accuracy'])
+    x = np.random.randint(max_features, size=(32, 12))
+    y = np.random.randint(2, size=(32, 1))
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    assert len(history.history['loss']) == 2
+    assert model.evaluate(x, y, batch_size=16, verbose=0)[0] > 0
+
+
+def test_mask_zero_reaches_lstm_in_training():
+    from keras.layers import LSTM
+    model = Sequential([Embedding(10, 4, mask_zero=True), LSTM(3)])
+    model.compile('sgd', 'mse')
+    x = np.array([[1, 2, 0, 0, 0], [3, 4, 5, 0, 0]])
+    padded = model.predict(x)
+    # steps after the padding do not change the result
+    np.testing.assert_allclose(model.predict(x[:, :3]), padded, rtol=1e-5, atol=1e-6)
+    model.fit(x, np.zeros((2, 3)), verbose=0)
