@@ -42,6 +42,9 @@ class Sequential(Model):
 
     def add(self, layer):
         """Append a layer; builds the graph as soon as the input shape is known."""
+        if getattr(layer, '_is_keras_tensor', False) and isinstance(
+                layer._keras_history[0], InputLayer):
+            layer = layer._keras_history[0]  # tf.keras style: model.add(Input(shape=...))
         if not isinstance(layer, Layer):
             raise TypeError('The added layer must be an instance of class Layer. Found: %r'
                             % (layer,))

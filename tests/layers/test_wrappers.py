@@ -376,3 +376,48 @@ def test_bidirectional_trainable_and_training():
     before = [w.copy() for w in model.get_weights()]
     model.fit(_data(8, 5, 3), _data(8, 2), verbose=0)
     assert not np.allclose(before[0], model.get_weights()[0])
+
+
+class _ConstantCell(layers.Layer):
+    """h = tanh(x K + h + constant): a Keras 2 custom cell taking constants."""
+
+    def __init__(self, units, **kwargs):
+        self.units = units
+        self.state_size = units
+        super(_ConstantCell, self).__init__(**kwargs)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(name='kernel', shape=(input_shape[0][-1], self.units))
+        self.built = True
+
+    def call(self, inputs, states, constants=None):
+        h = torch.tanh(inputs @ self.kernel + states[0] + constants[0])
+        return h, [h]
+
+    def get_config(self):
+        config = super(_ConstantCell, self).get_config()
+        config['units'] = self.units
+        return config
+
+
+def test_bidirectional_constants_and_inner_input_shape():
+    from keras.utils.generic_utils import CustomObjectScope
+    x, const = Input((3, 2)), Input((2,))
+    with CustomObjectScope({'_ConstantCell': _ConstantCell}):
+        layer = Bidirectional(layers.RNN(_ConstantCell(2)), merge_mode='sum')
+        model = Model([x, const], layer(x, constants=const))
+        assert layer.get_config()['num_constants'] == 1
+        data = [_data(2, 3, 2), _data(2, 2, seed=1)]
+        kf, kb = model.get_weights()
+        expected = 0.
+        for kernel, seq in ((kf, data[0]), (kb, data[0][:, ::-1])):
+            h = np.zeros((2, 2))
+            for t in range(3):
+                h = np.tanh(seq[:, t] @ kernel + h + data[1])
+            expected = expected + h
+        np.testing.assert_allclose(model.predict(data), expected, rtol=1e-5, atol=1e-6)
+        clone = Model.from_config(model.get_config())
+        clone.set_weights(model.get_weights())
+        np.testing.assert_allclose(clone.predict(data), expected, rtol=1e-5, atol=1e-6)
+    model = Sequential([Bidirectional(layers.LSTM(2, input_shape=(3, 4)))])
+    assert model.output_shape == (None, 4)
