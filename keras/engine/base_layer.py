@@ -135,7 +135,7 @@ class Layer(torch.nn.Module):
         weights = list(self._trainable_weights)
         for layer in self._layers:
             weights += layer.trainable_weights
-        return _unique(weights)
+        return layer_weights.unique(weights)
 
     @trainable_weights.setter
     def trainable_weights(self, weights):
@@ -152,7 +152,7 @@ class Layer(torch.nn.Module):
             weights = list(self._trainable_weights) + list(self._non_trainable_weights)
             for layer in self._layers:
                 weights += layer.weights
-        return _unique(weights)
+        return layer_weights.unique(weights)
 
     @non_trainable_weights.setter
     def non_trainable_weights(self, weights):
@@ -402,16 +402,6 @@ class Layer(torch.nn.Module):
 
     def __repr__(self):
         return '<%s name=%s, built=%s>' % (self.__class__.__name__, self.name, self.built)
-
-
-def _unique(weights):
-    seen = set()
-    out = []
-    for w in weights:
-        if id(w) not in seen:
-            seen.add(id(w))
-            out.append(w)
-    return out
 
 
 def _has_keras_tensor(inputs):

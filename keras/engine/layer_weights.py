@@ -4,7 +4,8 @@ import torch
 
 from keras.backend import session as K_session
 
-__all__ = ['create_weight', 'assign', 'adopt', 'weight_name', 'to_torch_dtype', 'dtype_name']
+__all__ = ['create_weight', 'assign', 'adopt', 'weight_name', 'to_torch_dtype', 'dtype_name',
+           'unique']
 
 _DTYPES = {'float16': torch.float16, 'bfloat16': torch.bfloat16, 'float32': torch.float32,
            'float64': torch.float64, 'int8': torch.int8, 'int16': torch.int16,
@@ -25,6 +26,17 @@ def to_torch_dtype(dtype):
     except KeyError:
         raise ValueError('Unsupported dtype: %r. Expected one of %s.'
                          % (dtype, ', '.join(sorted(_DTYPES))))
+
+
+def unique(weights):
+    """``weights`` without repeats (shared weights appear once), order kept."""
+    seen = set()
+    out = []
+    for w in weights:
+        if id(w) not in seen:
+            seen.add(id(w))
+            out.append(w)
+    return out
 
 
 def dtype_name(torch_dtype):

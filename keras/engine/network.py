@@ -129,7 +129,7 @@ class Network(Layer):
         weights = list(self._trainable_weights)
         for layer in self.layers:
             weights += layer.trainable_weights
-        return _unique(weights)
+        return layer_weights.unique(weights)
 
     @property
     def non_trainable_weights(self):
@@ -141,14 +141,14 @@ class Network(Layer):
             for layer in self.layers:
                 trainable += layer.trainable_weights
             weights = trainable + weights
-        return _unique(weights)
+        return layer_weights.unique(weights)
 
     def _ordered_weights(self):
         """Weights layer by layer, the order of ``get_weights``/HDF5 files."""
         weights = list(self._trainable_weights) + list(self._non_trainable_weights)
         for layer in self.layers:
             weights += layer.weights
-        return _unique(weights)
+        return layer_weights.unique(weights)
 
     def get_weights(self):
         return [w.detach().cpu().numpy() for w in self._ordered_weights()]
@@ -368,16 +368,6 @@ def _step_masks(step, mvalues, given_masks, input_slots):
         else:
             out.append(None)
     return out if step.list_input else out[0]
-
-
-def _unique(weights):
-    seen = set()
-    out = []
-    for w in weights:
-        if id(w) not in seen:
-            seen.add(id(w))
-            out.append(w)
-    return out
 
 
 def _module_key(name):

@@ -1,6 +1,8 @@
 """Model summaries and weight counting (Keras 2.3.1's ``keras.utils.layer_utils``)."""
 import numpy as np
 
+from keras.engine import layer_weights
+
 from keras.engine.graph import get_source_inputs
 
 __all__ = ['count_params', 'print_summary', 'get_source_inputs', 'convert_all_kernels_in_model',
@@ -9,16 +11,7 @@ __all__ = ['count_params', 'print_summary', 'get_source_inputs', 'convert_all_ke
 
 def count_params(weights):
     """Total number of scalars in a list of weights."""
-    return int(sum(np.prod(tuple(w.shape)) for w in _unique(weights)))
-
-
-def _unique(weights):
-    seen, out = set(), []
-    for w in weights:
-        if id(w) not in seen:
-            seen.add(id(w))
-            out.append(w)
-    return out
+    return int(sum(np.prod(tuple(w.shape)) for w in layer_weights.unique(weights)))
 
 
 def _is_sequential_like(model):
