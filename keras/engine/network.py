@@ -242,7 +242,10 @@ class Network(Layer):
         if training is None:
             training = bool(K_session.learning_phase())
         values = [None] * n_slots
-        for slot, x in zip(input_slots, inputs):
+        for slot, x, spec in zip(input_slots, inputs, self.inputs):
+            if not isinstance(x, torch.Tensor):  # e.g. model(numpy_array), tf.keras style
+                x = torch.as_tensor(x, dtype=layer_weights.to_torch_dtype(spec.dtype),
+                                    device=self._model_device())
             values[slot] = x
         mvalues = [None] * n_masks if n_masks else None
         for step in steps:
@@ -273,6 +276,12 @@ class Network(Layer):
         if want_masks and mvalues is not None:
             out_masks = [self._mask_of(t, steps, mvalues) for t in self.outputs]
         return results[:n_out], results[n_out:], out_masks
+
+    def _model_device(self):
+        """Where the model's weights live (the global default device if none)."""
+        for p in self.parameters():
+            return p.device
+        return K_session.get_device()
 
     def _mask_of(self, tensor, steps, mvalues):
         if tensor._keras_mask is None:

@@ -14,12 +14,7 @@ __all__ = ['Model']
 class Model(Network):
     """A trainable graph of layers (``Model(inputs, outputs)``)."""
 
-    # --------------------------------------------------------------- devices
-    def _model_device(self):
-        for p in self.parameters():
-            return p.device
-        return K_session.get_device()
-
+    # ------------------------------------------------------------------ data
     def _ensure_built_for(self, x):
         """Build a deferred Sequential (or subclassed model) from the first data."""
         if self._is_graph_network and self.inputs:

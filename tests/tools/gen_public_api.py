@@ -59,6 +59,8 @@ MODULES = [
 ]
 SKIPPED_STAR_IMPORTS = ('keras.backend.cntk_backend', 'keras.backend.theano_backend',
                         'keras.backend.numpy_backend')
+# Python 2/3 or TensorFlow-only shims that happen to have public names.
+EXCLUDED = {'keras.metrics.BaseMeanIoU', 'keras.engine.saving.getargspec'}
 # Keyword arguments Keras injects itself (keras_applications' backend/layers/...).
 INJECTED = {'backend', 'layers', 'models', 'utils'}
 
@@ -170,9 +172,7 @@ class Snapshot(object):
                     self._export(module, target.id, True)
         elif isinstance(stmt, ast.If):
             self._if(module, stmt, ns)
-        elif isinstance(stmt, ast.Try):
-            for handler in stmt.handlers:
-                self._block(module, handler.body, ns)
+        elif isinstance(stmt, ast.Try):  # the ``except`` fallbacks are shims
             self._block(module, stmt.body + stmt.orelse + stmt.finalbody, ns)
         elif isinstance(stmt, ast.With):
             self._block(module, stmt.body, ns)
@@ -187,7 +187,7 @@ class Snapshot(object):
             new_a = a is not None and a is not before.get(name)
             new_b = b is not None and b is not before.get(name)
             if new_a and new_b:
-                ns[name] = {'kind': 'union', 'options': [a, b]}
+                ns[name] = {'kind': 'union', 'options': [a, b], 'origin': module + '.' + name}
             elif new_a or new_b:
                 ns[name] = a if new_a else b
 
@@ -222,7 +222,8 @@ class Snapshot(object):
                 ns[name] = {'kind': 'external'}
             elif self.tree.path_of(sub) is not None:
                 ns[name] = {'kind': 'module', 'module': sub}
-                if self.tree.is_package(module) and sub.startswith('keras.'):
+                if self.tree.is_package(module) and sub.startswith(module + '.') and \
+                        alias.asname in (None, alias.name):
                     self._export(module, name, True)
             else:
                 ns[name] = {'kind': 'ref', 'module': source, 'name': alias.name}
@@ -272,18 +273,17 @@ class Snapshot(object):
                 init = entry['params']
             elif not stmt.name.startswith('_') or stmt.name == '__call__':
                 methods[stmt.name] = entry['params']
-        bases = [self._value(module, b, ns) for b in cls.bases]
+        bases = [self._value(module, b, ns) for b in cls.bases
+                 if not (isinstance(b, ast.Name) and b.id == 'object')]
         return {'kind': 'class', 'origin': module + '.' + cls.name, 'init': init,
                 'own_methods': methods, 'bases': bases}
 
     def public_names(self, module):
         ns = self.namespace(module)
-        all_node = ns.get('__all__')
         names = self._all_list(module)
-        if names is not None:
-            return [n for n in names if n in ns]
-        del all_node
-        return sorted(n for n, flag in self.exports[module].items() if flag and n in ns)
+        if names is None:
+            names = sorted(n for n, flag in self.exports[module].items() if flag)
+        return [n for n in names if n in ns and module + '.' + n not in EXCLUDED]
 
     def _all_list(self, module):
         for stmt in ast.parse(self.tree.source(module)).body:
@@ -317,15 +317,18 @@ class Snapshot(object):
             return {'kind': 'function', 'origin': binding['origin'], 'params': []}
         if kind == 'union':
             options = [self.resolve(o, depth + 1) for o in binding['options']]
-            return self._union(options)
+            return self._union(options, binding['origin'])
         return binding
 
-    def _union(self, options):
+    def _union(self, options, origin):
         out = dict(options[0])
+        out['origin'] = origin
         for other in options[1:]:
             for key in ('params', 'init'):
                 if out.get(key) is not None and other.get(key) is not None:
                     out[key] = out[key] + [p for p in other[key] if p not in out[key]]
+            if 'own_methods' in out and 'own_methods' in other:
+                out['own_methods'] = dict(other['own_methods'], **out['own_methods'])
         return out
 
     def describe_class(self, binding, depth=0):
