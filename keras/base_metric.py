@@ -124,7 +124,7 @@ class Metric(object):
     variables = weights
 
     def get_weights(self):
-        return [w.detach().cpu().numpy() for w in self._weights]
+        return [w.detach().cpu().numpy().copy() for w in self._weights]
 
     def set_weights(self, weights):
         with torch.no_grad():

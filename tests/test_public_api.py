@@ -57,11 +57,14 @@ def _pending_reason(module):
 def _import(module):
     """Our module, or ``None`` when it (not one of its imports) does not exist."""
     try:
-        return importlib.import_module(module)
+        ours = importlib.import_module(module)
     except ModuleNotFoundError as e:
         if e.name and (module == e.name or module.startswith(e.name + '.')):
             return None
         raise
+    if getattr(ours, '__file__', None) is None:  # an empty folder: a namespace package
+        return None
+    return ours
 
 
 def _origin_module(origin):

@@ -192,7 +192,7 @@ class Layer(torch.nn.Module):
 
     def get_weights(self):
         """The layer's weights as a list of NumPy arrays, in Keras order."""
-        return [w.detach().cpu().numpy() for w in self.weights]
+        return layer_weights.to_numpy(self.weights)
 
     def set_weights(self, weights):
         """Set every weight from NumPy arrays; nothing changes when any fails."""

@@ -5,7 +5,7 @@ import torch
 from keras.backend import session as K_session
 
 __all__ = ['create_weight', 'assign', 'adopt', 'weight_name', 'to_torch_dtype', 'dtype_name',
-           'unique']
+           'unique', 'to_numpy']
 
 _DTYPES = {'float16': torch.float16, 'bfloat16': torch.bfloat16, 'float32': torch.float32,
            'float64': torch.float64, 'int8': torch.int8, 'int16': torch.int16,
@@ -37,6 +37,11 @@ def unique(weights):
             seen.add(id(w))
             out.append(w)
     return out
+
+
+def to_numpy(weights):
+    """Independent NumPy copies of ``weights`` (never views of live parameters)."""
+    return [w.detach().cpu().numpy().copy() for w in weights]
 
 
 def dtype_name(torch_dtype):

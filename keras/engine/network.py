@@ -151,7 +151,7 @@ class Network(Layer):
         return layer_weights.unique(weights)
 
     def get_weights(self):
-        return [w.detach().cpu().numpy() for w in self._ordered_weights()]
+        return layer_weights.to_numpy(self._ordered_weights())
 
     def set_weights(self, weights):
         layer_weights.assign(self, self._ordered_weights(), weights)
@@ -220,8 +220,11 @@ class Network(Layer):
         if self._is_graph_network:
             self.built = True
             return
-        raise NotImplementedError('Subclassed model %s is built by calling it on data '
-                                  '(e.g. `model.predict(x)`).' % self.name)
+        if input_shape is None:
+            raise ValueError('Subclassed model %s needs an `input_shape` to build (or call it '
+                             'on data, e.g. `model.predict(x)`).' % self.name)
+        from keras.engine.subclassed import build_from_shapes
+        build_from_shapes(self, input_shape)
 
     def call(self, inputs, training=None, mask=None):
         if not self._is_graph_network:
@@ -234,8 +237,13 @@ class Network(Layer):
 
         Returns ``(outputs, extra_losses, output_masks)``.
         """
-        steps, input_slots, output_slots, n_slots, n_masks = self._get_plan()
         inputs = to_list(inputs, allow_tuple=True)
+        if not self._is_graph_network:
+            from keras.engine.subclassed import run_call
+            if training is None:
+                training = bool(K_session.learning_phase())
+            return to_list(run_call(self, inputs, training), allow_tuple=True), [], None
+        steps, input_slots, output_slots, n_slots, n_masks = self._get_plan()
         if len(inputs) != len(input_slots):
             raise ValueError('Model %s expects %d input(s), but it received %d input tensors.'
                              % (self.name, len(input_slots), len(inputs)))

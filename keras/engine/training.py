@@ -16,16 +16,19 @@ class Model(Network):
 
     # ------------------------------------------------------------------ data
     def _ensure_built_for(self, x):
-        """Build a deferred Sequential (or subclassed model) from the first data."""
-        if self._is_graph_network and self.inputs:
-            return
-        arrays = x if isinstance(x, (list, tuple)) else [x]
-        first = np.asarray(arrays[0]) if not isinstance(arrays[0], torch.Tensor) else arrays[0]
-        if hasattr(self, '_stack'):
-            self.build((None,) + tuple(first.shape[1:]))
-            return
-        raise NotImplementedError('Subclassed models without a graph are not supported by '
-                                  '%s.predict yet; build a functional model.' % self.name)
+        """Build a deferred Sequential (or subclassed model) from the first data,
+        then finish a ``compile`` that waited for the model's outputs."""
+        if not self.inputs:
+            arrays = list(x.values()) if isinstance(x, dict) else (
+                x if isinstance(x, (list, tuple)) else [x])
+            arrays = [a if isinstance(a, torch.Tensor) else np.asarray(a) for a in arrays]
+            if hasattr(self, '_stack'):
+                self.build((None,) + tuple(arrays[0].shape[1:]))
+            else:
+                from keras.engine.subclassed import build_from_data
+                build_from_data(self, arrays)
+        if getattr(self, '_compile_pending', False):
+            self._finish_compile()
 
     def _input_dtypes(self):
         return [to_torch_dtype(x.dtype) for x in self.inputs]
@@ -112,25 +115,35 @@ class Model(Network):
             weighted_metrics: metrics weighted by sample_weight/class_weight.
         """
         from keras import optimizers
-        from keras.engine import compile_utils
-        from keras.engine.train_step import StepFunctions
         if target_tensors is not None:
             raise ValueError('`target_tensors` feeds TensorFlow tensors and is not supported: '
                              'pass the targets as NumPy arrays to fit() instead.')
         for key in kwargs:
             if key not in ('jit_compile', 'run_eagerly', 'steps_per_execution'):
                 raise TypeError('Invalid keyword argument(s) in `compile`: %r' % (key,))
-        if not self.built or (not self._is_graph_network):
-            raise RuntimeError('Model %s must be built (give the first layer an input shape) '
-                               'before it can be compiled.' % self.name)
         self.optimizer = optimizers.get(optimizer)
         self.loss = loss
         self.loss_weights = loss_weights
         self.sample_weight_mode = sample_weight_mode
         self._compile_metrics = metrics or []
         self._compile_weighted_metrics = weighted_metrics
+        self._jit_compile = bool(kwargs.get('jit_compile', False))
+        self._supports_training = True
+        for attr in ('_step_functions', '_targets'):
+            self.__dict__.pop(attr, None)
+        # A model without outputs yet (deferred Sequential, subclassed model) finishes
+        # compiling when the first data builds it, as in Keras 2.
+        self._compile_pending = True
+        if self.outputs:
+            self._finish_compile()
+
+    def _finish_compile(self):
+        from keras.engine import compile_utils
+        from keras.engine.train_step import StepFunctions
+        self._compile_pending = False
         targets, names = compile_utils.resolve_outputs(
-            self, loss, metrics, loss_weights, sample_weight_mode, weighted_metrics)
+            self, self.loss, self._compile_metrics, self.loss_weights, self.sample_weight_mode,
+            self._compile_weighted_metrics)
         self._targets = targets
         self.metrics_names = names
         self.loss_functions = [t.loss_fn for t in targets]
@@ -140,8 +153,6 @@ class Model(Network):
             if p.dtype.is_floating_point:
                 p.requires_grad_(id(p) in trainable)
         self._step_functions = StepFunctions(self, targets, self.optimizer)
-        self._jit_compile = bool(kwargs.get('jit_compile', False))
-        self._supports_training = True
 
     @property
     def metrics(self):
@@ -155,7 +166,7 @@ class Model(Network):
             self._step_functions.reset_metrics()
 
     def _check_compiled(self, what):
-        if getattr(self, 'optimizer', None) is None or not hasattr(self, '_step_functions'):
+        if getattr(self, 'optimizer', None) is None:
             raise RuntimeError('You must compile your model before %s. Use '
                                '`model.compile(optimizer, loss)`.' % what)
 
@@ -246,6 +257,7 @@ class Model(Network):
                                         else validation_data))
         x_val, y_val = validation_data[0], validation_data[1]
         sw_val = validation_data[2] if len(validation_data) == 3 else None
+        self._ensure_built_for(x_val)
         return training_data.prepare_arrays(self, x_val, y_val, sw_val)
 
     def _run_test(self, source, callbacks=None, progbar=None, count_samples=True):

@@ -43,21 +43,22 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
         sequence: a ``Sequence`` read without workers (its ``on_epoch_end`` is
             called here).
     """
-    steps = model._step_functions
-    names = model.metrics_names
     model.stop_training = False
     model.train(True)
     callbacks.on_train_begin()
     try:
         for epoch in range(initial_epoch, epochs):
-            steps.reset_metrics()
+            model.reset_metrics()
             callbacks.on_epoch_begin(epoch)
             epoch_logs = {}
             for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
+                # (read per batch: a generator's first batch may finish a deferred compile)
+                steps = model._step_functions
                 logs = LazyLogs(batch=step, size=rows)
                 callbacks.on_batch_begin(step, logs)
                 total, _ = steps.train(xs, ys, sws)
-                logs = _batch_logs(step, rows, names, total, steps.metric_values())
+                logs = _batch_logs(step, rows, model.metrics_names, total,
+                                   steps.metric_values())
                 callbacks.on_batch_end(step, logs)
                 if model.stop_training:
                     break
@@ -65,7 +66,7 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
                 sequence.on_epoch_end()
             if val_run is not None and should_run_validation(validation_freq, epoch):
                 values = val_run()
-                for name, value in zip(names, values):
+                for name, value in zip(model.metrics_names, values):
                     epoch_logs['val_' + name] = value
                 model.train(True)
             callbacks.on_epoch_end(epoch, epoch_logs)
@@ -84,8 +85,7 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
 
     Returns a list of floats in ``metrics_names`` order.
     """
-    steps = model._step_functions
-    steps.reset_metrics()
+    model.reset_metrics()
     model.train(False)
     total_sum = None
     seen = 0
@@ -95,6 +95,7 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
         for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
             if callbacks is not None:
                 callbacks.on_test_batch_begin(step, LazyLogs(batch=step, size=rows))
+            steps = model._step_functions
             total, _ = steps.test(xs, ys, sws)
             weighted = total * rows
             total_sum = weighted if total_sum is None else total_sum + weighted
@@ -110,7 +111,7 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
             close()
     if total_sum is None:
         raise ValueError('No data to evaluate: the input has 0 samples (or `steps` is 0).')
-    values = [total_sum / max(seen, 1)] + steps.metric_values()
+    values = [total_sum / max(seen, 1)] + model._step_functions.metric_values()
     result = [float(v.detach().reshape(()).item()) if isinstance(v, torch.Tensor) else float(v)
               for v in values]
     if callbacks is not None:

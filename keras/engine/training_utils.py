@@ -17,6 +17,7 @@ from keras.engine import data_adapters, training_data
 from keras.engine.compile_utils import class_weight_to_sample_weight
 from keras.engine.training_loop import should_run_validation  # noqa: F401
 from keras.utils._enqueuers import iter_sequence_infinite  # noqa: F401
+from keras.utils.data_utils import Sequence  # noqa: F401  (Keras 2.3.1 imported it here)
 
 __all__ = ['standardize_single_array', 'standardize_input_data',
            'standardize_sample_or_class_weights', 'standardize_class_weights',
@@ -196,7 +197,6 @@ def make_batches(size, batch_size):
 
 def is_sequence(seq):
     """Whether ``seq`` follows the ``keras.utils.Sequence`` API."""
-    from keras.utils.data_utils import Sequence  # pylint: disable=import-outside-toplevel
     if isinstance(seq, Sequence) or getattr(seq, 'use_sequence_api', False):
         return True
     return all(hasattr(seq, name) for name in ('__getitem__', '__len__', 'on_epoch_end'))

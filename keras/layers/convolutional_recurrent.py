@@ -26,7 +26,7 @@ from keras.legacy import conv_arguments
 from keras.utils import conv_utils
 from keras.utils.generic_utils import transpose_shape
 
-__all__ = ['ConvRNN2D', 'ConvLSTM2DCell', 'ConvLSTM2D']
+__all__ = ['ConvRNN2D', 'ConvLSTM2DCell', 'ConvLSTM2D', 'ConvRecurrent2D']
 
 _LEGACY = {'nb_filter': 'filters', 'nb_row/nb_col': 'kernel_size', 'subsample': 'strides',
            'border_mode': 'padding', 'dim_ordering': 'data_format',
@@ -529,3 +529,5 @@ class ConvLSTM2D(ConvRNN2D):
 for _key in _CELL_KEYS:
     setattr(ConvLSTM2D, _key, _FromCell(_key))
 del _key
+
+ConvRecurrent2D = ConvRNN2D  # the Keras 1 name of the abstract base (as 2.3.1 exported it)

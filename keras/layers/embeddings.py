@@ -28,7 +28,7 @@ from keras.engine.base_layer import Layer
 from keras.legacy.interfaces import convert_kwargs
 from keras.utils.generic_utils import to_list
 
-__all__ = ['Embedding', 'EmbeddingIndexError']
+__all__ = ['Embedding']  # EmbeddingIndexError is importable from here too
 
 _LEGACY = {'init': 'embeddings_initializer', 'W_regularizer': 'embeddings_regularizer',
            'W_constraint': 'embeddings_constraint'}
@@ -59,6 +59,10 @@ class Embedding(Layer):
         input_length: length of the input sequences when constant (an int, or a
             tuple for inputs of rank > 2); needed for ``Flatten`` + ``Dense``
             to follow.
+
+    Raises:
+        EmbeddingIndexError: (an ``IndexError`` and ``ValueError``) for an id
+            outside ``[0, input_dim)``; see the module notes on ``index_check``.
 
     Input shape:
         ``(batch_size, sequence_length)`` (or more axes).

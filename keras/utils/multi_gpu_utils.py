@@ -38,6 +38,17 @@ from keras.utils.generic_utils import to_list
 __all__ = ['multi_gpu_model', 'DataParallelModel']
 
 
+def __getattr__(name):
+    # Keras 2.3.1 imported these here; resolved on use to avoid import cycles.
+    if name == 'Model':
+        from keras.engine.training import Model  # pylint: disable=import-outside-toplevel
+        return Model
+    if name == 'Lambda':
+        from keras.layers.core import Lambda  # pylint: disable=import-outside-toplevel
+        return Lambda
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
 class _TorchParallelOps(object):
     """The ``torch.nn.parallel`` primitives the layer uses (replaceable in tests)."""
     scatter = staticmethod(torch.nn.parallel.scatter)

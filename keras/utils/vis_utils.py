@@ -13,6 +13,17 @@ _PYDOT_MISSING = ('Failed to import `pydot`. Please install `pydot`. For example
                   '`brew install graphviz`.')
 
 
+def __getattr__(name):
+    # Keras 2.3.1 imported these here; resolved on use to avoid import cycles.
+    if name == 'Model':
+        from keras.engine.training import Model  # pylint: disable=import-outside-toplevel
+        return Model
+    if name == 'Wrapper':
+        from keras.layers.wrappers import Wrapper  # pylint: disable=import-outside-toplevel
+        return Wrapper
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
 def _import_pydot():
     try:
         import pydot  # pylint: disable=import-outside-toplevel

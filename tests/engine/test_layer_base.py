@@ -169,3 +169,11 @@ def test_dense_units_given_twice_reads_keyword_as_input_dim():
     with pytest.warns(UserWarning, match='input dimension'):
         layer = Dense(32, units=784)
     assert layer.units == 32 and layer.batch_input_shape == (None, 784)
+
+
+def test_get_weights_returns_copies():
+    layer = Dense(2)
+    layer.build((None, 3))
+    weights = layer.get_weights()
+    weights[0][:] = 123.
+    assert not np.any(layer.get_weights()[0] == 123.)

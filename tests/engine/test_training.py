@@ -303,3 +303,43 @@ def test_dropout_is_active_in_fit_only():
     # all-ones target: in training half of the units are 0 and the rest 2
     assert model.train_on_batch(x, x) == pytest.approx(1., abs=0.3)
     assert model.test_on_batch(x, x) == pytest.approx(0.)
+
+
+class _Subclassed(keras.Model):
+    def __init__(self, num_classes=3):
+        super(_Subclassed, self).__init__(name='my_model')
+        self.dense_1 = Dense(8, activation='relu')
+        self.dropout = Dropout(0.5)
+        self.dense_2 = Dense(num_classes, activation='softmax')
+
+    def call(self, inputs, training=None):
+        return self.dense_2(self.dropout(self.dense_1(inputs), training=training))
+
+
+def test_subclassed_model_compiles_before_data_and_trains():
+    model = _Subclassed()
+    model.compile('adam', 'categorical_crossentropy', metrics=['accuracy'])
+    x = np.random.rand(64, 5).astype('float32')
+    y = keras.utils.to_categorical(np.random.randint(3, size=64), 3)
+    h = model.fit(x, y, epochs=2, verbose=0)
+    assert model.metrics_names == ['loss', 'accuracy'] and len(h.history['loss']) == 2
+    assert model.predict(x).shape == (64, 3)
+    assert [w.shape for w in model.get_weights()] == [(5, 8), (8,), (8, 3), (3,)]
+    np.testing.assert_allclose(model.predict(x[:4]), model.predict(x[:4]))  # dropout off
+
+
+def test_subclassed_model_build_with_input_shape():
+    model = _Subclassed()
+    model.build((None, 7))
+    assert model.count_params() == 7 * 8 + 8 + 8 * 3 + 3
+    assert model.outputs[0].shape == (None, 3)
+
+
+def test_deferred_sequential_compiles_before_it_is_built():
+    model = Sequential()
+    model.add(Dense(4))
+    model.add(Dense(1))
+    model.compile('sgd', 'mse', metrics=['mae'])
+    assert not model.built
+    h = model.fit(np.random.rand(16, 3), np.random.rand(16, 1), verbose=0)
+    assert model.built and sorted(h.history) == ['loss', 'mae']

@@ -16,7 +16,9 @@ every name not starting with ``_`` that the module defines (``def``,
 ``class``, assignment) or imports from a Keras module by name (a submodule
 only in a package ``__init__``), with ``from x import *`` followed.  Imports of
 third-party modules (``numpy as np``, ``tensorflow as tf``) are not part of the
-surface.  The backend is the TensorFlow one (the Theano/CNTK star imports of
+surface, and outside package ``__init__`` files and the re-exporting
+modules (``keras.models``...) only imported classes count, not imported
+helper functions.  The backend is the TensorFlow one (the Theano/CNTK star imports of
 ``load_backend`` are skipped); where two branches of an ``if`` define the same
 name (``TensorBoard``), its parameters are the union of both.
 """
@@ -61,6 +63,10 @@ SKIPPED_STAR_IMPORTS = ('keras.backend.cntk_backend', 'keras.backend.theano_back
                         'keras.backend.numpy_backend')
 # Python 2/3 or TensorFlow-only shims that happen to have public names.
 EXCLUDED = {'keras.metrics.BaseMeanIoU', 'keras.engine.saving.getargspec'}
+# Modules that existed to re-export names defined elsewhere: every name they
+# import is public.  Elsewhere an imported name is public when it is a class
+# (``from keras.layers.core import Layer`` was common), not a helper function.
+REEXPORT_MODULES = {'keras.models', 'keras.objectives', 'keras.engine.topology'}
 # Keyword arguments Keras injects itself (keras_applications' backend/layers/...).
 INJECTED = {'backend', 'layers', 'models', 'utils'}
 
@@ -99,7 +105,8 @@ def _params(fn, drop_first):
     names = [a.arg for a in getattr(args, 'posonlyargs', [])] + [a.arg for a in args.args]
     if drop_first and names:
         names = names[1:]
-    return names + [a.arg for a in args.kwonlyargs]
+    names += [a.arg for a in args.kwonlyargs]
+    return [n for n in names if n != '_']  # ``_``: an argument Keras ignored
 
 
 def _decorator_names(fn):
@@ -227,7 +234,7 @@ class Snapshot(object):
                     self._export(module, name, True)
             else:
                 ns[name] = {'kind': 'ref', 'module': source, 'name': alias.name}
-                self._export(module, name, True)
+                self._export(module, name, 'import')
 
     def _star(self, module, source, ns):
         if source in self.in_progress:
@@ -235,7 +242,7 @@ class Snapshot(object):
         source_ns = self.namespace(source)
         for name in self.public_names(source):
             ns[name] = source_ns[name]
-            self._export(module, name, True)
+            self._export(module, name, 'import')
 
     def _value(self, module, node, ns):
         if isinstance(node, ast.Name):
@@ -282,7 +289,10 @@ class Snapshot(object):
         ns = self.namespace(module)
         names = self._all_list(module)
         if names is None:
-            names = sorted(n for n, flag in self.exports[module].items() if flag)
+            reexports = module in REEXPORT_MODULES or self.tree.is_package(module)
+            names = sorted(n for n, flag in self.exports[module].items()
+                           if flag is True or reexports or
+                           (flag == 'import' and self.resolve(ns[n])['kind'] == 'class'))
         return [n for n in names if n in ns and module + '.' + n not in EXCLUDED]
 
     def _all_list(self, module):

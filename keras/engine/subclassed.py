@@ -1,0 +1,60 @@
+"""Subclassed models (``class MyModel(keras.Model)`` with a ``call`` method).
+
+Such a model has no graph: ``call`` runs as written on real tensors.  What the
+training API needs to know (input and output shapes, dtypes and names) is
+taken from one run of ``call`` on a few rows of the first data it sees, or on
+zeros for ``model.build(input_shape)``.
+"""
+import numpy as np
+import torch
+
+from keras.backend import session as K_session
+from keras.engine.keras_tensor import KerasTensor
+from keras.engine.layer_calls import call_arg_names
+from keras.engine.layer_weights import dtype_name
+from keras.utils.generic_utils import to_list, unpack_singleton
+
+__all__ = ['build_from_data', 'build_from_shapes', 'run_call']
+
+
+def run_call(model, inputs, training):
+    """``model.call`` on real tensors, with ``training`` when it accepts it."""
+    x = unpack_singleton(list(inputs)) if len(inputs) == 1 else list(inputs)
+    if 'training' in call_arg_names(model):
+        return model.call(x, training=training)
+    return model.call(x)
+
+
+def _record(model, samples):
+    with torch.no_grad(), K_session.learning_phase_scope(0):
+        outputs = to_list(run_call(model, samples, False), allow_tuple=True)
+    model.inputs = [KerasTensor((None,) + tuple(t.shape[1:]), dtype_name(t.dtype),
+                                name='input_%d' % (i + 1)) for i, t in enumerate(samples)]
+    model.outputs = [KerasTensor((None,) + tuple(t.shape[1:]), dtype_name(t.dtype),
+                                 name='output_%d' % (i + 1)) for i, t in enumerate(outputs)]
+    model.input_names = ['input_%d' % (i + 1) for i in range(len(samples))]
+    model.output_names = ['output_%d' % (i + 1) for i in range(len(outputs))]
+    model.built = True
+
+
+def build_from_data(model, arrays):
+    """Record shapes from the first two rows of ``arrays`` (the model's inputs)."""
+    device = model._model_device()
+    samples = []
+    for a in arrays:
+        t = a[:2] if isinstance(a, torch.Tensor) else torch.from_numpy(
+            np.ascontiguousarray(np.asarray(a)[:2]))
+        if t.dtype == torch.float64:
+            t = t.float()
+        samples.append(t.to(device))
+    _record(model, samples)
+
+
+def build_from_shapes(model, input_shape):
+    """``model.build(input_shape)``: record shapes from a run on zeros."""
+    shapes = input_shape if isinstance(input_shape, list) and input_shape and \
+        isinstance(input_shape[0], (list, tuple)) else [input_shape]
+    device = model._model_device()
+    samples = [torch.zeros([2 if d is None else int(d) for d in s], device=device)
+               for s in shapes]
+    _record(model, samples)
