@@ -1,11 +1,12 @@
 """``keras.models``: model classes, (de)serialization of architectures, files."""
 import json
 
+from keras.engine.input_layer import Input, InputLayer
 from keras.engine.sequential import Sequential
 from keras.engine.training import Model
 from keras.utils.safe_mode import safe_mode_scope
 
-__all__ = ['Model', 'Sequential', 'model_from_config', 'model_from_json', 'model_from_yaml',
+__all__ = ['Model', 'Sequential', 'Input', 'InputLayer', 'model_from_config', 'model_from_json', 'model_from_yaml',
            'load_model', 'save_model', 'clone_model']
 
 
