@@ -213,8 +213,10 @@ def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_
     _common.check_weights(weights, include_top, classes)
     _check_nasnet_args(input_shape, weights, penultimate_filters, filter_multiplier)
     default_size = default_size or 331
+    # The model is channels-last whatever the configured format (Keras 2.3.1
+    # read `input_shape` in the configured format and built a broken model).
     input_shape = _obtain_input_shape(input_shape, default_size=default_size, min_size=32,
-                                      data_format=K.image_data_format(),
+                                      data_format='channels_last',
                                       require_flatten=True, weights=weights)
     old_data_format = None
     if K.image_data_format() != 'channels_last':

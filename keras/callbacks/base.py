@@ -174,6 +174,27 @@ class CallbackList(object):
         for callback in self.callbacks:
             callback.set_model(model)
 
+    def add_metric_names(self, names):
+        """Metrics that first appeared during training (``add_metric`` inside a
+        layer's ``call``): show and record them like the compiled ones."""
+        metrics = self.params.get('metrics')
+        if metrics is None:
+            return
+        for name in names:
+            if name not in metrics:
+                metrics.append(name)
+                if self.params.get('do_validation'):
+                    metrics.append('val_' + name)
+        for callback in self.callbacks:
+            if isinstance(getattr(callback, 'stateful_metrics', None), set):
+                callback.stateful_metrics.update(names)
+            wanted = getattr(callback, '_wanted', None)
+            if isinstance(wanted, set):
+                wanted.update(names)
+            progbar = getattr(callback, 'progbar', None)
+            if progbar is not None and hasattr(progbar, 'stateful_metrics'):
+                progbar.stateful_metrics = set(progbar.stateful_metrics) | set(names)
+
     def _call_batch_hook(self, mode, hook, batch, logs=None):
         """Run ``on_{mode}_batch_{hook}`` of every callback, timing it."""
         if not self.callbacks:

@@ -19,7 +19,7 @@ from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
 from keras.engine.layer_calls import call_symbolic
 from keras.utils.generic_utils import to_snake_case
 
-__all__ = ['Layer', 'InputSpec', 'collect_call_losses']
+__all__ = ['Layer', 'InputSpec', 'collect_call_losses', 'collect_call_metrics']
 
 _ALLOWED_KWARGS = {'input_shape', 'batch_input_shape', 'batch_size', 'dtype', 'name',
                    'trainable', 'weights', 'input_dtype'}
@@ -39,6 +39,24 @@ def collect_call_losses():
         yield collected
     finally:
         _LOSS_STATE.losses = previous
+
+
+@contextlib.contextmanager
+def collect_call_metrics():
+    """Gather ``(name, value)`` pairs layers report with ``add_metric`` during one
+    forward pass (inside ``call``, or symbolic metrics computed by the model)."""
+    previous = getattr(_LOSS_STATE, 'metrics', None)
+    _LOSS_STATE.metrics = collected = []
+    try:
+        yield collected
+    finally:
+        _LOSS_STATE.metrics = previous
+
+
+def report_metric(name, value):
+    collected = getattr(_LOSS_STATE, 'metrics', None)
+    if collected is not None:
+        collected.append((name, value))
 
 
 class Layer(torch.nn.Module):
@@ -74,6 +92,7 @@ class Layer(torch.nn.Module):
         self._constraints = []
         self._symbolic_losses = []
         self._callable_losses = []
+        self._symbolic_metrics = []
         self._inbound_nodes = []
         self._outbound_nodes = []
         self._built_input_shape = None
@@ -292,6 +311,28 @@ class Layer(torch.nn.Module):
             else:
                 value = float(loss)
                 self._callable_losses.append(lambda value=value: torch.tensor(value))
+
+    def add_metric(self, value, name=None, aggregation=None):
+        """Report a value as a metric, averaged over each epoch like ``loss``.
+
+        Args:
+            value: a symbolic tensor (``model.add_metric(K.mean(x), name='m')``) or,
+                inside ``call``, a real tensor.
+            name: the name shown in ``metrics_names`` and ``History``.
+            aggregation: ``None`` or ``'mean'`` (Keras averages).
+        """
+        if aggregation not in (None, 'mean'):
+            raise ValueError('add_metric on layer %s: only aggregation="mean" is supported, got '
+                             '%r.' % (self.name, aggregation))
+        if name is None:
+            raise ValueError('add_metric on layer %s needs a `name` for the metric.' % self.name)
+        if is_keras_tensor(value):
+            if all(n != name for n, _ in self._symbolic_metrics):
+                self._symbolic_metrics.append((name, value))
+            if hasattr(self, '_plan'):
+                self._plan = None
+        else:
+            report_metric(name, value)
 
     def regularization_losses(self):
         """Weight penalties and callable losses of this layer and its sub-layers,

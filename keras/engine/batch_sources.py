@@ -31,13 +31,19 @@ class ArraySource(object):
         batch_size: rows per batch.
         shuffle: True, False or ``'batch'`` (shuffle whole batches).
         device: where batches must end up.
+        shard: None, or this rank's :class:`keras.distribute.sharding.Shard`:
+            the rank then reads its rows of each global batch of
+            ``batch_size * world`` rows, and an empty step (``rows == 0``,
+            tensors None) where it has none.
     """
 
-    def __init__(self, groups, dtypes, batch_size, shuffle, device):
+    def __init__(self, groups, dtypes, batch_size, shuffle, device, shard=None):
         self.n = data_adapters.num_samples([a for g in groups for a in g if a is not None])
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.device = device
+        self.shard = shard
+        self._epochs = 0
         everything = [a for g in groups for a in g if a is not None]
         on_device = device.type == 'cpu' or _nbytes(everything) <= _MAX_DEVICE_BYTES
         self.storage_device = device if on_device else torch.device('cpu')
@@ -48,39 +54,72 @@ class ArraySource(object):
                            for g in self.groups]
 
     @property
+    def _global_batch(self):
+        return self.batch_size * (self.shard.world if self.shard is not None else 1)
+
+    @property
     def steps(self):
-        return (self.n + self.batch_size - 1) // self.batch_size
+        return (self.n + self._global_batch - 1) // self._global_batch
+
+    @property
+    def local_samples(self):
+        """The rows this process reads per epoch."""
+        return self.n if self.shard is None else self.shard.rows(self.n)
 
     def _order(self):
+        if self.shard is None:
+            rng = np.random
+        else:  # the same order on every rank
+            rng = np.random.RandomState((self.shard.seed or 0) + self._epochs)
+        size = self._global_batch
         if self.shuffle == 'batch':
             order = np.arange(self.n)
-            full = (self.n // self.batch_size) * self.batch_size
-            blocks = order[:full].reshape(-1, self.batch_size)
-            np.random.shuffle(blocks)
+            full = (self.n // size) * size
+            blocks = order[:full].reshape(-1, size)
+            rng.shuffle(blocks)
             order = np.concatenate([blocks.reshape(-1), order[full:]])
             return torch.from_numpy(order)
         if self.shuffle:
-            return torch.from_numpy(np.random.permutation(self.n))
+            return torch.from_numpy(rng.permutation(self.n))
         return None
+
+    def _take(self, rows):
+        """One batch: ``rows`` a slice or an index tensor on the storage device."""
+        if isinstance(rows, slice):
+            batch = [[None if t is None else t[rows] for t in g] for g in self.groups]
+        else:
+            batch = [[None if t is None else t.index_select(0, rows) for t in g]
+                     for g in self.groups]
+        if self.storage_device != self.device:
+            batch = [[None if t is None else t.to(self.device, non_blocking=True)
+                      for t in g] for g in batch]
+        return batch
 
     def epoch(self):
         """Yield ``(xs, ys, sws, batch_rows)`` for one pass over the data."""
         order = self._order()
+        self._epochs += 1
         if order is not None:
             order = order.to(self.storage_device)
-        move = self.storage_device != self.device
+        if self.shard is not None:
+            for item in self._sharded_epoch(order):
+                yield item
+            return
         for start in range(0, self.n, self.batch_size):
             stop = min(start + self.batch_size, self.n)
-            if order is None:
-                batch = [[None if t is None else t[start:stop] for t in g] for g in self.groups]
-            else:
-                idx = order[start:stop]
-                batch = [[None if t is None else t.index_select(0, idx) for t in g]
-                         for g in self.groups]
-            if move:
-                batch = [[None if t is None else t.to(self.device, non_blocking=True)
-                          for t in g] for g in batch]
+            batch = self._take(slice(start, stop) if order is None else order[start:stop])
             yield batch[0], batch[1], batch[2], stop - start
+
+    def _sharded_epoch(self, order):
+        size = self._global_batch
+        for start in range(0, self.n, size):
+            positions = self.shard.positions(start, min(start + size, self.n))
+            if not len(positions):
+                yield None, None, None, 0
+                continue
+            idx = torch.from_numpy(positions).to(self.storage_device)
+            batch = self._take(idx if order is None else order[idx])
+            yield batch[0], batch[1], batch[2], len(positions)
 
 
 def unpack_generator_output(output, where):
@@ -105,11 +144,15 @@ class GeneratorSource(object):
     """Batches from a Python generator or a ``keras.utils.Sequence``.
 
     ``convert(x, y, sw)`` standardizes and moves one batch to the device and
-    returns ``(xs, ys, sws, rows)``.
+    returns ``(xs, ys, sws, rows)``.  With a ``shard`` (several processes),
+    ``steps`` counts global batches: the rank reads batches ``rank, rank +
+    world, ...`` and yields ``ceil(steps / world)`` steps, empty ones
+    (``rows == 0``) where it has no batch left.
     """
 
     def __init__(self, generator, steps, convert, workers=1, use_multiprocessing=False,
-                 max_queue_size=10, shuffle=False, where='fit_generator'):
+                 max_queue_size=10, shuffle=False, where='fit_generator', shard=None):
+        from keras.distribute import sharding
         from keras.utils import data_utils
         self.generator = generator
         self.is_sequence = isinstance(generator, data_utils.Sequence)
@@ -120,11 +163,15 @@ class GeneratorSource(object):
                 raise ValueError('`steps=None` is only valid for a generator based on the '
                                  '`keras.utils.Sequence` class. Please specify `steps` or use '
                                  'the `keras.utils.Sequence` class.')
-        self.steps = int(steps)
+        self.shard = shard
+        self.global_steps = int(steps)
+        self.steps = sharding.local_steps(self.global_steps, shard)
         self.convert = convert
         self.where = where
         self.enqueuer = None
         self._iterator = None
+        if shard is not None and self.is_sequence:
+            generator = sharding.ShardedSequence(generator, shard)
         if workers > 0:
             if self.is_sequence:
                 self.enqueuer = data_utils.OrderedEnqueuer(
@@ -139,14 +186,28 @@ class GeneratorSource(object):
         else:
             self._iterator = generator
 
+    def _next(self):
+        try:
+            return next(self._iterator)
+        except StopIteration:
+            raise RuntimeError('Your generator ran out of data before the expected number of '
+                               'steps (%d) in %s. Make it loop forever (while True) or pass '
+                               'a smaller `steps`.' % (self.global_steps, self.where))
+
+    def items(self):
+        """The raw generator items of one epoch (``EMPTY_STEPS`` for empty steps)."""
+        if self.shard is None:
+            return (self._next() for _ in range(self.steps))
+        from keras.distribute import sharding
+        return sharding.shard_generator_items(self._next, self.global_steps, self.shard,
+                                              self.is_sequence)
+
     def epoch(self):
-        for _ in range(self.steps):
-            try:
-                item = next(self._iterator)
-            except StopIteration:
-                raise RuntimeError('Your generator ran out of data before the expected number of '
-                                   'steps (%d) in %s. Make it loop forever (while True) or pass '
-                                   'a smaller `steps`.' % (self.steps, self.where))
+        from keras.distribute.sharding import EMPTY_STEPS
+        for item in self.items():
+            if item is EMPTY_STEPS:
+                yield None, None, None, 0
+                continue
             x, y, sw = unpack_generator_output(item, self.where)
             yield self.convert(x, y, sw)
 

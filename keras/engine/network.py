@@ -11,7 +11,7 @@ import torch
 from keras.backend import session as K_session
 from keras.engine import graph as graph_lib
 from keras.engine import layer_weights
-from keras.engine.base_layer import Layer
+from keras.engine.base_layer import Layer, report_metric
 from keras.engine.input_layer import InputLayer
 from keras.engine.keras_tensor import is_keras_tensor
 from keras.engine.node import Node
@@ -180,21 +180,33 @@ class Network(Layer):
     # ------------------------------------------------------------------ call
     def _get_plan(self):
         if self._plan is None:
-            extra = self._symbolic_loss_tensors()
+            losses = self._symbolic_loss_tensors()
+            metrics = self._computable(t for _, t in self.symbolic_metrics())
+            extra = losses + metrics
             nodes_by_depth = self._nodes_by_depth
-            if extra:  # loss terms may use ops outside the model's own layers
+            if extra:  # loss and metric terms may use ops outside the model's own layers
                 nodes_by_depth = graph_lib.map_graph(self.inputs, self.outputs + extra)[1]
             self._plan = graph_lib.build_plan(self.inputs, self.outputs, nodes_by_depth, extra)
+            self._plan_counts = (len(losses), [n for n, t in self.symbolic_metrics()
+                                               if any(t is m for m in metrics)])
         return self._plan
 
     def _symbolic_loss_tensors(self):
         """Symbolic ``add_loss`` terms this graph can compute from its inputs."""
-        tensors = []
-        for t in self.losses:
-            if is_keras_tensor(t) and all(any(s is x for x in self.inputs)
-                                          for s in get_source_inputs(t)):
-                tensors.append(t)
-        return tensors
+        return self._computable(t for t in self.losses if is_keras_tensor(t))
+
+    def _computable(self, tensors):
+        return [t for t in tensors
+                if all(any(s is x for x in self.inputs) for s in get_source_inputs(t))]
+
+    def symbolic_metrics(self):
+        """``(name, tensor)`` of the metrics added with ``add_metric`` on symbolic tensors."""
+        found = list(self._symbolic_metrics)
+        for layer in self.layers:
+            for name, t in getattr(layer, '_symbolic_metrics', []):
+                if all(name != n for n, _ in found):
+                    found.append((name, t))
+        return found
 
     def add_loss(self, losses, inputs=None):
         super(Network, self).add_loss(losses, inputs)
@@ -279,11 +291,14 @@ class Network(Layer):
                 for slot, v in zip(step.out_mask_slots, m):
                     mvalues[slot] = v
         n_out = len(self.outputs)
+        n_losses, metric_names = self._plan_counts
         results = [values[i] for i in output_slots]
+        for name, value in zip(metric_names, results[n_out + n_losses:]):
+            report_metric(name, value)
         out_masks = None
         if want_masks and mvalues is not None:
             out_masks = [self._mask_of(t, steps, mvalues) for t in self.outputs]
-        return results[:n_out], results[n_out:], out_masks
+        return results[:n_out], results[n_out:n_out + n_losses], out_masks
 
     def _model_device(self):
         """Where the model's weights live (the global default device if none)."""

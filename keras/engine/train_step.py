@@ -7,8 +7,10 @@ returned as 0-d tensors for the caller to read when it wants.
 """
 import torch
 
+from keras import distribute
 from keras.backend import session as K_session
-from keras.engine.base_layer import collect_call_losses
+from keras.distribute import training_sync
+from keras.engine.base_layer import collect_call_losses, collect_call_metrics
 from keras.engine.compile_utils import weighted_loss
 
 __all__ = ['StepFunctions']
@@ -24,6 +26,18 @@ class StepFunctions(object):
         self.params = list(model._collected_trainable_weights)
         self.constraints = _collect_constraints(model, self.params)
         self.want_masks = any(o._keras_mask is not None for o in model.outputs)
+        self.added_metrics = {}  # name -> Mean, for values reported with add_metric
+        for name, _ in model.symbolic_metrics() if model._is_graph_network else []:
+            self._added_metric(name)
+
+    def _added_metric(self, name):
+        metric = self.added_metrics.get(name)
+        if metric is None:
+            from keras import metrics
+            metric = self.added_metrics[name] = metrics.Mean(name=name)
+            if name not in self.model.metrics_names:
+                self.model.metrics_names.append(name)
+        return metric
 
     def _losses(self, ys, sws, outputs, masks):
         per_output = []
@@ -47,7 +61,7 @@ class StepFunctions(object):
 
     def _forward(self, xs, ys, sws, training):
         model = self.model
-        with collect_call_losses() as call_losses:
+        with collect_call_losses() as call_losses, collect_call_metrics() as reported:
             outputs, extra, masks = model.run_graph(xs, training=training,
                                                     want_masks=self.want_masks)
             total, per_output = self._losses(ys, sws, outputs, masks)
@@ -57,22 +71,47 @@ class StepFunctions(object):
                 total = total + (t.sum() if t.dim() else t)
             for t in model.regularization_losses():
                 total = total + t
+        with torch.no_grad():
+            for name, value in reported:
+                self._added_metric(name).update_state(value.detach())
         return total, per_output, outputs, masks
 
-    def train(self, xs, ys, sws):
-        """Run one update; returns ``(total_loss, per_output_losses)``."""
+    def train(self, xs, ys, sws, rows=None):
+        """Run one update; returns ``(total_loss, per_output_losses)``.
+
+        With several processes (:mod:`keras.distribute`) the gradients are
+        averaged over the ranks, weighted by ``rows`` (the batch's sample
+        count, read from the data when None); ``xs=None`` is an empty step of
+        a rank with no data left, which still joins the average.
+        """
+        if xs is None:
+            return self._empty_train_step()
         with K_session.learning_phase_scope(1):
             total, per_output, outputs, masks = self._forward(xs, ys, sws, True)
         if self.params:
-            grads = torch.autograd.grad(total, self.params, allow_unused=True)
-            self.optimizer.apply_gradients(self.params, list(grads))
-            if self.constraints:
-                with torch.no_grad():
-                    for p, c in self.constraints:
-                        p.copy_(c(p))
+            grads = list(torch.autograd.grad(total, self.params, allow_unused=True))
+            if distribute.is_distributed():
+                if rows is None:
+                    rows = int(next(t for t in xs if t is not None).shape[0])
+                grads = training_sync.average_gradients(self.params, grads, rows)
+            self._apply(grads)
         with torch.no_grad():
             self._update_metrics(ys, sws, outputs, masks, per_output)
         return total.detach(), per_output
+
+    def _apply(self, grads):
+        self.optimizer.apply_gradients(self.params, grads)
+        if self.constraints:
+            with torch.no_grad():
+                for p, c in self.constraints:
+                    p.copy_(c(p))
+
+    def _empty_train_step(self):
+        device = self.params[0].device if self.params else torch.device('cpu')
+        if self.params and distribute.is_distributed():
+            grads = training_sync.average_gradients(self.params, [None] * len(self.params), 0)
+            self._apply(grads)
+        return torch.zeros((), device=device), [None] * len(self.targets)
 
     def test(self, xs, ys, sws):
         """Losses and metric updates without training."""
@@ -105,7 +144,7 @@ class StepFunctions(object):
         for t in self.targets:
             values += [m.result() for _, m in t.metrics]
             values += [m.result() for _, m in t.weighted_metrics]
-        return values
+        return values + [m.result() for m in self.added_metrics.values()]
 
     def reset_metrics(self):
         for t in self.targets:
@@ -113,6 +152,8 @@ class StepFunctions(object):
                 t.loss_metric.reset_states()
             for _, m in t.metrics + t.weighted_metrics:
                 m.reset_states()
+        for m in self.added_metrics.values():
+            m.reset_states()
 
 
 def _collect_constraints(model, params):

@@ -187,9 +187,7 @@ class Model(Network):
     def _callbacks(self, callbacks, do_validation, batch_size, epochs, steps, samples,
                    verbose, count_mode, mode='train'):
         from keras import callbacks as cbks
-        self.history = cbks.History()
-        callback_list = list(callbacks or []) + [self.history]
-        return cbks.configure_callbacks(callback_list, self, do_validation=do_validation,
+        return cbks.configure_callbacks(list(callbacks or []), self, do_validation=do_validation,
                                         batch_size=batch_size, epochs=epochs,
                                         steps_per_epoch=steps, samples=samples,
                                         verbose=verbose, count_mode=count_mode, mode=mode)

@@ -6,6 +6,8 @@ callback asks for them (the progress bar, at its refresh rate).
 """
 import torch
 
+from keras import distribute
+from keras.distribute import collectives, training_sync
 from keras.engine.lazy_logs import LazyLogs
 
 __all__ = ['fit_loop', 'test_loop', 'should_run_validation']
@@ -42,34 +44,36 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
             ``metrics_names`` order) at the end of an epoch.
         sequence: a ``Sequence`` read without workers (its ``on_epoch_end`` is
             called here).
+
+    With several processes the ranks start from rank 0's weights, merge the
+    epoch's loss and metrics before the callbacks see them, stop together
+    (at the end of an epoch) when any rank asks to, and share rank 0's
+    non-trainable weights after each epoch.
     """
+    steps = model._step_functions
+    names = model.metrics_names
+    distributed = distribute.is_distributed()
     model.stop_training = False
     model.train(True)
+    training_sync.broadcast_training_state(model, steps.optimizer, steps.params)
     callbacks.on_train_begin()
     try:
         for epoch in range(initial_epoch, epochs):
-            model.reset_metrics()
+            steps.reset_metrics()
             callbacks.on_epoch_begin(epoch)
-            epoch_logs = {}
-            for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
-                # (read per batch: a generator's first batch may finish a deferred compile)
-                steps = model._step_functions
-                logs = LazyLogs(batch=step, size=rows)
-                callbacks.on_batch_begin(step, logs)
-                total, _ = steps.train(xs, ys, sws)
-                logs = _batch_logs(step, rows, model.metrics_names, total,
-                                   steps.metric_values())
-                callbacks.on_batch_end(step, logs)
-                if model.stop_training:
-                    break
+            epoch_logs = _train_epoch(model, source, callbacks, names, distributed)
             if sequence is not None:
                 sequence.on_epoch_end()
+            if distributed:
+                training_sync.broadcast_model_state(model)
             if val_run is not None and should_run_validation(validation_freq, epoch):
                 values = val_run()
-                for name, value in zip(model.metrics_names, values):
+                for name, value in zip(names, values):
                     epoch_logs['val_' + name] = value
                 model.train(True)
             callbacks.on_epoch_end(epoch, epoch_logs)
+            if distributed:
+                model.stop_training = collectives.any_rank(model.stop_training)
             if model.stop_training:
                 break
     finally:
@@ -80,14 +84,44 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
     return model.history
 
 
+def _train_epoch(model, source, callbacks, names, distributed):
+    """One pass over ``source``; returns the epoch logs the loop fills in (with
+    the merged training values when ``distributed``)."""
+    steps = model._step_functions
+    loss_sum, seen = 0., 0
+    for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
+        logs = LazyLogs(batch=step, size=rows)
+        callbacks.on_batch_begin(step, logs)
+        total, _ = steps.train(xs, ys, sws, rows)
+        logs = _batch_logs(step, rows, names, total, steps.metric_values())
+        callbacks.on_batch_end(step, logs)
+        if distributed:
+            loss_sum = loss_sum + total * rows
+            seen += rows
+        elif model.stop_training:
+            break  # with several ranks, stopping waits for the end of the epoch
+    if not distributed:
+        return {}
+    loss_sum, seen = training_sync.reduce_loss(steps, loss_sum, seen)
+    epoch_logs = {names[0]: float(loss_sum.item()) / max(seen, 1.)}
+    for name, value in zip(names[1:], steps.metric_values()):
+        epoch_logs[name] = float(value.detach().reshape(()).item())
+    return epoch_logs
+
+
 def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
     """Loss (averaged over samples) and metric values over ``source``.
 
+    With several processes each rank reads its shard and the sums behind the
+    loss and the metrics are merged, so every rank returns the values over
+    the whole data.
+
     Returns a list of floats in ``metrics_names`` order.
     """
-    model.reset_metrics()
+    steps = model._step_functions
+    steps.reset_metrics()
     model.train(False)
-    total_sum = None
+    total_sum = 0.
     seen = 0
     if callbacks is not None:
         callbacks.on_test_begin()
@@ -95,11 +129,11 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
         for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
             if callbacks is not None:
                 callbacks.on_test_batch_begin(step, LazyLogs(batch=step, size=rows))
-            steps = model._step_functions
-            total, _ = steps.test(xs, ys, sws)
-            weighted = total * rows
-            total_sum = weighted if total_sum is None else total_sum + weighted
-            seen += rows
+            total = torch.zeros(())
+            if rows:
+                total, _ = steps.test(xs, ys, sws)
+                total_sum = total_sum + total * rows
+                seen += rows
             if callbacks is not None:
                 callbacks.on_test_batch_end(step, _batch_logs(step, rows, model.metrics_names,
                                                               total, steps.metric_values()))
@@ -109,12 +143,13 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
         close = getattr(source, 'close', None)
         if close is not None:
             close()
-    if total_sum is None:
+    if distribute.is_distributed():
+        total_sum, seen = training_sync.reduce_loss(steps, total_sum, seen)
+    if not seen:
         raise ValueError('No data to evaluate: the input has 0 samples (or `steps` is 0).')
-    values = [total_sum / max(seen, 1)] + model._step_functions.metric_values()
+    values = [total_sum / max(seen, 1)] + steps.metric_values()
     result = [float(v.detach().reshape(()).item()) if isinstance(v, torch.Tensor) else float(v)
               for v in values]
     if callbacks is not None:
         callbacks.on_test_end()
     return result
-

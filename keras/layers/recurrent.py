@@ -3,15 +3,18 @@ of the recurrent family.
 
 Each layer is an :class:`RNN` over its cell (:mod:`keras.layers.recurrent_cells`);
 its arguments and config are the cell's.  ``RNN`` itself lives in
-:mod:`keras.layers.recurrent_base`, ``CuDNNLSTM``/``CuDNNGRU`` in
+:mod:`keras.layers.recurrent_base`, Keras 1's abstract ``Recurrent`` in
+:mod:`keras.layers.recurrent_legacy`, ``CuDNNLSTM``/``CuDNNGRU`` in
 :mod:`keras.layers.cudnn_recurrent`; all are exported from here.
 """
 import warnings
 
 from keras import regularizers
+from keras.engine.base_layer import InputSpec, Layer  # noqa: F401  (2.3.1 exposed them here)
 from keras.layers.cudnn_recurrent import CuDNNGRU, CuDNNLSTM
-from keras.layers.recurrent_base import RNN, Recurrent
+from keras.layers.recurrent_base import RNN
 from keras.layers.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
+from keras.layers.recurrent_legacy import Recurrent
 from keras.legacy.rnn_arguments import keras1_rnn_arguments
 
 __all__ = ['RNN', 'SimpleRNN', 'GRU', 'LSTM', 'SimpleRNNCell', 'GRUCell', 'LSTMCell',

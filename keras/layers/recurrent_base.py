@@ -20,10 +20,11 @@ from keras.engine.layer_calls import is_shape_list
 from keras.layers import _rnn_ops
 from keras.layers.recurrent_cells import (StackedRNNCells, _RNNCellBase, _in_training,
                                           _output_size, _state_count)
-from keras.legacy.rnn_arguments import translate_rnn_kwargs
+from keras.legacy.interfaces import convert_kwargs
+from keras.legacy.rnn_arguments import rnn_table
 from keras.utils.generic_utils import has_arg
 
-__all__ = ['RNN', 'Recurrent']
+__all__ = ['RNN']
 
 
 def _standardize_args(inputs, initial_state, constants, num_constants):
@@ -58,6 +59,64 @@ def _state_shape(batch_size, dim):
 def _state_sizes(cell):
     size = cell.state_size
     return list(size) if hasattr(size, '__len__') else [size]
+
+
+_NO_BATCH_SIZE = ('If a RNN is stateful, it needs to know its batch size. Specify the batch '
+                  'size of your input tensors: \n- If using a Sequential model, specify the '
+                  'batch size by passing a `batch_input_shape` argument to your first layer.'
+                  '\n- If using the functional API, specify the batch size by passing a '
+                  '`batch_shape` argument to your Input layer.')
+
+
+def reset_state_tensors(layer, current, batch_size, sizes, values=None):
+    """Zero a stateful layer's state tensors in place, or set them to
+    ``values``; create them first when needed.  Returns the state list."""
+    if not batch_size:
+        raise ValueError(_NO_BATCH_SIZE)
+    shapes = [_state_shape(batch_size, dim) for dim in sizes]
+    if current is None or any(s is None for s in current) or \
+            [tuple(s.shape) for s in current] != shapes:
+        weights = layer.weights
+        device = weights[0].device if weights else None
+        dtype = weights[0].dtype if weights else None
+        current = [torch.zeros(s, dtype=dtype, device=device) for s in shapes]
+    if values is None:
+        for s in current:
+            s.zero_()
+        return current
+    given = list(values) if isinstance(values, (list, tuple)) else [values]
+    if len(given) != len(current):
+        raise ValueError('Layer %s expects %d states, but it received %d state values. Input '
+                         'received: %s' % (layer.name, len(current), len(given), values))
+    for index, (value, shape) in enumerate(zip(given, shapes)):
+        if tuple(value.shape) != shape:
+            raise ValueError('State %d is incompatible with layer %s: expected shape=%s, found '
+                             'shape=%s' % (index, layer.name, shape, tuple(value.shape)))
+    with torch.no_grad():
+        for s, value in zip(current, given):
+            s.copy_(torch.as_tensor(value, dtype=s.dtype, device=s.device))
+    return current
+
+
+def carried_states(layer, current, inputs):
+    """``(current, copies)``: the stored states (moved to the inputs' device)
+    and copies to start the sequence from; checks the batch size."""
+    size = current[0].shape[0]
+    if inputs.shape[0] != size:
+        raise ValueError('Layer %s is stateful with a batch size of %d, but it received a batch '
+                         'of %d samples. Feed batches of exactly %d samples (for predict and '
+                         'evaluate, pass batch_size=%d and a number of samples divisible by it).'
+                         % (layer.name, size, inputs.shape[0], size, size))
+    if current[0].device != inputs.device:
+        current = [s.to(inputs.device) for s in current]
+    return current, [s.clone() for s in current]
+
+
+def store_states(current, new_states):
+    """Copy the final states of a batch into the stored state tensors, in place."""
+    with torch.no_grad():
+        for s, new in zip(current, new_states):
+            s.copy_(new.detach())
 
 
 def _reset_cell_masks(cell):
@@ -106,7 +165,8 @@ class RNN(Layer):
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, **kwargs):
         if 'input_dim' in kwargs or 'input_length' in kwargs:
-            translate_rnn_kwargs(self.__class__.__name__, kwargs)
+            name = self.__class__.__name__
+            convert_kwargs(name, kwargs, *rnn_table(name, kwargs))
         time_major = kwargs.pop('time_major', False)
         zero_output_for_mask = kwargs.pop('zero_output_for_mask', False)
         if isinstance(cell, (list, tuple)):
@@ -161,53 +221,14 @@ class RNN(Layer):
         """Set the states of a stateful RNN to zeros, or to ``states`` (arrays)."""
         if not self.stateful:
             raise AttributeError('Layer must be stateful.')
-        batch_size = self._stateful_batch_size()
-        if not batch_size:
-            raise ValueError('If a RNN is stateful, it needs to know its batch size. Specify '
-                             'the batch size of your input tensors: \n- If using a Sequential '
-                             'model, specify the batch size by passing a `batch_input_shape` '
-                             'argument to your first layer.\n- If using the functional API, '
-                             'specify the batch size by passing a `batch_shape` argument to '
-                             'your Input layer.')
-        shapes = [_state_shape(batch_size, dim) for dim in _state_sizes(self.cell)]
-        if self._states is None or self._states[0] is None or \
-                [tuple(s.shape) for s in self._states] != shapes:
-            weights = self.weights
-            device = weights[0].device if weights else None
-            dtype = weights[0].dtype if weights else None
-            self._states = [torch.zeros(s, dtype=dtype, device=device) for s in shapes]
-        if states is None:
-            for s in self._states:
-                s.zero_()
-            return
-        values = list(states) if isinstance(states, (list, tuple)) else [states]
-        if len(values) != len(self._states):
-            raise ValueError('Layer %s expects %d states, but it received %d state values. '
-                             'Input received: %s' % (self.name, len(self._states), len(values),
-                                                     states))
-        for index, (value, shape) in enumerate(zip(values, shapes)):
-            if tuple(value.shape) != shape:
-                raise ValueError('State %d is incompatible with layer %s: expected shape=%s, '
-                                 'found shape=%s' % (index, self.name, shape,
-                                                     tuple(value.shape)))
-        with torch.no_grad():
-            for s, value in zip(self._states, values):
-                s.copy_(torch.as_tensor(value, dtype=s.dtype, device=s.device))
+        self._states = reset_state_tensors(self, self._states, self._stateful_batch_size(),
+                                           _state_sizes(self.cell), states)
 
     def _stateful_initial_states(self, inputs):
         if self._states is None or self._states[0] is None:
             self.reset_states()
-        batch = inputs.shape[0]
-        if self._states[0].shape[0] != batch:
-            raise ValueError('Layer %s is stateful with a batch size of %d, but it received a '
-                             'batch of %d samples. Feed batches of exactly %d samples (for '
-                             'predict/evaluate, pass batch_size=%d and a number of samples '
-                             'divisible by it).' % (self.name, self._states[0].shape[0], batch,
-                                                    self._states[0].shape[0],
-                                                    self._states[0].shape[0]))
-        if self._states[0].device != inputs.device:
-            self._states = [s.to(inputs.device) for s in self._states]
-        return [s.clone() for s in self._states]
+        self._states, carried = carried_states(self, self._states, inputs)
+        return carried
 
     # ------------------------------------------------------------------ shape
     def _batch_major(self, shape):
@@ -295,7 +316,7 @@ class RNN(Layer):
         inputs, initial_state, constants = _standardize_args(
             inputs, initial_state, constants, self._num_constants)
         if initial_state is None and constants is None:
-            return super(RNN, self).__call__(inputs, **kwargs)
+            return Layer.__call__(self, inputs, **kwargs)
         extra = (initial_state or []) + (constants or [])
         symbolic = [is_keras_tensor(t) for t in extra]
         if any(symbolic) != all(symbolic) or (all(symbolic) and not is_keras_tensor(inputs)):
@@ -309,7 +330,7 @@ class RNN(Layer):
             if not self.built:
                 shapes = [tuple(torch.as_tensor(t).shape) for t in [inputs] + extra]
                 self._maybe_build(shapes if constants is not None else shapes[0])
-            return super(RNN, self).__call__(inputs, initial_state=initial_state,
+            return Layer.__call__(self, inputs, initial_state=initial_state,
                                              constants=constants, **kwargs)
         specs = []
         if initial_state is not None:
@@ -321,7 +342,7 @@ class RNN(Layer):
         main_spec = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
         self.input_spec = [main_spec[0]] + specs
         try:
-            return super(RNN, self).__call__([inputs] + extra, **kwargs)
+            return Layer.__call__(self, [inputs] + extra, **kwargs)
         finally:
             self.input_spec = [self.input_spec[0]]
 
@@ -374,9 +395,7 @@ class RNN(Layer):
         last, sequence, states = self._run(inputs, states, constants, mask,
                                            _in_training(training))
         if self.stateful:
-            with torch.no_grad():
-                for s, new in zip(self._states, states):
-                    s.copy_(new.detach())
+            store_states(self._states, states)
         output = sequence if self.return_sequences else last
         if self.time_major and self.return_sequences:
             output = output.transpose(0, 1)
@@ -446,5 +465,3 @@ class RNN(Layer):
         layer._num_constants = num_constants
         return layer
 
-
-Recurrent = RNN  # the Keras 1 name of the abstract recurrent layer

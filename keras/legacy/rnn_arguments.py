@@ -10,7 +10,7 @@ import functools
 
 from keras.legacy.interfaces import convert_kwargs
 
-__all__ = ['RNN_LEGACY', 'translate_rnn_kwargs', 'keras1_rnn_arguments']
+__all__ = ['RNN_LEGACY', 'rnn_table', 'keras1_rnn_arguments']
 
 RNN_LEGACY = {'output_dim': 'units', 'init': 'kernel_initializer',
               'inner_init': 'recurrent_initializer',
@@ -22,8 +22,9 @@ RNN_LEGACY = {'output_dim': 'units', 'init': 'kernel_initializer',
 _CONSUME_LESS = {'cpu': 1, 'mem': 1, 'gpu': 2}
 
 
-def translate_rnn_kwargs(class_name, kwargs):
-    """Rename the Keras 1 recurrent arguments in ``kwargs`` (in place)."""
+def rnn_table(class_name, kwargs):
+    """``(table, value_conversions)`` for :func:`convert_kwargs` on these
+    ``kwargs`` (``input_length`` is folded into ``input_dim``'s conversion)."""
     table = dict(RNN_LEGACY)
     conversions = {'consume_less': lambda v: _CONSUME_LESS.get(v, v)}
     if class_name == 'SimpleRNN':
@@ -38,13 +39,14 @@ def translate_rnn_kwargs(class_name, kwargs):
         conversions['input_dim'] = lambda dim: (length, dim)
     elif 'input_length' in kwargs:
         table['input_length'] = None
-    return convert_kwargs(class_name, kwargs, table, conversions)
+    return table, conversions
 
 
 def keras1_rnn_arguments(init):
     """Decorate a recurrent layer's ``__init__`` to accept its Keras 1 spellings."""
     @functools.wraps(init)
     def wrapper(self, *args, **kwargs):
-        translate_rnn_kwargs(self.__class__.__name__, kwargs)
+        name = self.__class__.__name__
+        convert_kwargs(name, kwargs, *rnn_table(name, kwargs))  # warns at the caller's line
         return init(self, *args, **kwargs)
     return wrapper

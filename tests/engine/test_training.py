@@ -343,3 +343,24 @@ def test_deferred_sequential_compiles_before_it_is_built():
     assert not model.built
     h = model.fit(np.random.rand(16, 3), np.random.rand(16, 1), verbose=0)
     assert model.built and sorted(h.history) == ['loss', 'mae']
+
+
+def test_add_metric_symbolic_and_inside_call():
+    class Reporting(keras.layers.Layer):
+        def call(self, x):
+            self.add_metric(K.mean(x) * 0. + 7., name='seven')
+            return x
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+    inputs = Input(shape=(2,))
+    hidden = Dense(3, kernel_initializer='ones', bias_initializer='zeros')(inputs)
+    out = Reporting()(hidden)
+    model = Model(inputs, out)
+    model.add_metric(K.sum(hidden, axis=-1) * 0. + 2., name='two')
+    model.compile('sgd', 'mse')
+    assert model.metrics_names == ['loss', 'two']
+    h = model.fit(np.ones((8, 2)), np.zeros((8, 3)), batch_size=4, epochs=2, verbose=0)
+    assert model.metrics_names == ['loss', 'two', 'seven']
+    np.testing.assert_allclose(h.history['two'], [2., 2.])
+    np.testing.assert_allclose(h.history['seven'], [7., 7.])

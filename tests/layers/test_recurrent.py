@@ -420,7 +420,58 @@ def test_stacked_lstm_cells_equal_two_lstm_layers():
     out = rnn(x)
     np.testing.assert_allclose(_np(out[0]), _np(second(first(x))), atol=1e-6)
     assert len(out) == 5
-    assert Recurrent is RNN and recurrent.SimpleRNNCell is SimpleRNNCell
+    assert recurrent.SimpleRNNCell is SimpleRNNCell
+
+
+class Keras1Recurrent(Recurrent):
+    """A Keras 1 style layer: weights in build, math in step, a constant."""
+
+    def __init__(self, units, **kwargs):
+        self.units = units
+        super(Keras1Recurrent, self).__init__(**kwargs)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), name='kernel')
+        self.states = [None]
+        self.built = True
+        if self.stateful:
+            self.reset_states()
+
+    def get_constants(self, inputs, training=None):
+        return [torch.ones(1) * 0.5]
+
+    def step(self, inputs, states):
+        output = K.dot(inputs, self.kernel) + states[0] * states[1]
+        return output, [output]
+
+
+def test_keras1_recurrent_base_class():
+    x = Input((4, 3))
+    layer = Keras1Recurrent(2, return_sequences=True, return_state=True)
+    out, state = layer(x)
+    assert out.shape == (None, 4, 2) and state.shape == (None, 2)
+    model = Model(x, [out, state])
+    data = _x((2, 4, 3))
+    got = model.predict(data)
+    k = layer.get_weights()[0]
+    h, want = np.zeros((2, 2)), []
+    for t in range(4):
+        h = data[:, t] @ k + 0.5 * h
+        want.append(h)
+    np.testing.assert_allclose(got[0], np.stack(want, 1), rtol=1e-5)
+    np.testing.assert_allclose(got[1], h, rtol=1e-5)
+    assert layer.get_config()['implementation'] == 0
+    stateful = Keras1Recurrent(2, stateful=True, batch_input_shape=(2, 4, 3))
+    seq = Sequential([stateful])
+    stateful.set_weights([k])
+    np.testing.assert_allclose(seq.predict(data, batch_size=2), h, rtol=1e-5)
+    for t in range(4):
+        h = data[:, t] @ k + 0.5 * h
+    np.testing.assert_allclose(seq.predict(data, batch_size=2), h, rtol=1e-5)  # carried
+    seq.reset_states()
+    np.testing.assert_allclose(seq.predict(data, batch_size=2), got[1], rtol=1e-5)
+    with pytest.raises(NotImplementedError):
+        Recurrent().step(None, None)
 
 
 # ------------------------------------------------------------------ stateful
