@@ -93,11 +93,12 @@ def _model_tensors(model, trainable=True):
     return out
 
 
-def broadcast_training_state(model, optimizer, params):
+def broadcast_training_state(model):
     """Give every rank rank 0's weights, buffers and optimizer state."""
     if not is_distributed():
         return
-    tensors = _model_tensors(model) + _optimizer_tensors(optimizer, params)
+    steps = model._step_functions
+    tensors = _model_tensors(model) + _optimizer_tensors(steps.optimizer, steps.params)
     with torch.no_grad():
         collectives.broadcast_tensors([t.data if isinstance(t, torch.nn.Parameter) else t
                                        for t in tensors],

@@ -186,9 +186,10 @@ class Network(Layer):
             nodes_by_depth = self._nodes_by_depth
             if extra:  # loss and metric terms may use ops outside the model's own layers
                 nodes_by_depth = graph_lib.map_graph(self.inputs, self.outputs + extra)[1]
-            self._plan = graph_lib.build_plan(self.inputs, self.outputs, nodes_by_depth, extra)
-            self._plan_counts = (len(losses), [n for n, t in self.symbolic_metrics()
-                                               if any(t is m for m in metrics)])
+            counts = (len(losses), [n for n, t in self.symbolic_metrics()
+                                    if any(t is m for m in metrics)])
+            self._plan = graph_lib.build_plan(self.inputs, self.outputs, nodes_by_depth,
+                                              extra) + (counts,)
         return self._plan
 
     def _symbolic_loss_tensors(self):
@@ -255,7 +256,7 @@ class Network(Layer):
             if training is None:
                 training = bool(K_session.learning_phase())
             return to_list(run_call(self, inputs, training), allow_tuple=True), [], None
-        steps, input_slots, output_slots, n_slots, n_masks = self._get_plan()
+        steps, input_slots, output_slots, n_slots, n_masks, counts = self._get_plan()
         if len(inputs) != len(input_slots):
             raise ValueError('Model %s expects %d input(s), but it received %d input tensors.'
                              % (self.name, len(input_slots), len(inputs)))
@@ -291,7 +292,7 @@ class Network(Layer):
                 for slot, v in zip(step.out_mask_slots, m):
                     mvalues[slot] = v
         n_out = len(self.outputs)
-        n_losses, metric_names = self._plan_counts
+        n_losses, metric_names = counts
         results = [values[i] for i in output_slots]
         for name, value in zip(metric_names, results[n_out + n_losses:]):
             report_metric(name, value)

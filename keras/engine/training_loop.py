@@ -50,25 +50,23 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
     (at the end of an epoch) when any rank asks to, and share rank 0's
     non-trainable weights after each epoch.
     """
-    steps = model._step_functions
-    names = model.metrics_names
     distributed = distribute.is_distributed()
     model.stop_training = False
     model.train(True)
-    training_sync.broadcast_training_state(model, steps.optimizer, steps.params)
+    model._broadcast_pending = distributed  # done before the first step (the model is built)
     callbacks.on_train_begin()
     try:
         for epoch in range(initial_epoch, epochs):
-            steps.reset_metrics()
+            model.reset_metrics()
             callbacks.on_epoch_begin(epoch)
-            epoch_logs = _train_epoch(model, source, callbacks, names, distributed)
+            epoch_logs = _train_epoch(model, source, callbacks, distributed)
             if sequence is not None:
                 sequence.on_epoch_end()
             if distributed:
                 training_sync.broadcast_model_state(model)
             if val_run is not None and should_run_validation(validation_freq, epoch):
                 values = val_run()
-                for name, value in zip(names, values):
+                for name, value in zip(model.metrics_names, values):
                     epoch_logs['val_' + name] = value
                 model.train(True)
             callbacks.on_epoch_end(epoch, epoch_logs)
@@ -84,16 +82,21 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
     return model.history
 
 
-def _train_epoch(model, source, callbacks, names, distributed):
-    """One pass over ``source``; returns the epoch logs the loop fills in (with
-    the merged training values when ``distributed``)."""
-    steps = model._step_functions
+def _train_epoch(model, source, callbacks, distributed):
+    """One pass over ``source``; returns the epoch logs the loop fills in (the
+    merged training values when ``distributed``, else nothing: ``BaseLogger``
+    averages the batch logs)."""
     loss_sum, seen = 0., 0
     for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
+        # (read per batch: a generator's first batch may finish a deferred compile)
+        steps = model._step_functions
+        if model._broadcast_pending:
+            training_sync.broadcast_training_state(model)
+            model._broadcast_pending = False
         logs = LazyLogs(batch=step, size=rows)
         callbacks.on_batch_begin(step, logs)
         total, _ = steps.train(xs, ys, sws, rows)
-        logs = _batch_logs(step, rows, names, total, steps.metric_values())
+        logs = _batch_logs(step, rows, model.metrics_names, total, steps.metric_values())
         callbacks.on_batch_end(step, logs)
         if distributed:
             loss_sum = loss_sum + total * rows
@@ -102,7 +105,9 @@ def _train_epoch(model, source, callbacks, names, distributed):
             break  # with several ranks, stopping waits for the end of the epoch
     if not distributed:
         return {}
+    steps = model._step_functions
     loss_sum, seen = training_sync.reduce_loss(steps, loss_sum, seen)
+    names = model.metrics_names
     epoch_logs = {names[0]: float(loss_sum.item()) / max(seen, 1.)}
     for name, value in zip(names[1:], steps.metric_values()):
         epoch_logs[name] = float(value.detach().reshape(()).item())
@@ -118,8 +123,7 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
 
     Returns a list of floats in ``metrics_names`` order.
     """
-    steps = model._step_functions
-    steps.reset_metrics()
+    model.reset_metrics()
     model.train(False)
     total_sum = 0.
     seen = 0
@@ -129,6 +133,7 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
         for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
             if callbacks is not None:
                 callbacks.on_test_batch_begin(step, LazyLogs(batch=step, size=rows))
+            steps = model._step_functions
             total = torch.zeros(())
             if rows:
                 total, _ = steps.test(xs, ys, sws)
@@ -144,10 +149,10 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
         if close is not None:
             close()
     if distribute.is_distributed():
-        total_sum, seen = training_sync.reduce_loss(steps, total_sum, seen)
+        total_sum, seen = training_sync.reduce_loss(model._step_functions, total_sum, seen)
     if not seen:
         raise ValueError('No data to evaluate: the input has 0 samples (or `steps` is 0).')
-    values = [total_sum / max(seen, 1)] + steps.metric_values()
+    values = [total_sum / max(seen, 1)] + model._step_functions.metric_values()
     result = [float(v.detach().reshape(()).item()) if isinstance(v, torch.Tensor) else float(v)
               for v in values]
     if callbacks is not None:
