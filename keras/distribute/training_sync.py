@@ -158,7 +158,8 @@ def reduce_loss(step_functions, loss_sum, seen):
 
 def rank_callbacks(callbacks, verbose):
     """``(callbacks, verbose)`` for this rank: ranks other than 0 print
-    nothing and skip the callbacks that write files."""
+    nothing and skip the callbacks that write files (the others run on every
+    rank and, seeing the same merged epoch logs, decide the same)."""
     if not is_distributed() or rank() == 0:
         return callbacks, verbose
     from keras.callbacks import CSVLogger, ModelCheckpoint, TensorBoard

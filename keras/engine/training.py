@@ -81,7 +81,15 @@ class Model(Network):
         if steps is not None and batch_size is None:
             batch_size = max(1, int(np.ceil(n / float(steps))))
         self._check_stateful_batch(n, batch_size)
-        outs = self._forward_batches(inputs, batch_size, verbose=verbose)
+        shard = self._data_shard()
+        if shard is None:
+            outs = self._forward_batches(inputs, batch_size, verbose=verbose)
+        else:  # rows rank, rank + world, ... here; all rows, in order, on every rank
+            from keras.distribute import collectives, sharding
+            part = [a[shard.rank::shard.world] for a in inputs]
+            outs = self._forward_batches(part, batch_size, verbose if shard.rank == 0 else 0)
+            parts = collectives.all_gather_objects(outs, what='gathering the predictions')
+            outs = [sharding.interleave([p[i] for p in parts]) for i in range(len(outs))]
         return outs[0] if len(outs) == 1 else outs
 
     def predict_on_batch(self, x):
@@ -170,12 +178,22 @@ class Model(Network):
             raise RuntimeError('You must compile your model before %s. Use '
                                '`model.compile(optimizer, loss)`.' % what)
 
-    def _array_source(self, xs, ys, sws, batch_size, shuffle):
+    def _array_source(self, xs, ys, sws, batch_size, shuffle, shard=None):
         from keras.engine.batch_sources import ArraySource
         out_dtypes = [None if y is None else self._target_dtype(i) for i, y in enumerate(ys)]
         sw_dtypes = [torch.float32] * len(sws)
         return ArraySource([xs, ys, sws], [self._input_dtypes(), out_dtypes, sw_dtypes],
-                           batch_size, shuffle, self._model_device())
+                           batch_size, shuffle, self._model_device(), shard=shard)
+
+    def _data_shard(self, shuffle_seed=False):
+        """This process's :class:`~keras.distribute.sharding.Shard` when several
+        processes train together (joining the group the environment describes,
+        as ``torchrun`` sets it up), else None."""
+        from keras import distribute
+        from keras.distribute import training_sync
+        if distribute.maybe_initialize():
+            training_sync.move_model_to_rank_device(self)
+        return training_sync.data_shard(shuffle_seed)
 
     def _target_dtype(self, i):
         from keras.engine.training_data import _is_sparse_loss
@@ -187,7 +205,9 @@ class Model(Network):
     def _callbacks(self, callbacks, do_validation, batch_size, epochs, steps, samples,
                    verbose, count_mode, mode='train'):
         from keras import callbacks as cbks
-        return cbks.configure_callbacks(list(callbacks or []), self, do_validation=do_validation,
+        from keras.distribute import training_sync
+        callbacks, verbose = training_sync.rank_callbacks(list(callbacks or []), verbose)
+        return cbks.configure_callbacks(callbacks, self, do_validation=do_validation,
                                         batch_size=batch_size, epochs=epochs,
                                         steps_per_epoch=steps, samples=samples,
                                         verbose=verbose, count_mode=count_mode, mode=mode)
@@ -198,7 +218,14 @@ class Model(Network):
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_freq=1, max_queue_size=10, workers=1, use_multiprocessing=False,
             **kwargs):
-        """Train the model for ``epochs`` epochs; returns a ``History``."""
+        """Train the model for ``epochs`` epochs; returns a ``History``.
+
+        Started by ``torchrun`` (``WORLD_SIZE`` > 1 in the environment), ``fit``
+        joins the process group itself and trains data-parallel: each process
+        reads ``batch_size`` rows of every global batch of ``batch_size *
+        world_size`` rows and the gradients are averaged; see
+        :mod:`keras.distribute`.
+        """
         from keras.engine import training_data
         from keras.engine.training_loop import fit_loop
         if 'nb_epoch' in kwargs:
@@ -230,18 +257,20 @@ class Model(Network):
             (xs, ys, sws), val = training_data.split_validation([xs, ys, sws],
                                                                 validation_split)
         n = data_adapters.num_samples(xs)
-        if batch_size is None:
-            batch_size = max(1, -(-n // int(steps_per_epoch)))
+        shard = self._data_shard(shuffle_seed=True)
+        if batch_size is None:  # each step is one global batch of all ranks together
+            batch_size = max(1, -(-n // (int(steps_per_epoch) * (shard.world if shard else 1))))
         self._check_stateful_batch(n, batch_size)
-        source = self._array_source(xs, ys, sws, batch_size, shuffle)
+        source = self._array_source(xs, ys, sws, batch_size, shuffle, shard)
+        samples = source.local_samples
         if steps_per_epoch is not None:
             source = _LimitedSteps(source, int(steps_per_epoch))
         val_run = None
         if val is not None:
-            val_source = self._array_source(val[0], val[1], val[2], batch_size, False)
+            val_source = self._array_source(val[0], val[1], val[2], batch_size, False, shard)
             val_run = lambda: self._run_test(val_source, callback_list)  # noqa: E731
         callback_list = self._callbacks(callbacks, val is not None, batch_size, epochs,
-                                        steps_per_epoch, n, verbose,
+                                        steps_per_epoch, samples, verbose,
                                         'steps' if steps_per_epoch else 'samples')
         return fit_loop(self, source, epochs, initial_epoch, callback_list, val_run=val_run,
                         validation_freq=validation_freq)
@@ -279,14 +308,15 @@ class Model(Network):
         self._check_compiled('evaluating the model')
         xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight)
         n = data_adapters.num_samples(xs)
+        shard = self._data_shard()
         if batch_size is None:
-            batch_size = max(1, -(-n // int(steps)))
+            batch_size = max(1, -(-n // (int(steps) * (shard.world if shard else 1))))
         self._check_stateful_batch(n, batch_size)
-        source = self._array_source(xs, ys, sws, batch_size, False)
+        source = self._array_source(xs, ys, sws, batch_size, False, shard)
         progbar = None
-        if verbose == 1:
+        if verbose == 1 and (shard is None or shard.rank == 0):
             from keras.utils.progbar import Progbar
-            progbar = Progbar(target=n)
+            progbar = Progbar(target=source.local_samples)
         values = self._run_test(source, progbar=progbar)
         return values[0] if len(values) == 1 else values
 

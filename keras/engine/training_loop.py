@@ -87,6 +87,7 @@ def _train_epoch(model, source, callbacks, distributed):
     merged training values when ``distributed``, else nothing: ``BaseLogger``
     averages the batch logs)."""
     loss_sum, seen = 0., 0
+    known = len(model.metrics_names)
     for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
         # (read per batch: a generator's first batch may finish a deferred compile)
         steps = model._step_functions
@@ -96,6 +97,9 @@ def _train_epoch(model, source, callbacks, distributed):
         logs = LazyLogs(batch=step, size=rows)
         callbacks.on_batch_begin(step, logs)
         total, _ = steps.train(xs, ys, sws, rows)
+        if len(model.metrics_names) != known:  # add_metric inside a layer's call
+            callbacks.add_metric_names(model.metrics_names[known:])
+            known = len(model.metrics_names)
         logs = _batch_logs(step, rows, model.metrics_names, total, steps.metric_values())
         callbacks.on_batch_end(step, logs)
         if distributed:
