@@ -290,9 +290,10 @@ class BaseLogger(Callback):
     """Averages the batch values of each metric over an epoch.
 
     Every ``fit`` adds one.  At the end of an epoch it writes into the epoch
-    logs, for each name in ``params['metrics']`` seen in the batch logs, the
-    average weighted by batch ``'size'`` (or the last value, for names in
-    ``stateful_metrics``).
+    logs, for each name in ``params['metrics']`` seen in the batch logs and
+    not already there, the average weighted by batch ``'size'`` (or the last
+    value, for names in ``stateful_metrics``).  With several processes the
+    loop puts the values merged over all ranks there first.
 
     Args:
         stateful_metrics: names whose batch values are already running values
@@ -330,8 +331,8 @@ class BaseLogger(Callback):
         if logs is None:
             return
         for key in self.params['metrics']:
-            if key not in self.totals:
-                continue
+            if key not in self.totals or key in logs:
+                continue  # (values the loop put there, e.g. merged over all ranks, win)
             total = _to_python(self.totals[key])
             if key in self.stateful_metrics:
                 logs[key] = total

@@ -2,6 +2,7 @@
 fed by a Python generator or a ``keras.utils.Sequence``."""
 import warnings
 
+import numpy as np
 import torch
 
 from keras.backend import session as K_session
@@ -49,10 +50,11 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
     if kwargs:
         raise TypeError('Unrecognized keyword arguments: ' + str(kwargs))
     model._check_compiled('training the model')
+    shard = model._data_shard()
     source = GeneratorSource(generator, steps_per_epoch, _converter(model, class_weight),
                              workers=workers, use_multiprocessing=use_multiprocessing,
                              max_queue_size=max_queue_size, shuffle=shuffle,
-                             where='fit_generator')
+                             where='fit_generator', shard=shard)
     sequence = generator if source.is_sequence and workers == 0 else None
     val_run = None
     do_validation = validation_data is not None
@@ -64,11 +66,11 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
                                              _converter(model), workers=workers,
                                              use_multiprocessing=use_multiprocessing,
                                              max_queue_size=max_queue_size,
-                                             where='validation generator')
+                                             where='validation generator', shard=shard)
                 return model._run_test(val_source, callback_list, count_samples=False)
         else:
             val = model._validation_arrays(validation_data)
-            val_source_arrays = model._array_source(val[0], val[1], val[2], 32, False)
+            val_source_arrays = model._array_source(val[0], val[1], val[2], 32, False, shard)
 
             def val_run():
                 return model._run_test(val_source_arrays, callback_list)
@@ -81,11 +83,13 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
 def evaluate_generator(model, generator, steps=None, callbacks=None, max_queue_size=10,
                        workers=1, use_multiprocessing=False, verbose=0):
     model._check_compiled('evaluating the model')
+    shard = model._data_shard()
     source = GeneratorSource(generator, steps, _converter(model), workers=workers,
                              use_multiprocessing=use_multiprocessing,
-                             max_queue_size=max_queue_size, where='evaluate_generator')
+                             max_queue_size=max_queue_size, where='evaluate_generator',
+                             shard=shard)
     progbar = None
-    if verbose == 1:
+    if verbose == 1 and (shard is None or shard.rank == 0):
         from keras.utils.progbar import Progbar
         progbar = Progbar(target=source.steps)
     values = model._run_test(source, progbar=progbar, count_samples=False)
@@ -94,37 +98,53 @@ def evaluate_generator(model, generator, steps=None, callbacks=None, max_queue_s
 
 def predict_generator(model, generator, steps=None, callbacks=None, max_queue_size=10,
                       workers=1, use_multiprocessing=False, verbose=0):
+    """Predictions for every batch of ``generator``, concatenated in its order.
+
+    With several processes each rank predicts every ``world``-th batch and the
+    results are gathered, so every rank returns all of them, in order.
+    """
+    from keras.distribute import collectives
+    shard = model._data_shard()
     source = GeneratorSource(generator, steps, None, workers=workers,
                              use_multiprocessing=use_multiprocessing,
-                             max_queue_size=max_queue_size, where='predict_generator')
+                             max_queue_size=max_queue_size, where='predict_generator',
+                             shard=shard)
     progbar = None
-    if verbose == 1:
+    if verbose == 1 and (shard is None or shard.rank == 0):
         from keras.utils.progbar import Progbar
         progbar = Progbar(target=source.steps)
-    outs = None
-    model.train(False)
     try:
-        with torch.no_grad(), K_session.learning_phase_scope(0):
-            for step in range(source.steps):
-                item = next(source._iterator)
-                if isinstance(item, tuple) and len(item) in (2, 3):
-                    x = unpack_generator_output(item, 'predict_generator')[0]
-                else:
-                    x = item
-                model._ensure_built_for(x)
-                xs = model._standardize_x(x)
-                batch = data_adapters.to_device(xs, model._input_dtypes(),
-                                                model._model_device())
-                y, _, _ = model.run_graph(batch, training=False)
-                if outs is None:
-                    outs = [[] for _ in y]
-                for acc, t in zip(outs, y):
-                    acc.append(t.detach())
-                if progbar is not None:
-                    progbar.update(step + 1)
+        batches = _predict_items(model, source, progbar)
     finally:
         source.close()
-    if outs is None:
+    if shard is not None:  # global batch g was predicted by rank g % world
+        parts = collectives.all_gather_objects(batches, what='gathering the predictions')
+        batches = [parts[g % shard.world][g // shard.world]
+                   for g in range(source.global_steps)]
+    if not batches:
         return []
-    result = [torch.cat(acc, dim=0).cpu().numpy() for acc in outs]
+    result = [np.concatenate([b[i] for b in batches], axis=0) for i in range(len(batches[0]))]
     return result[0] if len(result) == 1 else result
+
+
+def _predict_items(model, source, progbar):
+    """``[[output arrays of batch 0], ...]`` for this process's batches."""
+    from keras.distribute.sharding import EMPTY_STEPS
+    batches = []
+    model.train(False)
+    with torch.no_grad(), K_session.learning_phase_scope(0):
+        for step, item in enumerate(source.items()):
+            if item is EMPTY_STEPS:
+                continue
+            if isinstance(item, tuple) and len(item) in (2, 3):
+                x = unpack_generator_output(item, 'predict_generator')[0]
+            else:
+                x = item
+            model._ensure_built_for(x)
+            xs = model._standardize_x(x)
+            batch = data_adapters.to_device(xs, model._input_dtypes(), model._model_device())
+            y, _, _ = model.run_graph(batch, training=False)
+            batches.append([t.detach().cpu().numpy() for t in y])
+            if progbar is not None:
+                progbar.update(step + 1)
+    return batches
