@@ -219,4 +219,45 @@ class EmbeddingLSTM(Workload):
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
 
-ALL = [MLP20(), MnistMLP(), MnistCNN(), EmbeddingLSTM()]
+class StackedLSTM(Workload):
+    """The seed's stacked LSTM: 3 x LSTM(32) on (8, 16) sequences, softmax over 10, rmsprop."""
+    name = 'stacked_lstm'
+    batch_size = 64
+    needs = ('LSTM',)
+
+    def data(self):
+        x = np.random.random((4096, 8, 16)).astype('float32')
+        y = np.random.random((4096, 10)).astype('float32')
+        return x, y
+
+    def torch_epoch(self, data):
+        class Net(torch.nn.Module):
+            def __init__(self):
+                super(Net, self).__init__()
+                self.l1 = torch.nn.LSTM(16, 32, batch_first=True)
+                self.l2 = torch.nn.LSTM(32, 32, batch_first=True)
+                self.l3 = torch.nn.LSTM(32, 32, batch_first=True)
+                self.out = torch.nn.Linear(32, 10)
+
+            def forward(self, x):
+                h = self.l3(self.l2(self.l1(x)[0])[0])[0][:, -1]
+                return F.softmax(self.out(h), dim=-1)
+        net = Net()
+        opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
+        x, y = (torch.from_numpy(a) for a in data)
+        return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
+
+    def keras_epoch(self, data):
+        from keras.layers import LSTM, Dense
+        from keras.models import Sequential
+        model = Sequential()
+        model.add(LSTM(32, return_sequences=True, input_shape=(8, 16)))
+        model.add(LSTM(32, return_sequences=True))
+        model.add(LSTM(32))
+        model.add(Dense(10, activation='softmax'))
+        model.compile(loss='categorical_crossentropy', optimizer='rmsprop',
+                      metrics=['accuracy'])
+        return _keras_epoch(model, data[0], data[1], self.batch_size)
+
+
+ALL = [MLP20(), MnistMLP(), MnistCNN(), EmbeddingLSTM(), StackedLSTM()]

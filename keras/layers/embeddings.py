@@ -187,17 +187,31 @@ class Embedding(Layer):
         base = super(Embedding, self).get_config()
         return dict(list(base.items()) + list(config.items()))
 
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        _drop_keras1_dropout(config, from_file=True)
+        return cls(**config)
 
-def _drop_keras1_dropout(kwargs):
-    """Keras 1's ``Embedding(dropout=p)`` is not applied (as in Keras 2): say so."""
+
+def _drop_keras1_dropout(kwargs, from_file=False):
+    """Keras 1's ``Embedding(dropout=p)`` has no Keras 2 meaning.
+
+    In code a non-zero rate is refused with the fix; a config read from an old
+    file (``from_config``) loads with a warning, since dropout only acted in
+    training.  Keras 1 files store ``dropout=0.0``: nothing is lost then.
+    """
     if 'dropout' not in kwargs:
         return
     rate = kwargs.pop('dropout')
-    if rate:  # Keras 1 files store dropout=0.0; nothing is lost then.
-        warnings.warn('Embedding(dropout=%r) is a Keras 1 argument that Keras 2 does not '
-                      'support: the embedding is NOT dropped out. To get the same effect, add '
-                      '`SpatialDropout1D(%r)` right after the Embedding layer.' % (rate, rate),
-                      stacklevel=3)
+    if not rate:
+        return
+    message = ('Embedding(dropout=%r) is a Keras 1 argument that Keras 2 removed. To get the '
+               'same effect, add `SpatialDropout1D(%r)` right after the Embedding layer.'
+               % (rate, rate))
+    if not from_file:
+        raise ValueError(message)
+    warnings.warn(message + ' (Loaded without it.)', stacklevel=3)
 
 
 def _drop_newer_keys(kwargs):

@@ -78,7 +78,7 @@ def test_vgg16_layer_names_and_shapes(cheap_weights):
         expected += ['block%d_conv%d' % (block, c) for c in range(1, convs + 1)]
         expected.append('block%d_pool' % block)
     assert names == expected + ['flatten', 'fc1', 'fc2', 'predictions']
-    assert model.get_layer('fc1').get_weights()[0].shape == (25088, 4096)
+    assert tuple(model.get_layer('fc1').weights[0].shape) == (25088, 4096)
     assert model.input_shape == (None, 224, 224, 3)
 
 

@@ -182,8 +182,11 @@ def test_keras1_arguments():
         layer = Embedding(10, 4, init='normal', W_regularizer='l2', input_length=3)
     assert any('embeddings_initializer' in str(w.message) for w in caught)
     assert layer.embeddings_regularizer is not None
-    with pytest.warns(UserWarning, match='SpatialDropout1D'):
-        layer = Embedding(10, 4, dropout=0.2)
+    with pytest.raises(ValueError, match='SpatialDropout1D'):
+        Embedding(10, 4, dropout=0.2)
+    with pytest.warns(UserWarning, match='SpatialDropout1D'):  # an old file's config loads
+        layer = Embedding.from_config({'input_dim': 10, 'output_dim': 4, 'dropout': 0.2})
+    assert layer.output_dim == 4
     with warnings.catch_warnings():
         warnings.simplefilter('error')
         Embedding(10, 4, dropout=0.)  # Keras 1 files store dropout=0.0
