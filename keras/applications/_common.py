@@ -96,9 +96,9 @@ def finish_model(img_input, input_tensor, outputs, name, weights, imagenet_file=
         imagenet_file: ``(file name, URL, hash or None)`` of the ImageNet
             weights in the Keras cache (``~/.keras/models``).
     """
-    if input_tensor is not None:
+    if input_tensor is not None and K.is_keras_tensor(input_tensor):
         inputs = get_source_inputs(input_tensor)
-    else:
+    else:  # no tensor, or a plain torch tensor wrapped by image_input
         inputs = img_input
     model = Model(inputs, outputs, name=name)
     if weights == 'imagenet':

@@ -34,13 +34,11 @@ class Model(Network):
         return [to_torch_dtype(x.dtype) for x in self.inputs]
 
     def _standardize_x(self, x, check_batch_axis=False):
-        if isinstance(x, dict) or not isinstance(x, (list, tuple)):
-            pass
         shapes = [x_.shape for x_ in self.inputs]
         return data_adapters.standardize(x, self.input_names, shapes, 'input',
                                          check_batch_axis=check_batch_axis)
 
-    def _forward_batches(self, inputs, batch_size, verbose=0, steps=None):
+    def _forward_batches(self, inputs, batch_size, verbose=0):
         """Run the model in inference mode over ``inputs`` batch by batch."""
         n = data_adapters.num_samples(inputs)
         device = self._model_device()
@@ -75,6 +73,11 @@ class Model(Network):
             batch_size = 32
         if x is None:
             raise ValueError('predict needs input data `x`.')
+        if _is_generator_like(x):
+            return self.predict_generator(x, steps=steps, max_queue_size=max_queue_size,
+                                          workers=workers,
+                                          use_multiprocessing=use_multiprocessing,
+                                          verbose=verbose)
         self._ensure_built_for(x)
         inputs = self._standardize_x(x)
         n = data_adapters.num_samples(inputs)

@@ -169,6 +169,10 @@ def test_input_tensor():
                                      input_tensor=scaled, pooling='avg')
     assert model.inputs[0] is inp  # the source input of the given tensor
     assert model.predict(np.random.rand(1, 32, 32, 3)).shape == (1, 1280)
+    model = applications.MobileNet(weights=None, include_top=False, alpha=0.25,
+                                   input_tensor=torch.rand(2, 32, 32, 3), pooling='avg')
+    assert model.input_shape == (2, 32, 32, 3)
+    assert model.predict(np.random.rand(2, 32, 32, 3)).shape == (2, 256)
 
 
 def test_argument_errors(tmp_path):
