@@ -23,7 +23,7 @@ here, in one place:
 import numpy as np
 
 __all__ = ['preprocess_weights_for_loading', 'convert_kernel', 'convert_rnn_weights',
-           'need_convert_kernel']
+           'need_convert_kernel', 'convert_optimizer_weights']
 
 _CONV_LAYERS = ('Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'ConvLSTM2D')
 # Does the backend compute a correlation (True) or a true convolution (False)?
@@ -308,3 +308,99 @@ def convert_rnn_weights(layer, weights):
     if kind in ('GRU', 'CuDNNGRU'):
         return _convert_gru(layer, weights, kind)
     return weights
+
+
+# ------------------------------------------------------------ optimizer state
+def _trainable_plan(matched):
+    """``[(layer, file_arrays, n)]``: ``n`` = how many of the file's arrays of the
+    layer are trainable (Keras lists a layer's trainable weights first)."""
+    plan = []
+    for layer, values in matched:
+        n = 0
+        if layer.trainable_weights:
+            n = len(values) - len(layer.non_trainable_weights)
+            if n < 0:
+                raise ValueError('layer %s has fewer saved arrays than weights' % layer.name)
+        plan.append((layer, list(values), n))
+    return plan
+
+
+def _is_permutation(before, after):
+    """Whether ``after`` holds exactly the numbers of ``before`` (moved, not mixed)."""
+    if len(before) == len(after) and all(
+            a is b or (a.shape == b.shape and np.array_equal(a, b))
+            for a, b in zip(before, after)):
+        return True
+    flat = [np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.zeros(0)
+            for arrays in (before, after)]
+    return flat[0].shape == flat[1].shape and np.array_equal(np.sort(flat[0]), np.sort(flat[1]))
+
+
+def _convert_slot(plan, block, version, backend):
+    """One slot (an array per saved trainable weight) -> an array per current one."""
+    out, start = [], 0
+    for layer, values, n in plan:
+        if not n:
+            continue
+        slot = list(block[start:start + n])
+        start += n
+        full = preprocess_weights_for_loading(layer, slot + values[n:], version, backend)
+        position = {id(w): i for i, w in enumerate(layer.weights)}
+        if len(full) != len(position):
+            raise ValueError('the state of layer %s does not convert' % layer.name)
+        picked = [full[position[id(w)]] for w in layer.trainable_weights]
+        if not _is_permutation(slot, picked):
+            raise ValueError('the weights of layer %s are converted by mixing values (e.g. '
+                             'CuDNN biases), which its optimizer state cannot follow'
+                             % layer.name)
+        out += picked
+    return out
+
+
+def convert_optimizer_weights(matched, arrays, original_keras_version=None,
+                              original_backend=None):
+    """Map optimizer state saved by order (Keras 1 and 2) onto the current model.
+
+    Those files hold a few leading scalars (``iterations``, Nadam's
+    ``m_schedule``), then one block per slot with an array for each trainable
+    weight of the saved model, in order. Every block is converted as the
+    weights were (per-gate LSTM/GRU arrays merged, ``'th'`` kernels transposed,
+    Theano kernels flipped), so each value stays with its weight entry. Blocks
+    of ``(1,)`` placeholders (Adam's ``vhat`` without AMSGrad) are kept as
+    placeholders.
+
+    Args:
+        matched: ``[(layer, file_arrays)]`` for each layer with weights, in the
+            file's order, the arrays as stored (before conversion).
+        arrays: the ``optimizer_weights`` arrays in the file's order.
+        original_keras_version, original_backend: as for
+            :func:`preprocess_weights_for_loading`.
+
+    Returns:
+        The state for the current model's trainable weights, scalars first.
+
+    Raises:
+        ValueError: when the arrays do not fit the saved model's weights.
+    """
+    plan = _trainable_plan(matched)
+    shapes = [np.shape(v) for _, values, n in plan for v in values[:n]]
+    arrays = [np.asarray(a) for a in arrays]
+    head = 0
+    while head < min(2, len(arrays)) and arrays[head].ndim == 0:
+        head += 1
+    if not shapes or (len(arrays) - head) % len(shapes):
+        raise ValueError('%d optimizer arrays do not split into slots of the %d trainable '
+                         'weights saved' % (len(arrays), len(shapes)))
+    n_now = sum(len(layer.trainable_weights) for layer, _, n in plan if n)
+    out = arrays[:head]
+    for start in range(head, len(arrays), len(shapes)):
+        block = arrays[start:start + len(shapes)]
+        if [a.shape for a in block] == shapes:
+            out += _convert_slot(plan, block, original_keras_version, original_backend)
+        elif all(a.shape == (1,) for a in block):
+            out += [np.zeros(1, block[0].dtype)] * n_now
+        else:
+            raise ValueError('optimizer slot %d has shapes %s, not those of the saved '
+                             'weights %s' % ((start - head) // len(shapes),
+                                             [a.shape for a in block], shapes))
+    return out

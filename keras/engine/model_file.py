@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import torch
 
-from keras.engine import saving
+from keras.engine import legacy_weights, saving
 
 __all__ = ['save_model', 'load_model', 'training_config', 'compile_from_training_config']
 
@@ -129,7 +129,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         config = json.loads(saving._decode(f.attrs['model_config']))
         model = model_from_config(config, custom_objects=custom_objects, safe_mode=safe_mode)
         group = f['model_weights'] if 'model_weights' in f else f
-        saving.load_weights_from_hdf5_group(group, model.layers)
+        matched = saving.load_weights_from_hdf5_group(group, model.layers)
         if not compile:
             return model
         if 'training_config' not in f.attrs:
@@ -139,7 +139,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         train_config = json.loads(saving._decode(f.attrs['training_config']))
         compile_from_training_config(model, train_config, custom_objects)
         if 'optimizer_weights' in f:
-            _restore_optimizer(model, f['optimizer_weights'])
+            _restore_optimizer(model, f['optimizer_weights'], matched,
+                               saving._file_origin(group))
     return model
 
 
@@ -203,22 +204,50 @@ def _metric_name(config, custom_objects):
     return candidates[-1]
 
 
-def _restore_optimizer(model, group):
-    """Set the compiled optimizer's state from ``optimizer_weights``; warn if it
-    cannot be mapped (the fresh optimizer is kept)."""
+# tf.keras 2.0-2.10 optimizers also saved their hyper-parameters as variables
+# (``Adam/learning_rate:0``); the training configuration already holds them.
+_TF_HYPERPARAMETERS = ('learning_rate', 'lr', 'decay', 'beta_1', 'beta_2', 'rho', 'momentum',
+                       'epsilon', 'initial_accumulator_value')
+
+
+def _short(name):
+    return name[:-2] if name.endswith(':0') else name
+
+
+def _without_tf_hyperparameters(names, values):
+    parts = [_short(n).split('/') for n in names]
+    if not parts or parts[0][-1] != 'iter':
+        return names, values
+    keep = [i for i, p in enumerate(parts)
+            if not (len(p) == 2 and p[1] in _TF_HYPERPARAMETERS and np.ndim(values[i]) == 0)]
+    return [names[i] for i in keep], [values[i] for i in keep]
+
+
+def _restore_optimizer(model, group, matched=None, origin=(None, None)):
+    """Set the compiled optimizer's state from ``optimizer_weights``; warn once if
+    it cannot be mapped (the fresh optimizer is kept).
+
+    tf.keras files are read by variable name; Keras 1 and 2 files by order,
+    each slot converted like the weights it belongs to (``matched``: the
+    file's arrays per layer, from the weights loader).
+    """
     names = saving.load_attributes_from_hdf5_group(group, 'weight_names')
     optimizer = model.optimizer
     params = list(getattr(model, '_collected_trainable_weights', None) or
                   model.trainable_weights)
     try:
         values = [np.asarray(group[n]) for n in names]
-        tf2 = bool(names) and names[0].split('/')[-1].split(':')[0] == 'iteration'
-        if hasattr(optimizer, 'set_weights_from_tf_keras') and \
-                optimizer.set_weights_from_tf_keras(names, values, params):
-            return
-        if tf2:
-            raise ValueError('tf.keras optimizer variables %s do not fit %s'
-                             % (names[:3] + ['...'], type(optimizer).__name__))
+        names, values = _without_tf_hyperparameters(names, values)
+        head = _short(names[0]).split('/')[-1] if names else ''
+        if head in ('iter', 'iteration'):
+            if hasattr(optimizer, 'set_weights_from_tf_keras') and \
+                    optimizer.set_weights_from_tf_keras(names, values, params):
+                return
+            if head == 'iteration':
+                raise ValueError('tf.keras optimizer variables %s do not fit %s'
+                                 % (names[:3] + ['...'], type(optimizer).__name__))
+        if matched:
+            values = legacy_weights.convert_optimizer_weights(matched, values, *origin)
         if hasattr(optimizer, 'build'):
             optimizer.build(params)
         optimizer.set_weights(values)

@@ -335,6 +335,10 @@ def load_weights_from_hdf5_group(group, layers, reshape=False):
     """Load weights by layer order (layers without weights are skipped).
 
     Nothing is assigned unless every layer's count and shapes match.
+
+    Returns:
+        ``[(layer, file_arrays)]``: the arrays the file held for each layer, as
+        stored (what an optimizer state saved by order refers to).
     """
     version, backend = _file_origin(group)
     entries = [e for e in _read_layers(group) if e[1]]
@@ -347,6 +351,7 @@ def load_weights_from_hdf5_group(group, layers, reshape=False):
         raise ValueError('You are trying to load a weight file containing %d layers into a '
                          'model with %d layers.%s' % (len(entries), len(targets), hint))
     pairs = []
+    matched = [(layer, list(values)) for (_, _, values), layer in zip(entries, targets)]
     for k, ((name, names, values), layer) in enumerate(zip(entries, targets)):
         params = list(layer.weights)
         values = preprocess_weights_for_loading(layer, values, version, backend,
@@ -359,6 +364,7 @@ def load_weights_from_hdf5_group(group, layers, reshape=False):
         pairs += _check_shapes(k, layer, name, params, values,
                                _file_names_for(layer, names, values))
     assign_weights(pairs)
+    return matched
 
 
 def _by_name_pairs(k, layer, name, names, values, origin, skip_mismatch, reshape):

@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from keras import constraints, initializers, regularizers
+from keras.backend import config as K_config
 from keras.engine.base_layer import Layer
 from keras.legacy.interfaces import convert_kwargs
 from keras.utils.generic_utils import to_list
@@ -109,12 +110,17 @@ class Embedding(Layer):
         self.input_length = input_length
 
     def build(self, input_shape):
+        dtype = self.dtype
+        if not str(dtype).startswith(('float', 'bfloat')):
+            # An integer dtype is the ids' type (Keras 1 configs' `input_dtype='int32'`,
+            # `Embedding(..., dtype='int32')`): it types the model input, not the vectors.
+            dtype = K_config.floatx()
         self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
                                           initializer=self.embeddings_initializer,
                                           name='embeddings',
                                           regularizer=self.embeddings_regularizer,
                                           constraint=self.embeddings_constraint,
-                                          dtype=self.dtype)
+                                          dtype=dtype)
         self.built = True
 
     def compute_mask(self, inputs, mask=None):

@@ -104,9 +104,16 @@ class Lambda(Layer):
 
 
 def _serialize_function(fn):
-    if isinstance(fn, types.LambdaType):
+    """A module-level named function is stored by name (found again through
+    ``custom_objects`` or its already-imported module, no code in the file);
+    lambdas and nested functions as bytecode, as Keras 2 did."""
+    name = getattr(fn, '__name__', None)
+    named = (name and name != '<lambda>' and
+             getattr(fn, '__qualname__', name) == name and
+             getattr(sys.modules.get(getattr(fn, '__module__', None)), name, None) is fn)
+    if isinstance(fn, types.LambdaType) and not named:
         return generic_utils.func_dump(fn), 'lambda', fn.__module__
-    return fn.__name__, 'function', getattr(fn, '__module__', None)
+    return name, 'function', getattr(fn, '__module__', None)
 
 
 def _deserialize_function(value, function_type, globs, layer_name):

@@ -54,6 +54,24 @@ PUBLISHED = {
     'ResNeXt50': (resnext.ResNeXt50, 241, 25097128, 68224, 'resnext50'),
 }
 
+# Some of Keras's layer names (the weight files are read by these names).
+NAMES = {
+    'ResNet50': ['conv1', 'bn_conv1', 'res2a_branch2a', 'res2a_branch1', 'bn5c_branch2c',
+                 'avg_pool', 'fc1000'],
+    'resnet.ResNet50': ['conv1_conv', 'conv2_block1_0_conv', 'conv5_block3_out', 'probs'],
+    'MobileNet': ['conv1_pad', 'conv_dw_13_relu', 'conv_preds', 'act_softmax'],
+    'MobileNetV2': ['Conv1_pad', 'expanded_conv_depthwise', 'block_16_project_BN', 'out_relu',
+                    'Logits'],
+    'DenseNet121': ['conv1/conv', 'conv2_block6_concat', 'pool4_pool', 'fc1000'],
+    'Xception': ['block1_conv1', 'block13_pool', 'block14_sepconv2_act'],
+    'InceptionV3': ['mixed0', 'mixed9_1', 'mixed10', 'predictions'],
+    'NASNetMobile': ['stem_conv1', 'reduction_concat_stem_1', 'adjust_bn_stem_2',
+                     'normal_concat_12', 'predictions'],
+    'InceptionResNetV2': ['mixed_5b', 'block35_10_ac', 'block8_10', 'conv_7b_ac'],
+    'ResNet50V2': ['conv2_block1_preact_bn', 'conv5_block3_out', 'post_relu'],
+    'ResNeXt50': ['conv2_block1_2_reduce', 'conv5_block3_out'],
+}
+
 
 def _non_trainable(model):
     return int(sum(np.prod(tuple(w.shape)) for w in model.non_trainable_weights))
@@ -68,6 +86,7 @@ def test_published_layer_and_parameter_counts(name, cheap_weights):
     assert _non_trainable(model) == n_frozen
     assert model.name == model_name
     assert model.output_shape == (None, 1000)
+    assert set(NAMES.get(name, ())) <= {layer.name for layer in model.layers}
 
 
 def test_vgg16_layer_names_and_shapes(cheap_weights):
@@ -80,25 +99,6 @@ def test_vgg16_layer_names_and_shapes(cheap_weights):
     assert names == expected + ['flatten', 'fc1', 'fc2', 'predictions']
     assert tuple(model.get_layer('fc1').weights[0].shape) == (25088, 4096)
     assert model.input_shape == (None, 224, 224, 3)
-
-
-@pytest.mark.parametrize('builder,names', [
-    (applications.ResNet50, ['conv1', 'bn_conv1', 'res2a_branch2a', 'res2a_branch1',
-                             'bn5c_branch2c', 'avg_pool', 'fc1000']),
-    (resnet.ResNet50, ['conv1_conv', 'conv2_block1_0_conv', 'conv5_block3_out', 'probs']),
-    (applications.MobileNet, ['conv1_pad', 'conv_dw_13_relu', 'conv_preds', 'act_softmax']),
-    (applications.MobileNetV2, ['Conv1_pad', 'expanded_conv_depthwise', 'block_16_project_BN',
-                                'out_relu', 'Logits']),
-    (applications.DenseNet121, ['conv1/conv', 'conv2_block6_concat', 'pool4_pool', 'fc1000']),
-    (applications.Xception, ['block1_conv1', 'block13_pool', 'block14_sepconv2_act']),
-    (applications.InceptionV3, ['mixed0', 'mixed9_1', 'mixed10', 'predictions']),
-    (applications.NASNetMobile, ['stem_conv1', 'reduction_concat_stem_1', 'adjust_bn_stem_2',
-                                 'normal_concat_12', 'predictions']),
-])
-def test_keras_layer_names(builder, names, cheap_weights):
-    model = builder(weights=None)
-    layer_names = {layer.name for layer in model.layers}
-    assert set(names) <= layer_names
 
 
 @pytest.mark.parametrize('pooling,shape', [(None, (None, 1, 1, 256)), ('avg', (None, 256)),

@@ -568,6 +568,8 @@ def keras2_2_functional(folder):
                     moving_mean_initializer=_ZEROS, moving_variance_initializer=_ONES,
                     beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
                     gamma_constraint=None)
+    # Keras orders a functional model's layers by decreasing depth (ties: the
+    # order met walking back from the outputs); config and layer_names follow it.
     layers_config = [
         _k2_input('input_1', [4], 'int32'),
         _k2_layer({'class_name': 'Embedding', 'config': _k2(
@@ -576,12 +578,12 @@ def keras2_2_functional(folder):
                                                           'seed': None}},
             embeddings_regularizer=None, activity_regularizer=None, embeddings_constraint=None,
             mask_zero=False, input_length=4)}, ['input_1']),
-        _k2_layer({'class_name': 'Bidirectional', 'config': _k2(
-            'bidirectional_1', layer=lstm, merge_mode='sum')}, ['embedding_1']),
         _k2_layer({'class_name': 'TimeDistributed', 'config': _k2(
             'time_distributed_1', layer=k2_dense('dense_1', 2))}, ['embedding_1']),
         _k2_layer({'class_name': 'BatchNormalization', 'config': bn_config},
                   ['time_distributed_1']),
+        _k2_layer({'class_name': 'Bidirectional', 'config': _k2(
+            'bidirectional_1', layer=lstm, merge_mode='sum')}, ['embedding_1']),
         _k2_layer({'class_name': 'Flatten', 'config': _k2('flatten_1', data_format='channels_last')},
                   ['batch_normalization_1']),
         _k2_layer({'class_name': 'Concatenate', 'config': _k2('concatenate_1', axis=-1)},
@@ -600,17 +602,17 @@ def keras2_2_functional(folder):
     y = np.tanh(np.concatenate([bi, td], -1) @ w1 + b1) + (bi @ w2 + b2)
     names = ('kernel', 'bias')
     layers = [('input_1', []), ('embedding_1', _k2_pairs('embedding_1', ['embeddings'], [emb], tf)),
-              ('bidirectional_1', _k2_pairs('bidirectional_1', _RNN, (fk, fu, fb), tf,
-                                            'forward_lstm_1')
-               + _k2_pairs('bidirectional_1', _RNN, (bk, bu, bb), tf, 'backward_lstm_1')),
               ('time_distributed_1', _k2_pairs('time_distributed_1', names, (tk, tb), tf)),
               ('batch_normalization_1', _k2_pairs(
                   'batch_normalization_1', ('gamma', 'beta', 'moving_mean', 'moving_variance'),
                   (gamma, beta, mean, var), tf)),
+              ('bidirectional_1', _k2_pairs('bidirectional_1', _RNN, (fk, fu, fb), tf,
+                                            'forward_lstm_1')
+               + _k2_pairs('bidirectional_1', _RNN, (bk, bu, bb), tf, 'backward_lstm_1')),
               ('flatten_1', []), ('concatenate_1', []),
               ('dense_2', _k2_pairs('dense_2', names, (w1, b1), tf)),
               ('dense_3', _k2_pairs('dense_3', names, (w2, b2), tf)), ('add_1', [])]
-    trainable = [emb, fk, fu, fb, bk, bu, bb, tk, tb, gamma, beta, w1, b1, w2, b2]
+    trainable = [emb, tk, tb, gamma, beta, fk, fu, fb, bk, bu, bb, w1, b1, w2, b2]
     opt = [np.array(4, 'int64')] + [rng(*p.shape, scale=0.1) for p in trainable]
     training = _training('SGD', {'lr': 0.01, 'momentum': 0.9, 'decay': 0.0, 'nesterov': True},
                          'mse', ['mae'])
