@@ -28,15 +28,8 @@ SNAPSHOT = os.path.join(HERE, 'data', 'public_api_2_3_1.json')
 KNOWN_GAPS = os.path.join(HERE, 'data', 'public_api_known_gaps.json')
 
 # Module (or package prefix) -> why it is not checked until it can be imported.
-PENDING = {
-    'keras.layers.recurrent': 'recurrent layers are being written',
-    'keras.layers.cudnn_recurrent': 'CuDNN recurrent layers are being written',
-    'keras.layers.embeddings': 'Embedding is being written',
-    'keras.layers.wrappers': 'TimeDistributed / Bidirectional are being written',
-    'keras.layers.convolutional_recurrent': 'ConvLSTM2D is being written',
-    'keras.preprocessing': 'keras.preprocessing is being written',
-    'keras.applications': 'keras.applications is being written',
-}
+# Every 2.3.1 module exists now; keep the mechanism for modules added later.
+PENDING = {}
 # Where objects Keras re-exported from its companion packages live here.
 _COMPANIONS = {'keras_preprocessing': 'keras.preprocessing',
                'keras_applications': 'keras.applications'}

@@ -122,7 +122,7 @@ def _metric_objects(step_functions):
         if target.loss_metric is not None:
             out.append(target.loss_metric)
         out += [m for _, m in target.metrics + target.weighted_metrics]
-    return out
+    return out + list(getattr(step_functions, 'added_metrics', {}).values())
 
 
 def reduce_metric_states(step_functions, extra=()):

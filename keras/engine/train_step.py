@@ -17,12 +17,20 @@ __all__ = ['StepFunctions']
 
 
 class StepFunctions(object):
-    """The compiled model's step functions (rebuilt by each ``compile``)."""
+    """The compiled model's step functions (rebuilt by each ``compile``).
 
-    def __init__(self, model, targets, optimizer):
+    Args:
+        jit_compile: False, True (run the training forward pass and loss, and
+            so their backward pass, through ``torch.compile``), or the name of
+            a ``torch.compile`` backend (``'inductor'``, ``'aot_eager'``...).
+    """
+
+    def __init__(self, model, targets, optimizer, jit_compile=False):
         self.model = model
         self.targets = targets
         self.optimizer = optimizer
+        self.jit_compile = jit_compile
+        self._compiled_forward = None
         self.params = list(model._collected_trainable_weights)
         self.constraints = _collect_constraints(model, self.params)
         self.want_masks = any(o._keras_mask is not None for o in model.outputs)
@@ -86,8 +94,7 @@ class StepFunctions(object):
         """
         if xs is None:
             return self._empty_train_step()
-        with K_session.learning_phase_scope(1):
-            total, per_output, outputs, masks = self._forward(xs, ys, sws, True)
+        total, per_output, outputs, masks = self._train_forward_fn()(xs, ys, sws)
         if self.params:
             grads = list(torch.autograd.grad(total, self.params, allow_unused=True))
             if distribute.is_distributed():
@@ -98,6 +105,20 @@ class StepFunctions(object):
         with torch.no_grad():
             self._update_metrics(ys, sws, outputs, masks, per_output)
         return total.detach(), per_output
+
+    def _train_forward(self, xs, ys, sws):
+        """Forward pass and losses in the training phase (what ``jit_compile``
+        compiles; the gradients then come from the compiled backward graph)."""
+        with K_session.learning_phase_scope(1):
+            return self._forward(xs, ys, sws, True)
+
+    def _train_forward_fn(self):
+        if not self.jit_compile:
+            return self._train_forward
+        if self._compiled_forward is None:
+            backend = 'inductor' if self.jit_compile is True else self.jit_compile
+            self._compiled_forward = torch.compile(self._train_forward, backend=backend)
+        return self._compiled_forward
 
     def _apply(self, grads):
         self.optimizer.apply_gradients(self.params, grads)

@@ -124,6 +124,14 @@ class Model(Network):
             loss_weights: per-output scalar weights (list or dict).
             sample_weight_mode: None or ``'temporal'`` (per output as list/dict).
             weighted_metrics: metrics weighted by sample_weight/class_weight.
+            jit_compile: (keyword, tf.keras's name) True runs the training
+                forward pass and loss, and so their backward pass, through
+                ``torch.compile`` (the optimizer update stays eager); a string
+                names the ``torch.compile`` backend (``'inductor'``, the
+                default, or ``'aot_eager'``...).  The first steps (and the first
+                step of a new batch size) pay the compilation.  Without
+                dropout the results equal eager ones up to float rounding;
+                dropout masks come from a different random stream.
         """
         from keras import optimizers
         if target_tensors is not None:
@@ -138,7 +146,7 @@ class Model(Network):
         self.sample_weight_mode = sample_weight_mode
         self._compile_metrics = metrics or []
         self._compile_weighted_metrics = weighted_metrics
-        self._jit_compile = bool(kwargs.get('jit_compile', False))
+        self._jit_compile = _jit_option(kwargs.get('jit_compile', False))
         self._supports_training = True
         for attr in ('_step_functions', '_targets'):
             self.__dict__.pop(attr, None)
@@ -163,7 +171,8 @@ class Model(Network):
         for p in self.parameters():
             if p.dtype.is_floating_point:
                 p.requires_grad_(id(p) in trainable)
-        self._step_functions = StepFunctions(self, targets, self.optimizer)
+        self._step_functions = StepFunctions(self, targets, self.optimizer,
+                                             jit_compile=self._jit_compile)
 
     @property
     def metrics(self):
@@ -407,6 +416,16 @@ class _LimitedSteps(object):
                 if done >= self.steps:
                     return
             self._iter = None
+
+
+def _jit_option(value):
+    """``compile(jit_compile=...)``: False, True or a ``torch.compile`` backend name."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):
+        return value
+    raise ValueError('`jit_compile` must be True, False or the name of a torch.compile backend '
+                     '(e.g. "inductor", "aot_eager"); got %r.' % (value,))
 
 
 def _is_generator_like(x):

@@ -3,7 +3,9 @@
 Each builder writes one whole-model HDF5 file in the exact layout an old Keras
 wrote (read from that version's ``save_model``/``save_weights_to_hdf5_group``)
 and returns a :class:`Case`: the path, inputs, the outputs the original Keras
-computed (in NumPy, from the arrays written), and the file's optimizer arrays.
+computed (in NumPy, from the arrays written), and ``optimizer_state``: what
+``optimizer.get_weights()`` must give after ``load_model`` (Keras 2.3.1's order
+for the current model, each slot converted like its weight), or ``None``.
 
 Layouts:
 
@@ -34,7 +36,7 @@ from tests.layers.test_convolutional import np_conv
 
 __all__ = ['Case', 'write_model_file', 'ALL_CASES', 'build']
 
-Case = collections.namedtuple('Case', 'name path inputs outputs optimizer_arrays keras_version')
+Case = collections.namedtuple('Case', 'name path inputs outputs optimizer_state keras_version')
 
 _INIT_K2 = {'class_name': 'VarianceScaling',
             'config': {'scale': 1.0, 'mode': 'fan_avg', 'distribution': 'uniform', 'seed': None}}
@@ -45,7 +47,14 @@ _ORTHO = {'class_name': 'Orthogonal', 'config': {'gain': 1.0, 'seed': None}}
 
 # ------------------------------------------------------------------ writing
 def _names(values):
-    return [v.encode('utf8') for v in values]
+    """A list of names as an array of fixed-length bytes (``[]`` -> an empty float array,
+    as NumPy made of Keras's empty lists)."""
+    return np.asarray([v.encode('utf8') for v in values])
+
+
+def _text(value):
+    """A string attribute as the h5py 2.x of those Keras versions stored it (fixed length)."""
+    return np.bytes_(value.encode('utf8'))
 
 
 def write_model_file(path, model_config, layers, keras_version, backend=None,
@@ -59,17 +68,17 @@ def write_model_file(path, model_config, layers, keras_version, backend=None,
         optimizer: ``[(name, array), ...]`` for ``optimizer_weights``.
     """
     with h5py.File(path, 'w') as f:
-        f.attrs['keras_version'] = keras_version.encode('utf8')
+        f.attrs['keras_version'] = _text(keras_version)
         if backend is not None:
-            f.attrs['backend'] = backend.encode('utf8')
-        f.attrs['model_config'] = json.dumps(model_config).encode('utf8')
+            f.attrs['backend'] = _text(backend)
+        f.attrs['model_config'] = _text(json.dumps(model_config))
         if training_config is not None:
-            f.attrs['training_config'] = json.dumps(training_config).encode('utf8')
+            f.attrs['training_config'] = _text(json.dumps(training_config))
         group = f.create_group('model_weights')
         group.attrs['layer_names'] = _names([name for name, _ in layers])
         if backend is not None:
-            group.attrs['backend'] = backend.encode('utf8')
-            group.attrs['keras_version'] = keras_version.encode('utf8')
+            group.attrs['backend'] = _text(backend)
+            group.attrs['keras_version'] = _text(keras_version)
         for name, weights in layers:
             _write_named(group.create_group(name), weights)
         if optimizer:
@@ -197,6 +206,23 @@ def _k1_gate_arrays(rng, layer, gates, input_dim, units, fmt):
     return pairs, values
 
 
+def _k1_slot(rng, layout):
+    """One optimizer slot of a Keras 1 model: ``(arrays as saved, arrays as
+    Keras 2 holds them)``. ``layout`` items: a shape, or ``(gates_saved,
+    gates_now, input_dim, units)`` for a per-gate recurrent layer."""
+    saved, now = [], []
+    for item in layout:
+        if isinstance(item[0], str):
+            stored, order, dim, units = item
+            _, gates = _k1_gate_arrays(rng, 'x', stored, dim, units, '%s')
+            saved += [a for g in stored for a in gates[g]]
+            now += [np.concatenate([gates[g][k] for g in order], -1) for k in range(3)]
+        else:
+            saved.append(rng(*item))
+            now.append(saved[-1])
+    return saved, now
+
+
 def _k1_sgd(lr=0.05, momentum=0.9):
     return {'optimizer_config': {'class_name': 'SGD', 'config': {
         'lr': lr, 'momentum': momentum, 'decay': 0.0, 'nesterov': False}},
@@ -236,7 +262,8 @@ def keras1_cnn_th(folder):
     path = str(folder / 'keras1_cnn_th.h5')
     write_model_file(path, config, layers, '1.2.2', training_config=_k1_sgd(),
                      optimizer=opt_named)
-    return Case('keras1_cnn_th', path, [x], [y], opt, '1.2.2')
+    state = [np.array(7, 'int64'), np.transpose(opt[1], (2, 3, 1, 0))] + opt[2:]
+    return Case('keras1_cnn_th', path, [x], [y], state, '1.2.2')
 
 
 def keras1_cnn_tf(folder):
@@ -290,12 +317,14 @@ def keras1_embedding_lstm_gru(folder):
         'lr': 0.001, 'rho': 0.9, 'decay': 0.0, 'epsilon': 1e-08}},
         'loss': 'categorical_crossentropy', 'metrics': ['accuracy'],
         'sample_weight_mode': None, 'loss_weights': None}
-    accumulators = [np.ones_like(a) for _, a in layers[0][1] + lstm_pairs + layers[2][1]
-                    + layers[3][1]]
+    # Keras 1 RMSprop saved its accumulators only (no iterations).
+    saved, now = _k1_slot(rng, [(10, 4), ('icfo', 'ifco', 4, 3), (3, 6), (2, 6), (6,),
+                                (2, 2), (2,)])
     path = str(folder / 'keras1_embedding_lstm_gru.h5')
     write_model_file(path, config, layers, '1.2.2', training_config=training,
-                     optimizer=[('Variable_%d:0' % i, a) for i, a in enumerate(accumulators)])
-    return Case('keras1_embedding_lstm_gru', path, [x], [y], None, '1.2.2')
+                     optimizer=[('Variable_%d:0' % i, a) for i, a in enumerate(saved)])
+    state = [np.array(0, 'int64')] + now
+    return Case('keras1_embedding_lstm_gru', path, [x], [y], state, '1.2.2')
 
 
 def _k1_input(name, shape, dtype='float32'):
@@ -354,15 +383,19 @@ def keras1_functional_gru_merge(folder):
               ('gru_1', gru_pairs), ('dense_1', [(tf % 'dense_1_W', wa), (tf % 'dense_1_b', ba)]),
               ('merge_1', []), ('dense_2', [(tf % 'dense_2_W', wb), (tf % 'dense_2_b', bb)]),
               ('dense_3', [(tf % 'dense_3_W', wc), (tf % 'dense_3_b', bc)]), ('merge_2', [])]
-    params = [a for _, pairs in layers for _, a in pairs]
-    opt = [np.array(3., 'float32')] + [np.zeros_like(a) for a in params] * 2
+    # Keras 1 Adam: iterations, then m and v (no vhat) for the 16 saved weights.
+    layout = [(8, 3), ('zrh', 'zrh', 3, 4), (2, 4), (4,), (8, 2), (2,), (2, 2), (2,)]
+    ms, ms_now = _k1_slot(rng, layout)
+    vs, vs_now = _k1_slot(rng, layout)
+    opt = [np.array(3., 'float32')] + ms + vs
     training = {'optimizer_config': {'class_name': 'Adam', 'config': {
         'lr': 0.001, 'beta_1': 0.9, 'beta_2': 0.999, 'decay': 0.0, 'epsilon': 1e-08}},
         'loss': 'mse', 'metrics': [], 'sample_weight_mode': None, 'loss_weights': None}
     path = str(folder / 'keras1_functional_gru_merge.h5')
     write_model_file(path, config, layers, '1.2.2', training_config=training,
                      optimizer=[('Variable_%d:0' % i, a) for i, a in enumerate(opt)])
-    return Case('keras1_functional_gru_merge', path, [seq, aux], [y], None, '1.2.2')
+    state = [np.array(3, 'int64')] + ms_now + vs_now + [np.zeros(1, 'float32')] * 10
+    return Case('keras1_functional_gru_merge', path, [seq, aux], [y], state, '1.2.2')
 
 
 def keras1_bidirectional_td_bn(folder):
@@ -507,7 +540,8 @@ def keras2_0_theano_cnn(folder):
     path = str(folder / 'keras2_0_theano_cnn.h5')
     write_model_file(path, config, layers, '2.0.8', th, training,
                      list(zip(_k2_opt_names(4, 'RMSprop', th, False), accumulators)))
-    return Case('keras2_0_theano_cnn', path, [x], [y], accumulators, '2.0.8')
+    state = [np.array(0, 'int64'), accumulators[0][::-1, ::-1]] + accumulators[1:]
+    return Case('keras2_0_theano_cnn', path, [x], [y], state, '2.0.8')
 
 
 def keras2_1_lstm_gru(folder):
@@ -640,13 +674,15 @@ def keras2_2_theano_sequential(folder):
               ('global_max_pooling2d_1', []),
               ('dense_1', _k2_pairs('dense_1', ('kernel', 'bias'), (w, b), th))]
     params = [k, kb, w, b]
-    opt = [np.abs(rng(*p.shape)) for p in params] * 2
+    opt = [np.abs(rng(*p.shape)) for p in params + params]
     training = _training('Adadelta', {'lr': 1.0, 'rho': 0.95, 'decay': 0.0, 'epsilon': 1e-07},
                          'mse')
     path = str(folder / 'keras2_2_theano_sequential.h5')
     write_model_file(path, config, layers, '2.2.4', th, training,
                      list(zip(_k2_opt_names(len(opt), 'Adadelta', th, False), opt)))
-    return Case('keras2_2_theano_sequential', path, [x], [y], opt, '2.2.4')
+    state = ([np.array(0, 'int64'), opt[0][::-1, ::-1]] + opt[1:4] + [opt[4][::-1, ::-1]]
+             + opt[5:])
+    return Case('keras2_2_theano_sequential', path, [x], [y], state, '2.2.4')
 
 
 # ------------------------------------------------------------------- tf.keras
@@ -688,7 +724,8 @@ def tf_keras1_functional(folder):
     write_model_file(path, config, layers, '2.2.4-tf', tf, training, _tf_optimizer(
         'Adam', hypers, ('m', 'v'), ['dense/kernel', 'dense/bias', 'dense_1/kernel',
                                      'dense_1/bias'], opt))
-    return Case('tf_keras1_functional', path, [x], [y], [opt[0]] + opt[5:], '2.2.4-tf')
+    state = [opt[0]] + opt[5:] + [np.zeros(1, 'float32')] * 4  # + Adam's vhat placeholders
+    return Case('tf_keras1_functional', path, [x], [y], state, '2.2.4-tf')
 
 
 def tf_keras2_functional_lstm(folder):
