@@ -9,13 +9,14 @@ __version__ = '2.3.1'
 from keras import backend  # noqa: E402
 from keras import activations, constraints, initializers, regularizers  # noqa: E402
 from keras import engine, layers, models  # noqa: E402
-from keras import utils  # noqa: E402
+from keras import losses, metrics, objectives, optimizers  # noqa: E402
+from keras import callbacks, datasets, preprocessing, utils, wrappers  # noqa: E402
+from keras import applications  # noqa: E402
 from keras.engine.input_layer import Input  # noqa: E402
 from keras.engine.sequential import Sequential  # noqa: E402
 from keras.engine.training import Model  # noqa: E402
 
-_LAZY = ('optimizers', 'losses', 'metrics', 'callbacks', 'objectives', 'datasets',
-         'preprocessing', 'wrappers', 'applications', 'distribute', 'mixed_precision')
+_LAZY = ('distribute', 'mixed_precision')
 
 
 def __getattr__(name):

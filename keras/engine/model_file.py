@@ -52,18 +52,29 @@ def training_config(model):
 
 
 def _optimizer_arrays(optimizer):
-    """``(names, values)`` of the optimizer's state (empty before it is built)."""
+    """``(names, values)`` of the optimizer's state (empty before it is built).
+
+    Names as Keras 2.3.1 wrote them: the scalars made in the optimizer's
+    ``__init__`` under its class name (``Adam/iterations:0``), the slots made
+    while building the training function under ``training/``
+    (``training/Adam/m_0:0``).
+    """
     weights = list(getattr(optimizer, 'weights', None) or [])
     if not weights:
         return [], []
     values = optimizer.get_weights()
+    prefix = type(optimizer).__name__
     names = None
     if hasattr(optimizer, 'get_weight_names'):
         names = list(optimizer.get_weight_names())
     if not names or len(names) != len(values):
-        prefix = type(optimizer).__name__
         names = ['%s/iterations:0' % prefix if i == 0 else
-                 'training/%s/Variable_%d:0' % (prefix, i) for i in range(len(values))]
+                 '%s/Variable_%d:0' % (prefix, i) for i in range(len(values))]
+    head = 0
+    while head < len(values) and np.ndim(values[head]) == 0:
+        head += 1
+    names = names[:head] + ['training/' + n if not n.startswith('training/') else n
+                            for n in names[head:]]
     return saving.uniquify(names), values
 
 
@@ -93,7 +104,9 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
         raise NotImplementedError('Saving a whole model to HDF5 needs a functional or Sequential '
                                   'model; %s is a subclassed model. Use `save_weights` instead.'
                                   % model.name)
-    model_config = json.dumps(model_json_dict(model), default=_json_type).encode('utf8')
+    config = model_json_dict(model)
+    config = {'class_name': config['class_name'], 'config': config['config']}  # as 2.3.1
+    model_config = json.dumps(config, default=_json_type).encode('utf8')
     train_config, opt_names, opt_values = _optimizer_section(model, include_optimizer)
     train_bytes = train_config.encode('utf8') if train_config else None
     large = max(len(model_config), len(train_bytes or b'')) > saving.HDF5_OBJECT_HEADER_LIMIT
