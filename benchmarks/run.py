@@ -5,9 +5,13 @@ optimizer, in the same process; the hand-written loop is the floor an engine
 on PyTorch can reach.  Runs alternate (torch, keras, torch, keras, ...) and
 the median epoch time of each side is compared.
 
-    python benchmarks/run.py [--workloads mlp20 mnist_mlp ...] [--repeats 3]
+    python benchmarks/run.py [--workloads mlp20 mnist_mlp ...] [--repeats 3] [--jit]
 
 Prints one line per workload: ``name  torch s/epoch  keras s/epoch  ratio``.
+With ``--jit`` the Keras model is also trained with ``compile(...,
+jit_compile=True)`` (the step under ``torch.compile``); the line then shows the
+three epoch times, the compiled step's ratios to the hand-written loop and to
+the eager step, and the compilation cost (first epoch minus a later one).
 """
 import argparse
 import os
@@ -23,51 +27,61 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks import workloads  # noqa: E402
 
 
-def time_epochs(run_epoch, repeats):
-    run_epoch()  # warm-up (allocations, first-call costs)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run_epoch()
-        times.append(time.perf_counter() - start)
-    return times
+def compare(workload, repeats, jit=False):
+    """Median seconds per epoch of each side, and each side's first epoch.
 
-
-def compare(workload, repeats):
+    Sides: ``torch`` (the hand-written loop), ``keras`` (eager step) and, with
+    ``jit``, ``jit`` (``compile(..., jit_compile=True)``, whose first epoch
+    includes the compilation).
+    """
     torch.manual_seed(0)
     np.random.seed(0)
     data = workload.data()
-    torch_epoch = workload.torch_epoch(data)
-    keras_epoch = workload.keras_epoch(data)
-    t_times, k_times = [], []
-    torch_epoch()
-    keras_epoch()
+    sides = [('torch', workload.torch_epoch(data)), ('keras', workload.keras_epoch(data))]
+    if jit:
+        sides.append(('jit', workload.keras_epoch(data, jit_compile=True)))
+    first = {}
+    for name, run in sides:  # warm-up (allocations, first-call costs, compilation)
+        start = time.perf_counter()
+        run()
+        first[name] = time.perf_counter() - start
+    times = dict((name, []) for name, _ in sides)
     for _ in range(repeats):
-        start = time.perf_counter()
-        torch_epoch()
-        t_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        keras_epoch()
-        k_times.append(time.perf_counter() - start)
-    t, k = statistics.median(t_times), statistics.median(k_times)
-    return t, k, k / t
+        for name, run in sides:
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return dict((name, statistics.median(ts)) for name, ts in times.items()), first
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--workloads', nargs='*', default=None)
     parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--jit', action='store_true',
+                        help='also time the step compiled with torch.compile (jit_compile=True)')
     args = parser.parse_args(argv)
     names = args.workloads or [w.name for w in workloads.ALL if w.available()]
-    print('%-14s %12s %12s %8s' % ('workload', 'torch s/ep', 'keras s/ep', 'ratio'))
+    if args.jit:
+        print('%-14s %10s %10s %10s %9s %9s %10s' % ('workload', 'torch s/ep', 'keras s/ep',
+                                                   'jit s/ep', 'jit/torch', 'jit/keras',
+                                                   'compile s'))
+    else:
+        print('%-14s %12s %12s %8s' % ('workload', 'torch s/ep', 'keras s/ep', 'ratio'))
     for w in workloads.ALL:
         if w.name not in names:
             continue
         if not w.available():
             print('%-14s skipped: %s' % (w.name, w.missing()))
             continue
-        t, k, ratio = compare(w, args.repeats)
-        print('%-14s %12.3f %12.3f %8.3f' % (w.name, t, k, ratio), flush=True)
+        med, first = compare(w, args.repeats, jit=args.jit)
+        t, k = med['torch'], med['keras']
+        if args.jit:
+            j = med['jit']
+            print('%-14s %10.3f %10.3f %10.3f %9.3f %9.3f %10.1f' % (
+                w.name, t, k, j, j / t, j / k, first['jit'] - j), flush=True)
+        else:
+            print('%-14s %12.3f %12.3f %8.3f' % (w.name, t, k, k / t), flush=True)
 
 
 if __name__ == '__main__':

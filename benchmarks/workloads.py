@@ -32,6 +32,7 @@ def categorical_crossentropy(probs, target):
 
 
 def _keras_epoch(model, x, y, batch_size):
+    """One ``fit`` epoch; ``compile`` was called with the workload's ``jit_compile``."""
     def run():
         model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=True)
     return run
@@ -68,7 +69,7 @@ class MLP20(Workload):
         x, y = (torch.from_numpy(a) for a in data)
         return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
 
-    def keras_epoch(self, data):
+    def keras_epoch(self, data, jit_compile=False):
         from keras.layers import Dense, Dropout
         from keras.models import Sequential
         from keras.optimizers import SGD
@@ -80,7 +81,8 @@ class MLP20(Workload):
         model.add(Dense(10, activation='softmax'))
         model.compile(loss='categorical_crossentropy',
                       optimizer=SGD(lr=0.01, decay=1e-6, momentum=0.9, nesterov=True),
-                      metrics=['accuracy'])
+                      metrics=['accuracy'],
+                      jit_compile=jit_compile)
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
 
@@ -111,7 +113,7 @@ class MnistMLP(Workload):
         x, y = (torch.from_numpy(a) for a in data)
         return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
 
-    def keras_epoch(self, data):
+    def keras_epoch(self, data, jit_compile=False):
         from keras.layers import Dense, Dropout
         from keras.models import Sequential
         from keras.optimizers import RMSprop
@@ -122,7 +124,8 @@ class MnistMLP(Workload):
         model.add(Dropout(0.2))
         model.add(Dense(10, activation='softmax'))
         model.compile(loss='categorical_crossentropy', optimizer=RMSprop(),
-                      metrics=['accuracy'])
+                      metrics=['accuracy'],
+                      jit_compile=jit_compile)
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
 
@@ -158,7 +161,7 @@ class MnistCNN(Workload):
         x, y = (torch.from_numpy(np.ascontiguousarray(a)) for a in data)
         return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
 
-    def keras_epoch(self, data):
+    def keras_epoch(self, data, jit_compile=False):
         import keras
         from keras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
         from keras.models import Sequential
@@ -172,7 +175,8 @@ class MnistCNN(Workload):
         model.add(Dropout(0.5))
         model.add(Dense(10, activation='softmax'))
         model.compile(loss=keras.losses.categorical_crossentropy,
-                      optimizer=keras.optimizers.Adadelta(), metrics=['accuracy'])
+                      optimizer=keras.optimizers.Adadelta(), metrics=['accuracy'],
+                      jit_compile=jit_compile)
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
 
@@ -207,7 +211,7 @@ class EmbeddingLSTM(Workload):
             return -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
         return _torch_epoch(net, opt, x, y, self.batch_size, bce)
 
-    def keras_epoch(self, data):
+    def keras_epoch(self, data, jit_compile=False):
         from keras.layers import LSTM, Dense, Dropout, Embedding
         from keras.models import Sequential
         model = Sequential()
@@ -215,7 +219,8 @@ class EmbeddingLSTM(Workload):
         model.add(LSTM(128))
         model.add(Dropout(0.5))
         model.add(Dense(1, activation='sigmoid'))
-        model.compile(loss='binary_crossentropy', optimizer='rmsprop', metrics=['accuracy'])
+        model.compile(loss='binary_crossentropy', optimizer='rmsprop', metrics=['accuracy'],
+                      jit_compile=jit_compile)
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
 
@@ -247,7 +252,7 @@ class StackedLSTM(Workload):
         x, y = (torch.from_numpy(a) for a in data)
         return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
 
-    def keras_epoch(self, data):
+    def keras_epoch(self, data, jit_compile=False):
         from keras.layers import LSTM, Dense
         from keras.models import Sequential
         model = Sequential()
@@ -256,7 +261,8 @@ class StackedLSTM(Workload):
         model.add(LSTM(32))
         model.add(Dense(10, activation='softmax'))
         model.compile(loss='categorical_crossentropy', optimizer='rmsprop',
-                      metrics=['accuracy'])
+                      metrics=['accuracy'],
+                      jit_compile=jit_compile)
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
 

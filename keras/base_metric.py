@@ -225,8 +225,7 @@ class Reduce(Metric):
 
 def div_no_nan(a, b):
     """``a / b``, and 0 where ``b == 0`` (tf.keras's ``div_no_nan``)."""
-    safe = torch.where(b == 0, torch.ones_like(b), b)
-    return torch.where(b == 0, torch.zeros_like(a), a / safe)
+    return torch.where(b == 0, 0., a / b)
 
 
 class Sum(Reduce):

@@ -134,12 +134,12 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """
     from keras.models import model_from_config
     custom_objects = dict(custom_objects or {})
-    with saving.open_h5(filepath) as f:
+    with saving.reading(filepath, 'a model'), saving.open_h5(filepath) as f:
         if 'model_config' not in f.attrs:
             raise ValueError('No model found in config file %s (it has no `model_config` '
                              'attribute; a weights-only file is read with '
                              '`model.load_weights`).' % (filepath,))
-        config = json.loads(saving._decode(f.attrs['model_config']))
+        config = saving.json_attribute(f, 'model_config')
         model = model_from_config(config, custom_objects=custom_objects, safe_mode=safe_mode)
         group = f['model_weights'] if 'model_weights' in f else f
         matched = saving.load_weights_from_hdf5_group(group, model.layers)
@@ -149,7 +149,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             warnings.warn('No training configuration found in save file: the model was *not* '
                           'compiled. Compile it manually.')
             return model
-        train_config = json.loads(saving._decode(f.attrs['training_config']))
+        train_config = saving.json_attribute(f, 'training_config')
         compile_from_training_config(model, train_config, custom_objects)
         if 'optimizer_weights' in f:
             _restore_optimizer(model, f['optimizer_weights'], matched,
@@ -249,7 +249,7 @@ def _restore_optimizer(model, group, matched=None, origin=(None, None)):
     params = list(getattr(model, '_collected_trainable_weights', None) or
                   model.trainable_weights)
     try:
-        values = [np.asarray(group[n]) for n in names]
+        values = [saving.read_array(group[n]) for n in names]
         names, values = _without_tf_hyperparameters(names, values)
         head = _short(names[0]).split('/')[-1] if names else ''
         if head in ('iter', 'iteration'):

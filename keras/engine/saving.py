@@ -14,9 +14,17 @@ Files are written to a temporary file in the target's folder and renamed over
 the target, so a failure never leaves a half-written file. Old weight layouts
 are converted by :mod:`keras.engine.legacy_weights`; model files are handled by
 :mod:`keras.engine.model_file`.
+
+Reading a bad file (not HDF5, truncated, damaged, not from Keras) raises
+``OSError`` (unreadable bytes) or ``ValueError`` (wrong content) naming the
+file (:func:`reading`); global heaps that would hang the HDF5 library are
+refused before h5py reads them, dataset shapes larger than the file are
+refused before any allocation, and ``load_weights`` assigns nothing until
+every array has been read and checked.
 """
 import contextlib
 import io
+import json
 import os
 import stat
 import tempfile
@@ -27,14 +35,15 @@ import torch
 
 from keras.engine.layer_weights import weight_name
 from keras.engine.legacy_weights import preprocess_weights_for_loading
+from keras.utils import io_utils
 from keras.utils.io_utils import ask_to_proceed_with_overwrite
 
 __all__ = ['save_weights', 'load_weights', 'save_model', 'load_model',
            'save_weights_to_hdf5_group', 'load_weights_from_hdf5_group',
            'load_weights_from_hdf5_group_by_name', 'save_attributes_to_hdf5_group',
            'load_attributes_from_hdf5_group', 'preprocess_weights_for_loading',
-           'model_from_config', 'model_from_json', 'model_from_yaml',
-           'HDF5_OBJECT_HEADER_LIMIT']
+           'model_from_config', 'model_from_json', 'model_from_yaml', 'reading',
+           'read_array', 'json_attribute', 'HDF5_OBJECT_HEADER_LIMIT']
 
 HDF5_OBJECT_HEADER_LIMIT = 64512
 BACKEND_NAME = 'tensorflow'  # what Keras 2 readers expect; kernels use its layout
@@ -56,6 +65,14 @@ def _decode(value):
     if isinstance(value, (bytes, np.bytes_)):
         return bytes(value).decode('utf8')
     return str(value)
+
+
+def json_attribute(group, name):
+    """The JSON attribute ``name`` of ``group`` (``model_config``...), decoded."""
+    try:
+        return json.loads(_decode(group.attrs[name]))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise ValueError('its `%s` attribute is not valid JSON (%s)' % (name, e)) from e
 
 
 def _keras_version():
@@ -187,7 +204,9 @@ def open_h5(filepath):
         yield filepath
         return
     if _is_stream(filepath, 'read'):
-        with h5py.File(io.BytesIO(filepath.read()), 'r') as f:
+        data = filepath.read()
+        _check_heaps(data, _source(filepath))
+        with h5py.File(io.BytesIO(data), 'r') as f:
             yield f
         return
     path = os.fspath(filepath)
@@ -197,13 +216,108 @@ def open_h5(filepath):
                       '`.h5` files) can be loaded.' % path)
     if not os.path.exists(path):
         raise IOError('No file or directory found at %s' % path)
+    _check_heaps(path, path)
     try:
         f = h5py.File(path, 'r')
     except OSError as e:
-        raise OSError('Unable to read %s as an HDF5 file (%s). Keras 2 model and weight files '
-                      'are HDF5 files.' % (path, e))
+        raise OSError('Unable to read %s as an HDF5 file: %s (%s). Keras 2 model and weight '
+                      'files are HDF5 files.' % (path, _what_file(path), e))
     with f:
         yield f
+
+
+def _check_heaps(source, name):
+    problem = io_utils.hdf5_heap_problem(source)
+    if problem:
+        raise OSError('Unable to read %s: it is a damaged HDF5 file (%s).' % (name, problem))
+
+
+def _what_file(path):
+    """What the first bytes of a file that h5py cannot open say it is."""
+    try:
+        with open(path, 'rb') as f:
+            head = f.read(8)
+    except OSError:
+        return 'it cannot be read'
+    if not head:
+        return 'the file is empty'
+    if head.startswith(b'\x89HDF'):
+        return 'it is an HDF5 file, but truncated or damaged'
+    if head.startswith(b'PK\x03\x04'):
+        return 'it is a zip archive (a Keras 3 `.keras` file?), not HDF5'
+    if head.lstrip()[:1] in (b'{', b'['):
+        return 'it looks like JSON (an architecture from `to_json`? use `model_from_json`)'
+    return 'it is not an HDF5 file'
+
+
+def _source(filepath):
+    """How errors name what is being read."""
+    h5py = _h5py()
+    if isinstance(filepath, h5py.Group):
+        try:
+            return '%s (group %s)' % (filepath.file.filename, filepath.name)
+        except Exception:  # noqa: BLE001 - a closed or damaged file
+            return 'an HDF5 group'
+    if isinstance(filepath, (str, bytes, os.PathLike)):
+        path = os.fspath(filepath)
+        return path.decode('utf8', 'replace') if isinstance(path, bytes) else path
+    return str(getattr(filepath, 'name', None) or 'the stream %r' % (filepath,))
+
+
+def _is_damage(error):
+    """Errors that come from unreadable bytes rather than from what they say."""
+    return (isinstance(error, (OSError, RuntimeError, KeyError, MemoryError,
+                               UnicodeDecodeError, json.JSONDecodeError))
+            or type(error).__module__.startswith('h5py'))
+
+
+def _describe(error):
+    if isinstance(error, KeyError) and len(error.args) == 1 and isinstance(error.args[0], str):
+        return error.args[0]  # str(KeyError) adds quotes
+    if isinstance(error, (OSError, ValueError, RuntimeError, KeyError)):
+        return str(error)
+    return '%s: %s' % (type(error).__name__, error)
+
+
+@contextlib.contextmanager
+def reading(filepath, what='weights'):
+    """Turn any failure while loading ``filepath`` into an error that names it.
+
+    Read failures and damaged content (h5py, JSON, decoding, ``KeyError``...)
+    become ``OSError`` (h5py I/O errors) or ``ValueError`` (everything else)
+    saying which file and what was wrong; errors that already name the file
+    pass unchanged. Warnings raised as errors pass too.
+    """
+    source = _source(filepath)
+    try:
+        yield
+    except Warning:
+        raise
+    except Exception as e:  # noqa: BLE001 - re-raised with the file's name
+        if isinstance(e, (OSError, ValueError)) and source in str(e):
+            raise
+        detail = _describe(e)
+        hint = ''
+        if _is_damage(e):
+            hint = ' The file is damaged, truncated, or not a Keras file.'
+        kind = OSError if isinstance(e, (OSError, RuntimeError)) else ValueError
+        raise kind('Unable to load %s from %s: %s.%s'
+                   % (what, source, detail.rstrip('.'), hint)) from e
+
+
+def read_array(dataset):
+    """A dataset as a NumPy array, refusing sizes the file cannot hold (a damaged
+    shape would otherwise ask for terabytes)."""
+    try:
+        size = dataset.file.id.get_filesize()
+    except Exception:  # noqa: BLE001 - sizes unknown: read as it is
+        size = None
+    nbytes = int(np.prod(dataset.shape, dtype='float64')) * dataset.dtype.itemsize \
+        if dataset.shape is not None else 0
+    if size is not None and nbytes > size and dataset.compression is None:
+        raise ValueError('dataset %s claims %d bytes, more than the whole file (%d bytes)'
+                         % (dataset.name, nbytes, size))
+    return np.asarray(dataset)
 
 
 # ------------------------------------------------------------------- saving
@@ -279,7 +393,11 @@ def _read_layers(group):
                              'is damaged.' % name)
         g = group[name]
         names = load_attributes_from_hdf5_group(g, 'weight_names')
-        entries.append((name, names, [np.asarray(g[n]) for n in names]))
+        missing = [n for n in names if n not in g]
+        if missing:
+            raise ValueError('The group of layer %r lists weight %r but has no object for it: '
+                             'the file is damaged.' % (name, missing[0]))
+        entries.append((name, names, [read_array(g[n]) for n in names]))
     return entries
 
 
@@ -289,7 +407,7 @@ def _read_keras0_layers(group):
     for k in range(int(group.attrs['nb_layers'])):
         g = group['layer_%d' % k]
         names = ['param_%d' % i for i in range(int(g.attrs['nb_params']))]
-        entries.append(('layer_%d' % k, names, [np.asarray(g[n]) for n in names]))
+        entries.append(('layer_%d' % k, names, [read_array(g[n]) for n in names]))
     return entries
 
 
@@ -415,7 +533,7 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=Fa
     """``model.load_weights``: read a Keras 2 HDF5 weights (or model) file."""
     if skip_mismatch and not by_name:
         warnings.warn('`skip_mismatch=True` only applies with `by_name=True`; it is ignored.')
-    with open_h5(filepath) as f:
+    with reading(filepath, 'weights'), open_h5(filepath) as f:
         group = f
         if not _has_attribute(f, 'layer_names') and 'model_weights' in f:
             group = f['model_weights']

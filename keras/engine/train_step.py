@@ -12,6 +12,8 @@ from keras.backend import session as K_session
 from keras.distribute import training_sync
 from keras.engine.base_layer import collect_call_losses, collect_call_metrics
 from keras.engine.compile_utils import weighted_loss
+from keras.mixed_precision import LossScaleOptimizer
+from keras.mixed_precision import policy as mp_policy
 
 __all__ = ['StepFunctions']
 
@@ -30,7 +32,8 @@ class StepFunctions(object):
         self.targets = targets
         self.optimizer = optimizer
         self.jit_compile = jit_compile
-        self._compiled_forward = None
+        self._compiled = {}
+        self._loss_scaler = None
         self.params = list(model._collected_trainable_weights)
         self.constraints = _collect_constraints(model, self.params)
         self.want_masks = any(o._keras_mask is not None for o in model.outputs)
@@ -70,8 +73,10 @@ class StepFunctions(object):
     def _forward(self, xs, ys, sws, training):
         model = self.model
         with collect_call_losses() as call_losses, collect_call_metrics() as reported:
-            outputs, extra, masks = model.run_graph(xs, training=training,
-                                                    want_masks=self.want_masks)
+            with mp_policy.autocast(_device_of(xs)):
+                outputs, extra, masks = model.run_graph(xs, training=training,
+                                                        want_masks=self.want_masks)
+            outputs = full_precision(outputs)
             total, per_output = self._losses(ys, sws, outputs, masks)
             for t in extra:
                 total = total + t.mean() if t.dim() else total + t
@@ -94,34 +99,69 @@ class StepFunctions(object):
         """
         if xs is None:
             return self._empty_train_step()
-        total, per_output, outputs, masks = self._train_forward_fn()(xs, ys, sws)
+        if distribute.is_distributed():
+            return self._distributed_train_step(xs, ys, sws, rows)
+        return self._jitted('step', self._train_step)(xs, ys, sws)
+
+    def _train_step(self, xs, ys, sws):
+        """The whole step of one process (one graph under ``jit_compile``)."""
+        total, per_output, outputs, masks = self._train_forward(xs, ys, sws)
         if self.params:
-            grads = list(torch.autograd.grad(total, self.params, allow_unused=True))
-            if distribute.is_distributed():
-                if rows is None:
-                    rows = int(next(t for t in xs if t is not None).shape[0])
-                grads = training_sync.average_gradients(self.params, grads, rows)
-            self._apply(grads)
+            optimizer = self._optimizer()
+            self._apply(self._gradients(total, optimizer), optimizer)
+        with torch.no_grad():
+            self._update_metrics(ys, sws, outputs, masks, per_output)
+        return total.detach(), [None if v is None else v.detach() for v in per_output]
+
+    def _distributed_train_step(self, xs, ys, sws, rows):
+        """The step with the gradient average between the (compiled) forward
+        pass and the update."""
+        total, per_output, outputs, masks = self._jitted('forward', self._train_forward)(
+            xs, ys, sws)
+        if self.params:
+            if rows is None:
+                rows = int(next(t for t in xs if t is not None).shape[0])
+            optimizer = self._optimizer()
+            grads = training_sync.average_gradients(
+                self.params, self._gradients(total, optimizer), rows)
+            self._apply(grads, optimizer)
         with torch.no_grad():
             self._update_metrics(ys, sws, outputs, masks, per_output)
         return total.detach(), per_output
 
     def _train_forward(self, xs, ys, sws):
-        """Forward pass and losses in the training phase (what ``jit_compile``
-        compiles; the gradients then come from the compiled backward graph)."""
         with K_session.learning_phase_scope(1):
             return self._forward(xs, ys, sws, True)
 
-    def _train_forward_fn(self):
-        if not self.jit_compile:
-            return self._train_forward
-        if self._compiled_forward is None:
-            backend = 'inductor' if self.jit_compile is True else self.jit_compile
-            self._compiled_forward = torch.compile(self._train_forward, backend=backend)
-        return self._compiled_forward
+    def _optimizer(self):
+        """The optimizer of this step: a :class:`LossScaleOptimizer` wrapping the
+        model's under the ``'mixed_float16'`` policy."""
+        if isinstance(self.optimizer, LossScaleOptimizer) or \
+                not mp_policy.wants_loss_scaling():
+            return self.optimizer
+        if self._loss_scaler is None:
+            self._loss_scaler = LossScaleOptimizer(self.optimizer)
+        return self._loss_scaler
 
-    def _apply(self, grads):
-        self.optimizer.apply_gradients(self.params, grads)
+    def _gradients(self, total, optimizer):
+        if isinstance(optimizer, LossScaleOptimizer):
+            total = optimizer.get_scaled_loss(total)
+        return list(torch.autograd.grad(total, self.params, allow_unused=True))
+
+    def _jitted(self, name, fn):
+        """``fn``, or its ``torch.compile``d version under ``jit_compile`` (from
+        the second call: the first, eager, one creates the optimizer state and
+        the execution plans the compiled graph then reads)."""
+        if not self.jit_compile:
+            return fn
+        compiled = self._compiled.get(name)
+        if compiled is None:
+            self._compiled[name] = _compile(fn, self.jit_compile)
+            return fn
+        return compiled
+
+    def _apply(self, grads, optimizer=None):
+        (optimizer or self.optimizer).apply_gradients(self.params, grads)
         if self.constraints:
             with torch.no_grad():
                 for p, c in self.constraints:
@@ -131,7 +171,7 @@ class StepFunctions(object):
         device = self.params[0].device if self.params else torch.device('cpu')
         if self.params and distribute.is_distributed():
             grads = training_sync.average_gradients(self.params, [None] * len(self.params), 0)
-            self._apply(grads)
+            self._apply(grads, self._optimizer())
         return torch.zeros((), device=device), [None] * len(self.targets)
 
     def test(self, xs, ys, sws):
@@ -175,6 +215,34 @@ class StepFunctions(object):
                 m.reset_states()
         for m in self.added_metrics.values():
             m.reset_states()
+
+
+def _device_of(xs):
+    for t in xs:
+        if t is not None:
+            return t.device
+    return K_session.get_device()
+
+
+def full_precision(tensors):
+    """``tensors`` with float16/bfloat16 entries cast to float32 (mixed precision
+    outputs, before the losses and metrics)."""
+    return [t.float() if t is not None and t.dtype in (torch.float16, torch.bfloat16) else t
+            for t in tensors]
+
+
+def _compile(fn, option):
+    """``torch.compile(fn)`` with the backend ``option`` names (True: inductor).
+
+    Dynamo is allowed to trace ``torch.autograd.grad`` (where this PyTorch has
+    the switch), so forward, backward, update and metrics become one graph.
+    """
+    backend = 'inductor' if option is True else option
+    compiled = torch.compile(fn, backend=backend, dynamic=False)
+    config = torch._dynamo.config
+    if hasattr(config, 'trace_autograd_ops'):
+        compiled = config.patch(trace_autograd_ops=True)(compiled)
+    return compiled
 
 
 def _collect_constraints(model, params):

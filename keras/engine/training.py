@@ -7,6 +7,8 @@ from keras.backend import session as K_session
 from keras.engine import data_adapters
 from keras.engine.layer_weights import to_torch_dtype
 from keras.engine.network import Network
+from keras.engine.train_step import full_precision
+from keras.mixed_precision import policy as mp_policy
 
 __all__ = ['Model']
 
@@ -53,7 +55,9 @@ class Model(Network):
         with torch.no_grad(), K_session.learning_phase_scope(0):
             for start, stop in slices:
                 batch = data_adapters.to_device([a[start:stop] for a in inputs], dtypes, device)
-                y, _, _ = self.run_graph(batch, training=False)
+                with mp_policy.autocast(device):
+                    y, _, _ = self.run_graph(batch, training=False)
+                y = full_precision(y)
                 if outs is None:
                     outs = [[] for _ in y]
                 for acc, t in zip(outs, y):

@@ -8,6 +8,8 @@ import torch
 from keras.backend import session as K_session
 from keras.engine import data_adapters
 from keras.engine.batch_sources import GeneratorSource, unpack_generator_output
+from keras.engine.train_step import full_precision
+from keras.mixed_precision import policy as mp_policy
 
 __all__ = ['fit_generator', 'evaluate_generator', 'predict_generator']
 
@@ -142,9 +144,11 @@ def _predict_items(model, source, progbar):
                 x = item
             model._ensure_built_for(x)
             xs = model._standardize_x(x)
-            batch = data_adapters.to_device(xs, model._input_dtypes(), model._model_device())
-            y, _, _ = model.run_graph(batch, training=False)
-            batches.append([t.detach().cpu().numpy() for t in y])
+            device = model._model_device()
+            batch = data_adapters.to_device(xs, model._input_dtypes(), device)
+            with mp_policy.autocast(device):
+                y, _, _ = model.run_graph(batch, training=False)
+            batches.append([t.detach().cpu().numpy() for t in full_precision(y)])
             if progbar is not None:
                 progbar.update(step + 1)
     return batches

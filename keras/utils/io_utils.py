@@ -1,11 +1,15 @@
-"""Disk I/O helpers: ``HDF5Matrix`` and the overwrite prompt."""
+"""Disk I/O helpers: ``HDF5Matrix``, the overwrite prompt, an HDF5 sanity check."""
 import collections
+import mmap
+import os
+import re
+import struct
 import sys
 
 import numpy as np
 
 __all__ = ['HDF5Matrix', 'ask_to_proceed_with_overwrite', 'save_to_binary_h5py',
-           'load_from_binary_h5py']
+           'load_from_binary_h5py', 'hdf5_heap_problem']
 
 
 def _h5py():
@@ -154,3 +158,59 @@ def save_to_binary_h5py(save_function, stream):
         result = save_function(h5file)
     stream.write(buffer.getvalue())
     return result
+
+
+# A global heap collection (where HDF5 keeps variable-length strings, e.g. the
+# attributes h5py 3 writes): "GCOL", version 1, 3 reserved bytes, its size;
+# then objects of (index u16, references u16, reserved u32, size u64, data
+# padded to 8 bytes); index 0 is the free space and runs to the end.
+_GCOL = re.compile(b'GCOL\x01\x00\x00\x00')
+
+
+def _collection_problem(data, start):
+    size = struct.unpack_from('<Q', data, start + 8)[0]
+    end = start + size
+    if size < 16 or end > len(data):
+        return None  # not a collection, or one HDF5 itself reports as out of range
+    pos = start + 16
+    while pos + 16 <= end:
+        index, _, _, length = struct.unpack_from('<HHIQ', data, pos)
+        if index == 0:
+            if length != end - pos:
+                return ('the free space at byte %d says %d bytes where %d remain'
+                        % (pos, length, end - pos))
+            return None
+        pos += 16 + (length + 7) // 8 * 8
+    if pos > end:
+        return 'a heap object at byte %d runs past the end of its collection' % pos
+    return None
+
+
+def hdf5_heap_problem(source):
+    """Why the global heaps of an HDF5 file are damaged, or ``None`` if they look sound.
+
+    The HDF5 library trusts these heaps' object sizes: some damaged ones make
+    it loop forever or read out of bounds when a variable-length string is
+    read, so they are checked before h5py sees the file.
+
+    Args:
+        source: a path, or the file's bytes.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _heaps_problem(source)
+    with open(source, 'rb') as f:
+        if os.fstat(f.fileno()).st_size < 16:
+            return None
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _heaps_problem(data)
+
+
+def _heaps_problem(data):
+    if len(data) < 16:
+        return None
+    for match in _GCOL.finditer(data):
+        if match.start() + 16 <= len(data):
+            problem = _collection_problem(data, match.start())
+            if problem:
+                return problem
+    return None

@@ -17,7 +17,7 @@ from keras.models import load_model, model_from_config, model_from_json
 
 from tests.engine import legacy_files
 
-CASES = sorted(legacy_files.ALL_CASES)
+CASES = sorted(legacy_files.all_cases())
 UNCOMPILED = ('keras1_cnn_tf', 'keras1_bidirectional_td_bn')
 
 
@@ -155,8 +155,27 @@ def test_old_state_that_cannot_map_warns_once(files, tmp_path):
     x = case.inputs
     loss = model.train_on_batch(x, np.zeros((3, 2), 'float32'))
     assert np.isfinite(loss)
-    np.testing.assert_allclose(_predict(load_model(path, compile=False), case),
-                               case.outputs[0], rtol=1e-5, atol=1e-5)
+    uncompiled, _ = _load(path, compile=False)
+    np.testing.assert_allclose(_predict(uncompiled, case), case.outputs[0], rtol=1e-5,
+                               atol=1e-5)
+
+
+def test_optimizer_config_with_a_name_key(files, tmp_path):
+    """Some old optimizer configs carry their class name (``{'name': 'SGD', 'lr': ...}``)."""
+    case = files['keras1_cnn_th']
+    path = str(tmp_path / 'named.h5')
+    with h5py.File(case.path, 'r') as src, h5py.File(path, 'w') as dst:
+        for key in src:
+            src.copy(key, dst)
+        for key, value in src.attrs.items():
+            dst.attrs[key] = value
+        training = json.loads(src.attrs['training_config'].decode('utf8'))
+        training['optimizer_config']['config']['name'] = 'SGD'
+        dst.attrs['training_config'] = np.bytes_(json.dumps(training).encode('utf8'))
+    model, messages = _load(path)
+    assert messages == []
+    assert isinstance(model.optimizer, keras.optimizers.SGD)
+    assert int(keras.backend.get_value(model.optimizer.iterations)) == 7
 
 
 def test_layouts_written_as_each_version_did(files):

@@ -1,0 +1,152 @@
+"""``LossScaleOptimizer``: dynamic loss scaling for float16 training.
+
+float16 gradients of small losses underflow to zero.  The training step
+multiplies the loss by a large scale before the backward pass and this
+optimizer divides the gradients by it again before the update.  With dynamic
+scaling (the default, as ``torch.cuda.amp.GradScaler``): when a gradient is
+inf or NaN the update is skipped and the scale halved; after
+``dynamic_growth_steps`` good steps in a row the scale doubles.  Checking for
+inf/NaN reads one flag per step from the device.
+"""
+import torch
+
+from keras._optimizer_base import Optimizer
+
+__all__ = ['LossScaleOptimizer']
+
+
+class LossScaleOptimizer(Optimizer):
+    """Wraps an optimizer to train with a scaled loss (tf.keras's name).
+
+    ``fit`` scales the loss itself when the model's optimizer is a
+    ``LossScaleOptimizer``, and uses one internally under the
+    ``'mixed_float16'`` policy.  Attributes and state (``lr``,
+    ``iterations``, ``get_weights``...) are the inner optimizer's.
+
+    Args:
+        inner_optimizer: the optimizer (instance or name) doing the updates.
+        dynamic: adjust the scale as training goes (else keep it fixed).
+        initial_scale: the first scale (default ``2 ** 15``).
+        dynamic_growth_steps: good steps before the scale doubles.
+
+    Example:
+        >>> opt = LossScaleOptimizer(keras.optimizers.SGD())   # doctest: +SKIP
+    """
+
+    def __init__(self, inner_optimizer, dynamic=True, initial_scale=None,
+                 dynamic_growth_steps=None):
+        from keras import optimizers
+        object.__setattr__(self, '_scalars', {})
+        self.inner_optimizer = optimizers.get(inner_optimizer)
+        if isinstance(self.inner_optimizer, LossScaleOptimizer):
+            raise TypeError('LossScaleOptimizer cannot wrap another LossScaleOptimizer.')
+        if not dynamic and initial_scale is None:
+            raise ValueError('"initial_scale" must be given when "dynamic" is False.')
+        self.dynamic = bool(dynamic)
+        self.initial_scale = float(2. ** 15 if initial_scale is None else initial_scale)
+        self.dynamic_growth_steps = int(2000 if dynamic_growth_steps is None
+                                        else dynamic_growth_steps)
+        self._scale = torch.tensor(self.initial_scale, dtype=torch.float32)
+        self._good_steps = 0
+        self.updates = []
+
+    def __getattr__(self, name):
+        inner = self.__dict__.get('inner_optimizer')
+        if inner is None or name.startswith('__'):
+            raise AttributeError(name)
+        return getattr(inner, name)
+
+    def __setattr__(self, name, value):
+        inner = self.__dict__.get('inner_optimizer')
+        if inner is not None and name in (getattr(inner, '_scalars', None) or {}):
+            setattr(inner, name, value)
+            return
+        object.__setattr__(self, name, value)
+
+    # -- scaling -------------------------------------------------------------------
+
+    @property
+    def loss_scale(self):
+        """The current scale (a 0-d float32 tensor)."""
+        return self._scale
+
+    @property
+    def loss_scale_state(self):
+        """The tensors of the scaling state (the scale)."""
+        return [self._scale]
+
+    def _to(self, device):
+        if self._scale.device != device:
+            self._scale = self._scale.to(device)
+
+    def get_scaled_loss(self, loss):
+        """``loss * loss_scale``."""
+        self._to(loss.device)
+        return loss * self._scale.to(loss.dtype)
+
+    def get_unscaled_gradients(self, grads):
+        """``grads / loss_scale`` (``None`` entries stay ``None``)."""
+        return [None if g is None else g / self._scale.to(g.device, g.dtype) for g in grads]
+
+    def apply_gradients(self, params, grads):
+        """Unscale ``grads`` (gradients of the scaled loss; float32 ones are
+        unscaled in place) and update ``params``; with dynamic scaling, skip
+        the update when a gradient is not finite."""
+        live = [g for g in grads if g is not None]
+        if not live:
+            return
+        self._to(live[0].device)
+        with torch.no_grad():
+            grads = [g.float() if g is not None and g.dtype in (torch.float16, torch.bfloat16)
+                     else g for g in grads]
+            live = [g for g in grads if g is not None]
+            found_inf = torch.zeros(1, dtype=torch.float32, device=live[0].device)
+            inv_scale = (1. / self._scale).reshape(1)
+            torch._amp_foreach_non_finite_check_and_unscale_(live, found_inf, inv_scale)
+            if not self.dynamic:
+                self.inner_optimizer.apply_gradients(params, grads)
+                return
+            if bool(found_inf.item()):  # the one host sync of a step
+                self._scale.mul_(0.5).clamp_(min=1.)
+                self._good_steps = 0
+                return
+            self.inner_optimizer.apply_gradients(params, grads)
+            self._good_steps += 1
+            if self._good_steps >= self.dynamic_growth_steps:
+                self._scale.mul_(2.)
+                self._good_steps = 0
+
+    # -- the inner optimizer's state -----------------------------------------------
+
+    def build(self, params):
+        self.inner_optimizer.build(params)
+
+    @property
+    def weights(self):
+        return self.inner_optimizer.weights
+
+    def get_weights(self):
+        return self.inner_optimizer.get_weights()
+
+    def set_weights(self, weights):
+        self.inner_optimizer.set_weights(weights)
+
+    def get_weight_names(self):
+        return self.inner_optimizer.get_weight_names()
+
+    def get_gradients(self, loss, params):
+        return self.inner_optimizer.get_gradients(loss, params)
+
+    def get_config(self):
+        from keras import optimizers
+        return {'inner_optimizer': optimizers.serialize(self.inner_optimizer),
+                'dynamic': self.dynamic, 'initial_scale': self.initial_scale,
+                'dynamic_growth_steps': self.dynamic_growth_steps}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from keras import optimizers
+        config = dict(config)
+        config['inner_optimizer'] = optimizers.deserialize(config['inner_optimizer'],
+                                                           custom_objects=custom_objects)
+        return cls(**config)

@@ -1,0 +1,62 @@
+"""``compile(..., jit_compile=...)``: the train step under ``torch.compile``."""
+import numpy as np
+import pytest
+
+import keras
+from keras.layers import Dense
+from keras.models import Sequential
+
+
+def _train(jit_compile, x, y, start=None, epochs=2):
+    model = Sequential([Dense(8, activation='tanh', input_shape=(4,)),
+                        Dense(3, activation='softmax')])
+    if start is not None:
+        model.set_weights(start)
+    model.compile(keras.optimizers.Adam(lr=0.01), 'categorical_crossentropy',
+                  metrics=['accuracy'], jit_compile=jit_compile)
+    hist = model.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0)
+    return model, hist
+
+
+def _data():
+    rng = np.random.RandomState(0)
+    x = rng.rand(36, 4).astype('float32')  # 4 full batches and one of 4 rows
+    y = np.eye(3, dtype='float32')[rng.randint(3, size=36)]
+    return x, y
+
+
+def test_compiled_step_matches_eager_aot_eager():
+    x, y = _data()
+    reference = Sequential([Dense(8, activation='tanh', input_shape=(4,)),
+                            Dense(3, activation='softmax')])
+    start = reference.get_weights()
+    eager, hist = _train(False, x, y, start)
+    jit, jit_hist = _train('aot_eager', x, y, start)
+    assert 'step' in jit._step_functions._compiled
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(b, a, atol=1e-6)
+    for key in hist.history:
+        np.testing.assert_allclose(jit_hist.history[key], hist.history[key], atol=1e-6)
+    np.testing.assert_allclose(jit.evaluate(x, y, verbose=0), eager.evaluate(x, y, verbose=0),
+                               atol=1e-6)
+
+
+@pytest.mark.slow
+def test_compiled_step_matches_eager_inductor():
+    x, y = _data()
+    reference = Sequential([Dense(8, activation='tanh', input_shape=(4,)),
+                            Dense(3, activation='softmax')])
+    start = reference.get_weights()
+    eager, hist = _train(False, x, y, start)
+    jit, jit_hist = _train(True, x, y, start)
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(b, a, atol=1e-5)
+    np.testing.assert_allclose(jit_hist.history['loss'], hist.history['loss'], atol=1e-5)
+
+
+def test_jit_compile_rejects_other_values():
+    model = Sequential([Dense(2, input_shape=(3,))])
+    with pytest.raises(ValueError, match='jit_compile'):
+        model.compile('sgd', 'mse', jit_compile=3)
+    model.compile('sgd', 'mse', jit_compile=False)
+    assert model._step_functions.jit_compile is False
