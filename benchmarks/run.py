@@ -6,6 +6,7 @@ on PyTorch can reach.  Runs alternate (torch, keras, torch, keras, ...) and
 the median epoch time of each side is compared.
 
     python benchmarks/run.py [--workloads mlp20 mnist_mlp ...] [--repeats 3] [--jit]
+                             [--threads N]
 
 Prints one line per workload: ``name  torch s/epoch  keras s/epoch  ratio``.
 With ``--jit`` the Keras model is also trained with ``compile(...,
@@ -58,9 +59,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--workloads', nargs='*', default=None)
     parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--threads', type=int, default=None,
+                        help='torch intra-op threads (default: PyTorch\'s choice)')
     parser.add_argument('--jit', action='store_true',
                         help='also time the step compiled with torch.compile (jit_compile=True)')
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     names = args.workloads or [w.name for w in workloads.ALL if w.available()]
     if args.jit:
         print('%-14s %10s %10s %10s %9s %9s %10s' % ('workload', 'torch s/ep', 'keras s/ep',

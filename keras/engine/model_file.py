@@ -260,7 +260,10 @@ def _restore_optimizer(model, group, matched=None, origin=(None, None)):
                 raise ValueError('tf.keras optimizer variables %s do not fit %s'
                                  % (names[:3] + ['...'], type(optimizer).__name__))
         if matched:
-            values = legacy_weights.convert_optimizer_weights(matched, values, *origin)
+            try:
+                values = legacy_weights.convert_optimizer_weights(matched, values, *origin)
+            except ValueError:
+                pass  # as stored: set_weights checks every count and shape
         if hasattr(optimizer, 'build'):
             optimizer.build(params)
         optimizer.set_weights(values)

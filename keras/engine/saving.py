@@ -301,8 +301,10 @@ def reading(filepath, what='weights'):
         if _is_damage(e):
             hint = ' The file is damaged, truncated, or not a Keras file.'
         kind = OSError if isinstance(e, (OSError, RuntimeError)) else ValueError
-        raise kind('Unable to load %s from %s: %s.%s'
-                   % (what, source, detail.rstrip('.'), hint)) from e
+        message = 'Unable to load %s from %s: %s.%s' % (what, source, detail.rstrip('.'), hint)
+        # Damaged names decode to lone surrogates, which cannot be printed: escape them.
+        message = message.encode('utf8', 'backslashreplace').decode('utf8')
+        raise kind(message) from e
 
 
 def read_array(dataset):
