@@ -59,6 +59,18 @@ def report_metric(name, value):
         collected.append((name, value))
 
 
+_HOOKS = {'generation': 0}
+
+
+def hook_added():
+    """Layers got torch hooks: execution plans must call them through ``__call__``."""
+    _HOOKS['generation'] += 1
+
+
+def hook_generation():
+    return _HOOKS['generation']
+
+
 class Layer(torch.nn.Module):
     """Base class of all layers.
 
@@ -123,6 +135,16 @@ class Layer(torch.nn.Module):
         if '_parameters' not in self.__dict__:
             torch.nn.Module.__init__(self)
         super(Layer, self).__setattr__(name, value)
+
+    def register_forward_hook(self, *args, **kwargs):
+        handle = torch.nn.Module.register_forward_hook(self, *args, **kwargs)
+        hook_added()
+        return handle
+
+    def register_forward_pre_hook(self, *args, **kwargs):
+        handle = torch.nn.Module.register_forward_pre_hook(self, *args, **kwargs)
+        hook_added()
+        return handle
 
     def __getattr__(self, name):
         try:

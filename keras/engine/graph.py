@@ -102,7 +102,7 @@ def _check_computable(inputs, nodes_by_depth):
 
 class Step(object):
     """One layer call of the plan: where its inputs are and where outputs go."""
-    __slots__ = ('layer', 'in_slots', 'out_slots', 'list_input', 'multi_output', 'kwargs',
+    __slots__ = ('layer', 'run', 'in_slots', 'out_slots', 'list_input', 'multi_output', 'kwargs',
                  'pass_training', 'pass_mask', 'in_mask_slots', 'out_mask_slots')
 
     def __repr__(self):
@@ -132,6 +132,7 @@ def build_plan(inputs, outputs, nodes_by_depth, extra_outputs=()):
             layer = node.outbound_layer
             step = Step()
             step.layer = layer
+            step.run = direct_call(layer)
             step.in_slots = [slot(x) for x in node.input_tensors]
             step.out_slots = [slot(x) for x in node.output_tensors]
             step.list_input = len(node.input_tensors) > 1 or _wants_list(node)
@@ -153,6 +154,16 @@ def build_plan(inputs, outputs, nodes_by_depth, extra_outputs=()):
             steps.append(step)
     output_slots = [slot(x) for x in list(outputs) + list(extra_outputs)]
     return steps, input_slots, output_slots, len(slots), len(mask_slots)
+
+
+def direct_call(layer):
+    """What a plan step calls: ``layer.forward`` itself when calling the layer
+    would add nothing (a plain Keras layer, already built, no torch hooks),
+    else the layer (``__call__`` with hooks and checks)."""
+    from keras.engine.base_layer import Layer
+    plain = (type(layer).__call__ is Layer.__call__ and layer.built and
+             not layer._forward_hooks and not layer._forward_pre_hooks)
+    return layer.forward if plain else layer
 
 
 def _wants_list(node):

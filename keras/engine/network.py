@@ -11,7 +11,7 @@ import torch
 from keras.backend import session as K_session
 from keras.engine import graph as graph_lib
 from keras.engine import layer_weights
-from keras.engine.base_layer import Layer, report_metric
+from keras.engine.base_layer import Layer, hook_generation, report_metric
 from keras.engine.input_layer import InputLayer
 from keras.engine.keras_tensor import is_keras_tensor
 from keras.engine.node import Node
@@ -179,7 +179,10 @@ class Network(Layer):
 
     # ------------------------------------------------------------------ call
     def _get_plan(self):
+        if self._plan is not None and self._plan_hooks != hook_generation():
+            self._plan = None  # a layer got a torch hook since: rebuild the plan
         if self._plan is None:
+            self._plan_hooks = hook_generation()
             losses = self._symbolic_loss_tensors()
             metrics = self._computable(t for _, t in self.symbolic_metrics())
             extra = losses + metrics
@@ -279,7 +282,7 @@ class Network(Layer):
                     kwargs['training'] = training
                 if step.pass_mask:
                     kwargs['mask'] = _step_masks(step, mvalues, masks, input_slots)
-            y = step.layer(x, **kwargs)
+            y = step.run(x, **kwargs)
             if step.multi_output:
                 for slot, v in zip(step.out_slots, y):
                     values[slot] = v

@@ -32,7 +32,7 @@ import torch
 
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer, collect_call_losses
-from keras.engine.graph import Step
+from keras.engine.graph import Step, direct_call
 from keras.utils.generic_utils import to_list
 
 __all__ = ['multi_gpu_model', 'DataParallelModel']
@@ -241,4 +241,5 @@ def _step_with_layer(step, layer):
     for slot in Step.__slots__:
         setattr(new, slot, getattr(step, slot))
     new.layer = layer
+    new.run = direct_call(layer)
     return new

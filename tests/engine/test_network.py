@@ -234,3 +234,12 @@ def test_dropout_inactive_in_predict():
     model = Sequential([Dropout(0.9, input_shape=(100,))])
     x = np.ones((4, 100), dtype='float32')
     np.testing.assert_array_equal(model.predict(x), x)
+
+
+def test_torch_forward_hooks_on_layers_run_inside_models():
+    model = _mlp()
+    model.predict(np.random.rand(2, 6))  # plan built before the hook exists
+    seen = []
+    model.layers[1].register_forward_hook(lambda module, inputs, output: seen.append(output.shape))
+    model.predict(np.random.rand(3, 6))
+    assert seen and tuple(seen[0]) == (3, 8)
