@@ -24,6 +24,11 @@ model is then built on the right device).  Then, on every rank:
 - ``evaluate`` returns the value over the whole data set and ``predict`` the
   predictions for every sample, in the original order, on every rank.
 
+``train_on_batch`` also averages the gradients (each rank passes its own
+batch, and all ranks must call it together); ``test_on_batch`` and
+``predict_on_batch`` are local.  Every rank runs the whole script, so guard
+your own saving and printing with ``if keras.distribute.rank() == 0:``.
+
 A rank that fails makes the others fail with :class:`DistributedError` at
 their next collective (at once when its process exits, else after the
 timeout of :func:`initialize`).

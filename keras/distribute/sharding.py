@@ -8,12 +8,15 @@ put in a batch of ``batch_size * world_size``.  When the last global batch
 has fewer rows than ranks, the ranks left without a row run an empty step
 (they still take part in the gradient average, with weight 0).
 
+``fit(steps_per_epoch=k)`` on arrays runs ``k`` such global batches per epoch.
+
 ``Sequence``: rank ``r`` reads batches ``r, r + world_size, ...``.
 Generators: every rank reads the whole generator and keeps every
 ``world_size``-th batch, so the generator must yield the same batches in
-every process (seed it).  A ``steps`` count given by the user counts global
-batches; each rank runs ``ceil(steps / world_size)`` steps (padding with
-empty steps where it has no batch left).
+every process (seed it).  Each generator batch goes whole to one rank: a
+``steps`` count (``steps_per_epoch``, ``validation_steps``, ``steps``) counts
+generator batches, and each rank runs ``ceil(steps / world_size)`` steps
+(the last one empty on the ranks with no batch left).
 """
 import numpy as np
 

@@ -2,7 +2,8 @@
 
 ``train_step`` = forward, weighted losses + regularization, gradients,
 optimizer update, constraints, metric updates.  Everything stays on the
-device: no ``.item()``, no NumPy, no graph search.  The loss values are
+device: no ``.item()``, no NumPy, no graph search (the exceptions: dynamic
+loss scaling reads one overflow flag per step).  The loss values are
 returned as 0-d tensors for the caller to read when it wants.
 """
 import torch
@@ -22,9 +23,12 @@ class StepFunctions(object):
     """The compiled model's step functions (rebuilt by each ``compile``).
 
     Args:
-        jit_compile: False, True (run the training forward pass and loss, and
-            so their backward pass, through ``torch.compile``), or the name of
-            a ``torch.compile`` backend (``'inductor'``, ``'aot_eager'``...).
+        jit_compile: False, True (``torch.compile`` with inductor), or the name
+            of a ``torch.compile`` backend (``'inductor'``, ``'aot_eager'``...).
+            In one process the whole training step (forward pass, losses,
+            backward pass, update, metrics) is compiled; with several the
+            forward pass and losses (and so their backward pass) are, and the
+            gradient average and the update run eagerly.
     """
 
     def __init__(self, model, targets, optimizer, jit_compile=False):

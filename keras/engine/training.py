@@ -129,13 +129,13 @@ class Model(Network):
             sample_weight_mode: None or ``'temporal'`` (per output as list/dict).
             weighted_metrics: metrics weighted by sample_weight/class_weight.
             jit_compile: (keyword, tf.keras's name) True runs the training
-                forward pass and loss, and so their backward pass, through
-                ``torch.compile`` (the optimizer update stays eager); a string
-                names the ``torch.compile`` backend (``'inductor'``, the
-                default, or ``'aot_eager'``...).  The first steps (and the first
-                step of a new batch size) pay the compilation.  Without
-                dropout the results equal eager ones up to float rounding;
-                dropout masks come from a different random stream.
+                step (forward pass, losses, backward pass, optimizer update,
+                metrics) through ``torch.compile``; a string names the
+                ``torch.compile`` backend (``'inductor'``, the default, or
+                ``'aot_eager'``...).  The second step (and the first step of a
+                new batch size) pays the compilation.  Without dropout the
+                results equal eager ones up to float rounding; dropout masks
+                come from a different random stream.
         """
         from keras import optimizers
         if target_tensors is not None:
@@ -236,11 +236,8 @@ class Model(Network):
             **kwargs):
         """Train the model for ``epochs`` epochs; returns a ``History``.
 
-        Started by ``torchrun`` (``WORLD_SIZE`` > 1 in the environment), ``fit``
-        joins the process group itself and trains data-parallel: each process
-        reads ``batch_size`` rows of every global batch of ``batch_size *
-        world_size`` rows and the gradients are averaged; see
-        :mod:`keras.distribute`.
+        Under ``torchrun`` (``WORLD_SIZE`` > 1) it joins the process group and
+        trains data-parallel, ``batch_size`` rows per process (:mod:`keras.distribute`).
         """
         from keras.engine import training_data
         from keras.engine.training_loop import fit_loop

@@ -88,6 +88,7 @@ class LossScaleOptimizer(Optimizer):
         """``grads / loss_scale`` (``None`` entries stay ``None``)."""
         return [None if g is None else g / self._scale.to(g.device, g.dtype) for g in grads]
 
+    @torch.compiler.disable  # data-dependent: runs eagerly inside a compiled step
     def apply_gradients(self, params, grads):
         """Unscale ``grads`` (gradients of the scaled loss; float32 ones are
         unscaled in place) and update ``params``; with dynamic scaling, skip

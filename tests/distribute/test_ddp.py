@@ -151,10 +151,14 @@ def test_shuffled_fit_sees_every_row_once_per_epoch():
             rows = [xs[0][:, 0].tolist() for xs, _, _, n in source.epoch() if n]
             seen.append(sorted(v for r in rows for v in r))
         model.fit(x, x, batch_size=2, epochs=1, verbose=0)
-        return seen
-    r0, r1 = _ok(run_job(job))
+        sizes = []
+        count = LambdaCallback(on_batch_end=lambda b, logs: sizes.append(logs['size']))
+        model.fit(x, x, steps_per_epoch=3, epochs=1, verbose=0, callbacks=[count])
+        return seen, sizes
+    (r0, sizes0), (r1, sizes1) = _ok(run_job(job))
     for epoch in range(2):
         assert sorted(r0[epoch] + r1[epoch]) == list(range(10))
+    assert sizes0 == [2, 2, 1] and sizes1 == [2, 2, 1]  # 3 global batches of 4, 4, 2 rows
 
 
 class _Batches(Sequence):
