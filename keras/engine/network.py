@@ -179,7 +179,7 @@ class Network(Layer):
 
     # ------------------------------------------------------------------ call
     def _get_plan(self):
-        if self._plan is not None and self._plan_hooks != hook_generation():
+        if self._plan is not None and self.__dict__.get('_plan_hooks') != hook_generation():
             self._plan = None  # a layer got a torch hook since: rebuild the plan
         if self._plan is None:
             self._plan_hooks = hook_generation()

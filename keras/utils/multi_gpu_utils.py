@@ -234,6 +234,7 @@ def rebind_plans(template, replica):
         steps = [_step_with_layer(step, match.get(id(step.layer), step.layer))
                  for step in plan[0]]
         copy.__dict__['_plan'] = (steps,) + tuple(plan[1:])
+        copy.__dict__['_plan_hooks'] = original.__dict__.get('_plan_hooks')
 
 
 def _step_with_layer(step, layer):
