@@ -50,6 +50,10 @@ def _sqrt_plus(xs, eps, inside):
 class Optimizer(object):
     """Base class of the Keras optimizers.
 
+    On the CPU some updates read their 0-d hyper-parameters as numbers to use
+    fused ``addcmul``/``addcdiv`` passes (``cpu_fast_path``); that is a plain
+    memory read there.  On other devices every step stays free of host syncs.
+
     Args (all optimizers):
         clipnorm: float >= 0. Gradients are scaled down when the L2 norm of all of
             them together exceeds this value (per gradient for tf.keras configs).
@@ -58,6 +62,7 @@ class Optimizer(object):
 
     # (attribute, 2.3.1 weight name, tf.keras 2.11+ slot name, tf.keras legacy slot)
     _slot_specs = ()
+    cpu_fast_path = True
 
     def __init__(self, **kwargs):
         self._scalars = {}

@@ -59,6 +59,18 @@ class SGD(Optimizer):
 
     def _update(self, ps, gs, state, sc):
         ms = state['moments']
+        if ps[0].device.type == 'cpu' and self.cpu_fast_path:
+            # Same update with fewer passes; the 0-d hyper-parameters are read as
+            # numbers, which costs nothing on the CPU (no device sync).
+            lr, momentum = float(sc['lr']), float(sc['momentum'])
+            torch._foreach_mul_(ms, momentum)
+            torch._foreach_add_(ms, gs, alpha=-lr)
+            if self.nesterov:
+                torch._foreach_add_(ps, ms, alpha=momentum)
+                torch._foreach_add_(ps, gs, alpha=-lr)
+            else:
+                torch._foreach_add_(ps, ms)
+            return
         lr_g = torch._foreach_mul(gs, sc['lr'])
         torch._foreach_mul_(ms, sc['momentum'])
         torch._foreach_sub_(ms, lr_g)
@@ -112,6 +124,10 @@ class RMSprop(_OldLayoutMixin, Optimizer):
 
     def _update(self, ps, gs, state, sc):
         accs = state['accumulators']
+        if ps[0].device.type == 'cpu' and self.cpu_fast_path and not (
+                self.centered or self.momentum > 0 or self._tf2):
+            self._update_fused_cpu(ps, gs, accs, sc)
+            return
         _ema(accs, torch._foreach_mul(gs, gs), sc['rho'], sc['one_minus_rho'], True)
         base = accs
         if self.centered:
@@ -127,6 +143,15 @@ class RMSprop(_OldLayoutMixin, Optimizer):
             torch._foreach_add_(moms, step)
             step = moms
         torch._foreach_sub_(ps, step)
+
+    def _update_fused_cpu(self, ps, gs, accs, sc):
+        """The same update in 4 passes over the weights instead of 9.  Reading the
+        0-d hyper-parameters as numbers costs nothing on the CPU (no device sync)."""
+        rho = float(sc['rho'])
+        torch._foreach_mul_(accs, rho)
+        torch._foreach_addcmul_(accs, gs, gs, value=1. - rho)
+        denom = _sqrt_plus(accs, self.epsilon, False)
+        torch._foreach_addcdiv_(ps, gs, denom, value=-float(sc['lr']))
 
     def get_config(self):
         config = {'learning_rate': self._float('learning_rate'),

@@ -190,6 +190,7 @@ def test_step_never_reads_tensors_back(monkeypatch):
     gs = [torch.ones(s) for s in SHAPES]
     for opt in opts:
         opt.build(ps)
+        opt.cpu_fast_path = False  # check the path every other device takes
     for name in ('item', 'tolist', 'numpy', '__float__', '__int__', '__bool__'):
         monkeypatch.setattr(torch.Tensor, name, refuse)
     for opt in opts:
@@ -495,3 +496,23 @@ def test_cuda_state_follows_params():
         torch.cuda.set_sync_debug_mode('default')
     assert opt.lr.device.type == 'cuda' and all(w.is_cuda for w in opt.weights)
     assert K.get_value(opt.iterations) == 2
+
+
+@pytest.mark.parametrize('make', [
+    lambda: optimizers.SGD(lr=0.1, momentum=0.9, nesterov=True, decay=0.01),
+    lambda: optimizers.SGD(lr=0.1, momentum=0.5),
+    lambda: optimizers.SGD(lr=0.1),
+    lambda: optimizers.RMSprop(lr=0.01, decay=0.01),
+])
+def test_cpu_fast_path_equals_the_generic_update(make):
+    fast, generic = make(), make()
+    generic.cpu_fast_path = False
+    rng = np.random.RandomState(3)
+    ps_fast = _params(rng)
+    ps_generic = [torch.nn.Parameter(p.detach().clone(), requires_grad=False) for p in ps_fast]
+    for step in range(4):
+        gs = [torch.as_tensor(rng.randn(*s).astype('float32')) for s in SHAPES]
+        fast.apply_gradients(ps_fast, gs)
+        generic.apply_gradients(ps_generic, gs)
+    for a, b in zip(ps_fast, ps_generic):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
