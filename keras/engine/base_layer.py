@@ -88,6 +88,8 @@ class Layer(torch.nn.Module):
         ...         return x * self.w
     """
 
+    activity_regularizer = None  # class default: looked up every forward pass
+
     def __init__(self, **kwargs):
         if '_parameters' not in self.__dict__:
             torch.nn.Module.__init__(self)
@@ -268,7 +270,7 @@ class Layer(torch.nn.Module):
 
     def forward(self, inputs, *args, **kwargs):
         outputs = self.call(inputs, *args, **kwargs)
-        if getattr(self, 'activity_regularizer', None) is not None:
+        if self.activity_regularizer is not None:
             for out in (outputs if isinstance(outputs, (list, tuple)) else [outputs]):
                 self.add_loss(self.activity_regularizer(out))
         return outputs
