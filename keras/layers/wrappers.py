@@ -106,6 +106,11 @@ class TimeDistributed(Wrapper):
         self.input_spec = InputSpec(shape=(None,) + input_shape[1:])
         if not self.layer.built:
             self.layer._maybe_build((input_shape[0],) + input_shape[2:])
+            # Keras 2.3.1 built the inner layer inside the wrapper's name scope:
+            # its weights are saved as ``time_distributed_1/kernel:0``.
+            for weight in self.layer.weights:
+                base = getattr(weight, '_keras_name', 'weight:0').rsplit('/', 1)[-1]
+                weight._keras_name = '%s/%s' % (self.name, base)
         self.built = True
 
     def compute_output_shape(self, input_shape):

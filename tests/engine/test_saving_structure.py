@@ -274,9 +274,6 @@ def test_bidirectional_names(tmp_path):
                      for d in ('forward', 'backward') for w in RNN_W]
 
 
-@pytest.mark.xfail(strict=True, reason='TimeDistributed names its inner weights after the '
-                   'inner layer (dense_1/kernel:0); Keras 2.3.1 built them inside the '
-                   "wrapper's name scope: time_distributed_1/kernel:0 (keras/layers/wrappers.py)")
 def test_time_distributed_names(tmp_path):
     model = _trained('TimeDistributed', {'layer': 'dense'}, (4, 3))
     path = str(tmp_path / 'm.h5')
