@@ -19,7 +19,9 @@ import torch
 from keras.backend.config import floatx
 from keras.backend.symbolic import symbolic
 from keras.backend.variables import to_torch_dtype
+from keras.engine.base_layer import Layer  # noqa: F401 (2.3.1 exported it here)
 from keras.base_metric import Mean, MeanMetricWrapper, Metric, Reduce, Sum, div_no_nan
+from keras.confusion_metrics import _SensitivitySpecificityBase as SensitivitySpecificityBase  # noqa: F401,E501
 from keras.confusion_metrics import (AUC, FalseNegatives, FalsePositives,  # noqa: F401
                                      MeanIoU, Precision, Recall, SensitivityAtSpecificity,
                                      SpecificityAtSensitivity, TrueNegatives, TruePositives)

@@ -4,6 +4,7 @@ import json
 from keras.engine.input_layer import Input, InputLayer
 from keras.engine.sequential import Sequential
 from keras.engine.training import Model
+from keras.utils.generic_utils import has_arg, to_list  # noqa: F401 (2.3.1 exported them)
 from keras.utils.safe_mode import safe_mode_scope
 
 __all__ = ['Model', 'Sequential', 'Input', 'InputLayer', 'model_from_config', 'model_from_json', 'model_from_yaml',

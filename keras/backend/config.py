@@ -58,12 +58,12 @@ def floatx():
     return _FLOATX
 
 
-def set_floatx(value):
+def set_floatx(floatx):
     global _FLOATX
-    if value not in _VALID_FLOATX:
+    if floatx not in _VALID_FLOATX:
         raise ValueError('Unknown floatx type: %r. Expected one of %s.'
-                         % (value, ', '.join(_VALID_FLOATX)))
-    _FLOATX = str(value)
+                         % (floatx, ', '.join(_VALID_FLOATX)))
+    _FLOATX = str(floatx)
 
 
 def image_data_format():

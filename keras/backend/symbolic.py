@@ -32,8 +32,9 @@ def contains_keras_tensor(args, kwargs=None):
     return False
 
 
-def symbolic(fn):
-    """Decorator: record ``fn`` as a graph op when called on KerasTensors."""
+def symbolic(func):
+    """Decorator: record ``func`` as a graph op when called on KerasTensors."""
+    fn = func
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):

@@ -16,6 +16,7 @@ from keras.backend import session as K_session
 from keras.engine import layer_weights
 from keras.engine.input_spec import InputSpec, assert_input_compatibility
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
+from keras.engine.node import Node  # noqa: F401 (2.3.1 exported it here)
 from keras.engine.layer_calls import call_symbolic
 from keras.utils.generic_utils import to_snake_case
 
@@ -27,6 +28,11 @@ _ALLOWED_KWARGS = {'input_shape', 'batch_input_shape', 'batch_size', 'dtype', 'n
 _IGNORED_KWARGS = {'autocast', 'dynamic'}
 
 _LOSS_STATE = threading.local()
+
+
+def disable_tracking(func):
+    """Keras 2.3.1 decorator that stopped attribute tracking; nothing to stop here."""
+    return func
 
 
 @contextlib.contextmanager

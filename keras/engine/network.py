@@ -304,6 +304,11 @@ class Network(Layer):
             out_masks = [self._mask_of(t, steps, mvalues) for t in self.outputs]
         return results[:n_out], results[n_out:n_out + n_losses], out_masks
 
+    def run_internal_graph(self, inputs, masks=None):
+        """Keras 2.3.1's name: ``(output_tensors, output_masks)`` for real inputs."""
+        outputs, _, out_masks = self.run_graph(inputs, masks=masks, want_masks=True)
+        return outputs, out_masks or [None] * len(outputs)
+
     def _model_device(self):
         """Where the model's weights live (the global default device if none)."""
         for p in self.parameters():

@@ -6,6 +6,7 @@ import torch
 from keras.backend import session as K_session
 from keras.engine import data_adapters
 from keras.engine.layer_weights import to_torch_dtype
+from keras.engine.base_layer import Layer  # noqa: F401 (2.3.1 exported it here)
 from keras.engine.network import Network
 from keras.engine.train_step import full_precision
 from keras.mixed_precision import policy as mp_policy

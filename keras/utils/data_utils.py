@@ -7,6 +7,7 @@ origin cannot be reached, and a missing file gives an error saying what to put
 where.  ``Sequence`` and the enqueuers live in ``keras.utils._enqueuers``.
 """
 import hashlib
+from urllib.request import urlretrieve  # noqa: F401 (2.3.1 exported it here)
 import http.client
 import os
 import shutil

@@ -8,7 +8,8 @@ import numpy as np
 __all__ = ['CustomObjectScope', 'custom_object_scope', 'get_custom_objects',
            'serialize_keras_object', 'deserialize_keras_object', 'func_dump',
            'func_load', 'has_arg', 'to_list', 'unpack_singleton', 'object_list_uid',
-           'is_all_none', 'slice_arrays', 'to_snake_case', 'Progbar']
+           'is_all_none', 'slice_arrays', 'to_snake_case', 'Progbar', 'getargspec',
+           'check_for_unexpected_keys']
 
 _GLOBAL_CUSTOM_OBJECTS = {}
 _SCOPE = threading.local()
@@ -168,6 +169,19 @@ def func_load(code, defaults=None, closure=None, globs=None):
     if globs is None:
         globs = globals()
     return types.FunctionType(code, globs, name=code.co_name, argdefs=defaults, closure=closure)
+
+
+def getargspec(fn):
+    """``inspect.getfullargspec`` (Keras 2.3.1's Python 2/3 shim)."""
+    return inspect.getfullargspec(fn)
+
+
+def check_for_unexpected_keys(name, input_dict, expected_values):
+    """Raise a ValueError naming the keys of ``input_dict`` not in ``expected_values``."""
+    unknown = set(input_dict.keys()).difference(expected_values)
+    if unknown:
+        raise ValueError('Unknown entries in {} dictionary: {}. Only expected following keys: '
+                         '{}'.format(name, list(unknown), expected_values))
 
 
 def has_arg(fn, name, accept_all=False):

@@ -4,6 +4,8 @@ import tempfile
 
 import numpy as np
 
+from keras.engine.training import Model  # noqa: F401 (2.3.1 exported it here)
+
 __all__ = ['get_test_data', 'layer_test', 'keras_test']
 
 
