@@ -3,6 +3,9 @@
 PY ?= .venv/bin/python
 
 .venv/bin/python:
+	@# GraphViz's `dot` lets the plot_model test write a real PNG (best effort: optional)
+	@command -v dot >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && apt-get install -y -qq graphviz) >/dev/null 2>&1; } || true
 	python3 -m venv .venv
 	.venv/bin/pip install -q --upgrade pip
 	.venv/bin/pip install -q -r requirements-dev.txt
