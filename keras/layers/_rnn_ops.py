@@ -69,17 +69,23 @@ def _apply_op(op, x, batch_sizes, states, weights, has_bias):
     fn = _OPS[op]
     hx = tuple(states) if op == 'lstm' else states[0]
     train = torch.is_grad_enabled()
-    with warnings.catch_warnings():
-        # cuDNN wants its weights in one flat buffer; ours are views of the
-        # Keras-layout weights, compacted by the kernel at each call.
-        warnings.filterwarnings('ignore', message='RNN module weights are not part')
-        if batch_sizes is None:
-            result = fn(x, hx, weights, has_bias, 1, 0.0, train, False, True)
-        else:
-            result = fn(x, batch_sizes, hx, weights, has_bias, 1, 0.0, train, False)
+    if x.is_cuda:
+        with warnings.catch_warnings():
+            # cuDNN wants its weights in one flat buffer; ours are views of the
+            # Keras-layout weights, compacted by the kernel at each call.
+            warnings.filterwarnings('ignore', message='RNN module weights are not part')
+            result = _call_op(fn, x, batch_sizes, hx, weights, has_bias, train)
+    else:  # (no warning to silence; and no context manager to break torch.compile graphs)
+        result = _call_op(fn, x, batch_sizes, hx, weights, has_bias, train)
     if op == 'lstm':
         return result[0], [result[1], result[2]]
     return result[0], [result[1]]
+
+
+def _call_op(fn, x, batch_sizes, hx, weights, has_bias, train):
+    if batch_sizes is None:
+        return fn(x, hx, weights, has_bias, 1, 0.0, train, False, True)
+    return fn(x, batch_sizes, hx, weights, has_bias, 1, 0.0, train, False)
 
 
 def _mask_runs(mask):
