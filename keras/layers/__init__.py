@@ -26,6 +26,9 @@ for _family in _FAMILIES:
         __all__.append(_name)
 del _family, _module
 
+from keras.legacy.layers import Highway, MaxoutDense  # noqa: E402 (Keras 1 layers 2.3.1 kept)
+__all__ += ['Highway', 'MaxoutDense']
+
 # Names older Keras versions wrote in model files.
 _LEGACY_CLASS_NAMES = {'Functional': 'Model', 'Recurrent': 'RNN', 'AtrousConvolution1D': 'Conv1D',
                        'AtrousConvolution2D': 'Conv2D'}

@@ -34,6 +34,8 @@ RNN_W = ('kernel', 'recurrent_kernel', 'bias')
 # a wrapper whose names are checked in its own test).
 SPECS = [
     ('Dense', {'units': 3}, (4,), K),
+    ('MaxoutDense', {'output_dim': 3}, (4,), ('W', 'b')),
+    ('Highway', {}, (4,), ('W', 'W_carry', 'b', 'b_carry')),
     ('Activation', {'activation': 'tanh'}, (3,), ()),
     ('ActivityRegularization', {'l1': 0.01}, (3,), ()),
     ('Dropout', {'rate': 0.5}, (3,), ()),
