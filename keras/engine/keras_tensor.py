@@ -1,5 +1,4 @@
 """Symbolic tensors: what ``Input()`` and layers called on ``Input()`` return."""
-from keras.backend.symbolic import symbolic  # noqa: F401  (re-exported for op recording)
 
 __all__ = ['KerasTensor', 'is_keras_tensor', 'TensorShape']
 

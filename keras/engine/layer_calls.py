@@ -79,13 +79,13 @@ def call_symbolic(layer, inputs, args, kwargs):
         outputs.append(KerasTensor(shape, dtypes[i], name=name, history=(layer, node_index, i),
                                    mask=mask))
     node = Node(layer,
-         inbound_layers=[x._keras_history[0] for x in input_list],
-         node_indices=[x._keras_history[1] for x in input_list],
-         tensor_indices=[x._keras_history[2] for x in input_list],
-         input_tensors=input_list, output_tensors=outputs,
-         input_masks=masks, output_masks=[o._keras_mask for o in outputs],
-         input_shapes=input_shapes, output_shapes=[o.shape for o in outputs],
-         arguments=dict(kwargs))
+                inbound_layers=[x._keras_history[0] for x in input_list],
+                node_indices=[x._keras_history[1] for x in input_list],
+                tensor_indices=[x._keras_history[2] for x in input_list],
+                input_tensors=input_list, output_tensors=outputs,
+                input_masks=masks, output_masks=[o._keras_mask for o in outputs],
+                input_shapes=input_shapes, output_shapes=[o.shape for o in outputs],
+                arguments=dict(kwargs))
     node._list_input = multi
     node._list_output = out_multi
     return outputs if out_multi else outputs[0]

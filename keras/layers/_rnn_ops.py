@@ -109,7 +109,7 @@ def _mask_runs(mask):
 
 def _run_packed(op, x, states, weights, has_bias, runs, want_sequence, zero_output_for_mask):
     starts, lengths, aligned = runs
-    batch, steps = x.shape[0], x.shape[1]
+    steps = x.shape[1]
     span = torch.arange(steps, device=x.device)
     if not aligned:  # move each row's run to the front
         index = (starts[:, None] + span).clamp(max=steps - 1)

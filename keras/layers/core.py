@@ -11,7 +11,6 @@ from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.legacy.interfaces import convert_kwargs
-from keras.utils import generic_utils
 
 __all__ = ['Dense', 'Activation', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D',
            'SpatialDropout3D', 'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Lambda',
