@@ -32,15 +32,17 @@ def _standardize_args(inputs, initial_state, constants, num_constants):
     functional model passes them) into three parts; states and constants as
     lists or ``None``."""
     if isinstance(inputs, (list, tuple)):
-        if initial_state is not None or constants is not None:
-            raise ValueError('An RNN was given its initial state or constants both in the '
-                             'inputs list and as keyword arguments.')
         inputs = list(inputs)
-        if num_constants:
-            constants = inputs[-num_constants:]
-            inputs = inputs[:-num_constants]
-        if len(inputs) > 1:
-            initial_state = inputs[1:]
+        if initial_state is not None or constants is not None:
+            if len(inputs) != 1:
+                raise ValueError('An RNN was given its initial state or constants both in the '
+                                 'inputs list and as keyword arguments.')
+        else:
+            if num_constants:
+                constants = inputs[-num_constants:]
+                inputs = inputs[:-num_constants]
+            if len(inputs) > 1:
+                initial_state = inputs[1:]
         inputs = inputs[0]
 
     def to_list_or_none(x):

@@ -7,6 +7,7 @@ from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.engine.keras_tensor import is_keras_tensor
 from keras.engine.layer_calls import call_arg_names, is_shape_list
+from keras.layers.recurrent_base import _standardize_args
 
 __all__ = ['Wrapper', 'TimeDistributed', 'Bidirectional']
 
@@ -437,30 +438,3 @@ def _merge(mode, y, y_rev):
     if mode == 'mul':
         return y * y_rev
     return [y, y_rev]
-
-
-def _standardize_args(inputs, initial_state, constants, num_constants):
-    """Split ``[x, state..., constant...]`` into ``(x, states or None, constants or None)``."""
-    if isinstance(inputs, (list, tuple)):
-        inputs = list(inputs)
-        if initial_state is not None or constants is not None:
-            if len(inputs) != 1:
-                raise ValueError('Pass initial states and constants either in the inputs list '
-                                 'or as keyword arguments, not both.')
-            inputs = inputs[0]
-        else:
-            if num_constants:
-                constants = inputs[-num_constants:]
-                inputs = inputs[:-num_constants]
-            if len(inputs) > 1:
-                initial_state = inputs[1:]
-            inputs = inputs[0]
-
-    def to_list_or_none(x):
-        if x is None or isinstance(x, list):
-            return x
-        if isinstance(x, tuple):
-            return list(x)
-        return [x]
-
-    return inputs, to_list_or_none(initial_state), to_list_or_none(constants)
