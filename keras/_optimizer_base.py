@@ -16,6 +16,15 @@ from keras.backend.variables import to_torch_dtype
 __all__ = ['Optimizer', 'clip_norm']
 
 # tf.keras configuration keys with nothing to do here (any value is fine).
+_HOST_FLOATS = {torch.float32: np.float32, torch.float64: np.float64}
+
+
+def _compiling():
+    """Whether ``torch.compile`` is tracing (host reads of tensors must wait)."""
+    compiler = getattr(torch, 'compiler', None)
+    return compiler is not None and compiler.is_compiling()
+
+
 _TF_IGNORED = ('jit_compile', 'ema_momentum', 'ema_overwrite_frequency')
 
 
@@ -229,10 +238,7 @@ class Optimizer(object):
         """One update of ``params`` (in place) with ``grads``; ``None`` grads are skipped."""
         with torch.no_grad():
             groups = self._plan(params, grads)
-            lr = self.learning_rate
-            if getattr(self, 'initial_decay', 0) > 0:
-                lr = lr * (1. / (1. + self.decay * self.iterations.to(self.decay.dtype)))
-            scalars = self._step_scalars(lr)
+            scalars = self._step_scalars(self._decayed_lr())
             grad_groups = self._clip([[grads[i] for i in pos] for _, pos, _, _ in groups])
             for (device, _, ps, state), gs in zip(groups, grad_groups):
                 local = scalars
@@ -244,6 +250,27 @@ class Optimizer(object):
                     torch._foreach_sub_(ps, decay)
                 self._update(ps, gs, state, local)
             self.iterations.add_(1)
+
+    def _decayed_lr(self):
+        """The step's learning rate with 2.3.1's time-based ``decay``:
+        ``lr / (1 + decay * iterations)``.
+
+        With the state on the CPU (and ``cpu_fast_path``) the same float32
+        arithmetic runs on the host (a Python float, bit-identical to the
+        tensor result) instead of five tiny tensor operations per step.
+        """
+        lr = self.learning_rate
+        if not getattr(self, 'initial_decay', 0) > 0:
+            return lr
+        decay, iterations = self.decay, self.iterations
+        host_type = _HOST_FLOATS.get(decay.dtype)
+        if (self.cpu_fast_path and host_type is not None and lr.dtype == decay.dtype and
+                iterations.device.type == 'cpu' and lr.device.type == 'cpu' and
+                decay.device.type == 'cpu' and not _compiling()):
+            one = host_type(1.)
+            factor = one / (one + host_type(decay.item()) * host_type(iterations.item()))
+            return float(host_type(lr.item()) * factor)
+        return lr * (1. / (1. + decay * iterations.to(decay.dtype)))
 
     def _plan(self, params, grads):
         """Groups ``[(device, positions, params, {slot: states})]``, cached per call shape."""

@@ -263,6 +263,38 @@ class MeanMetricWrapper(Mean):
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         return super(MeanMetricWrapper, self).update_state(values, sample_weight=sample_weight)
 
+    def _update_unweighted(self, y_true, y_pred):
+        """``update_state(y_true, y_pred)`` for the training loop's hot path.
+
+        Same numbers with less Python: the caller passes tensors (``y_pred``
+        on the model's device), no sample weight, and has autograd off.
+        """
+        if y_pred.device != self._device:
+            self._move_state(y_pred.device)
+        dtype = self._torch_dtype
+        if y_pred.dtype is not dtype:
+            y_pred = y_pred.to(dtype)
+        if y_true.dtype is not dtype or y_true.device != y_pred.device:
+            y_true = y_true.to(device=y_pred.device, dtype=dtype)
+        if y_true.dim() != y_pred.dim():
+            y_pred, y_true = losses_utils.squeeze_or_expand_dimensions(y_pred, y_true)
+        values = self._raw_fn(y_true, y_pred, **self._fn_kwargs)
+        if not isinstance(values, torch.Tensor) or values.dtype is not dtype:
+            values = self._tensor(values)
+        self.total.add_(torch.sum(values))
+        self.count.add_(values.numel())
+
+    @property
+    def _raw_fn(self):
+        # the metric function without the symbolic-call check of ``@symbolic``
+        return getattr(self._fn, '__wrapped_backend_fn__', self._fn)
+
+    @property
+    def has_plain_update(self):
+        """Whether ``update_state`` is this class's own (not a subclass's), so
+        :meth:`_update_unweighted` computes the same thing."""
+        return type(self).update_state is MeanMetricWrapper.update_state
+
     def get_config(self):
         config = super(MeanMetricWrapper, self).get_config()
         for key, value in self._fn_kwargs.items():

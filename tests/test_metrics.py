@@ -570,3 +570,33 @@ def test_state_moves_to_data_device_without_sync():
     assert m.true_positives.device.type == 'cuda' and mean.total.device.type == 'cuda'
     assert all(w.device.type == 'cuda' for w in m.weights)
     assert m.result().device.type == 'cuda'
+
+
+@pytest.mark.parametrize('make,y_true,y_pred', [
+    (lambda: metrics.CategoricalAccuracy(), np.eye(3)[[0, 2, 1, 1]], np.random.rand(4, 3)),
+    (lambda: metrics.SparseCategoricalAccuracy(), np.array([[0], [2], [1], [1]]),
+     np.random.rand(4, 3)),
+    (lambda: metrics.BinaryAccuracy(threshold=0.3), np.array([[1.], [0.], [1.], [0.]]),
+     np.random.rand(4, 1)),
+    (lambda: metrics.MeanSquaredError(), np.random.rand(4, 2), np.random.rand(4, 2)),
+    (lambda: metrics.MeanMetricWrapper(metrics.mae, name='m'), np.random.rand(4),
+     np.random.rand(4, 1)),
+])
+def test_training_loop_update_equals_update_state(make, y_true, y_pred):
+    """The training step's shortcut gives the same state as ``update_state``."""
+    reference, fast = make(), make()
+    assert fast.has_plain_update
+    for _ in range(2):
+        reference.update_state(y_true, y_pred)
+        fast._update_unweighted(torch.as_tensor(y_true), torch.as_tensor(y_pred).float())
+    for a, b in zip(reference.get_weights(), fast.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_metrics_with_their_own_update_state_take_the_full_path():
+    assert not getattr(metrics.RootMeanSquaredError(), 'has_plain_update', False)
+
+    class Custom(metrics.MeanMetricWrapper):
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            return super(Custom, self).update_state(y_true, y_pred * 2.)
+    assert not Custom(metrics.mae).has_plain_update

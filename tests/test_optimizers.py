@@ -516,3 +516,17 @@ def test_cpu_fast_path_equals_the_generic_update(make):
         generic.apply_gradients(ps_generic, gs)
     for a, b in zip(ps_fast, ps_generic):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_decayed_rate_on_the_host_equals_the_tensor_formula():
+    """The CPU shortcut for time-based decay gives the float32 tensor result bit for bit."""
+    for decay in (1e-6, 1e-3, 0.37):
+        opt = optimizers.SGD(lr=0.013, decay=decay)
+        for step in (0, 1, 7, 12345, 999999):
+            opt.iterations.fill_(step)
+            host = opt._decayed_lr()
+            assert isinstance(host, float)
+            expected = opt.learning_rate * (1. / (1. + opt.decay * opt.iterations.float()))
+            assert host == expected.item()
+        opt.cpu_fast_path = False
+        assert torch.is_tensor(opt._decayed_lr())

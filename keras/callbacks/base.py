@@ -65,6 +65,29 @@ def _median(values):
     return 0.5 * (ordered[mid - 1] + ordered[mid])
 
 
+# Batch hooks whose default calls an older hook (``on_train_batch_end`` calls
+# ``on_batch_end``): a callback overriding either one must be called.
+_DELEGATED_HOOKS = {'on_train_batch_begin': 'on_batch_begin',
+                    'on_train_batch_end': 'on_batch_end'}
+
+
+def _overrides(callback, hook_name):
+    """Whether ``callback.hook_name`` may do more than :class:`Callback`'s no-op
+    (a method of its class, or a function set on the instance as
+    ``LambdaCallback`` does, or one a custom attribute lookup may supply)."""
+    cls = type(callback)
+    if cls.__getattribute__ is not object.__getattribute__ or hasattr(cls, '__getattr__'):
+        return True
+    for name in (hook_name, _DELEGATED_HOOKS.get(hook_name)):
+        if name is None:
+            continue
+        if name in getattr(callback, '__dict__', ()):
+            return True
+        if getattr(type(callback), name, None) is not getattr(Callback, name):
+            return True
+    return False
+
+
 class Callback(object):
     """Base class of callbacks: hooks called at points of training.
 
@@ -196,10 +219,19 @@ class CallbackList(object):
                 progbar.stateful_metrics = set(progbar.stateful_metrics) | set(names)
 
     def _call_batch_hook(self, mode, hook, batch, logs=None):
-        """Run ``on_{mode}_batch_{hook}`` of every callback, timing it."""
+        """Run ``on_{mode}_batch_{hook}`` of every callback, timing it.
+
+        Callbacks that leave the hook as :class:`Callback`'s no-op are skipped
+        (most batch hooks of most callbacks), so an idle hook costs nothing.
+        """
         if not self.callbacks:
             return
         hook_name = 'on_%s_batch_%s' % (mode, hook)
+        active = self._active(hook_name)
+        if not active:
+            if hook == 'begin':
+                self._t_enter_batch = time.time()
+            return
         if hook == 'end':
             if not hasattr(self, '_t_enter_batch'):
                 self._t_enter_batch = time.time()
@@ -207,7 +239,7 @@ class CallbackList(object):
         if logs is None:
             logs = {}
         t_before = time.time()
-        for callback in self.callbacks:
+        for callback in active:
             getattr(callback, hook_name)(batch, logs)
         timings = self._delta_ts[hook_name]
         timings.append(time.time() - t_before)
@@ -218,6 +250,18 @@ class CallbackList(object):
                           'Check your callbacks.' % (hook_name, median), RuntimeWarning)
         if hook == 'begin':
             self._t_enter_batch = time.time()
+
+    def _active(self, hook_name):
+        """The callbacks whose ``hook_name`` does something (cached)."""
+        # (an attribute set on an instance later, e.g. ``cb.on_batch_end = f``,
+        # changes the size of its ``__dict__`` and so the key)
+        key = tuple((id(c), len(getattr(c, '__dict__', ()))) for c in self.callbacks)
+        cache = self.__dict__.setdefault('_active_hooks', {})
+        entry = cache.get(hook_name)
+        if entry is None or entry[0] != key:
+            entry = (key, [c for c in self.callbacks if _overrides(c, hook_name)])
+            cache[hook_name] = entry
+        return entry[1]
 
     def _call_begin_hook(self, mode):
         """``on_train_begin``, ``on_test_begin`` or ``on_predict_begin``."""

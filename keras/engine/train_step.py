@@ -193,7 +193,10 @@ class StepFunctions(object):
             if target.loss_metric is not None and per_output[i] is not None:
                 target.loss_metric.update_state(per_output[i].detach())
             for _, metric in target.metrics:
-                metric.update_state(ys[i], y_pred, sample_weight=weights)
+                if weights is None and getattr(metric, 'has_plain_update', False):
+                    metric._update_unweighted(ys[i], y_pred)  # (autograd is off here)
+                else:
+                    metric.update_state(ys[i], y_pred, sample_weight=weights)
             if target.weighted_metrics:
                 sw = sws[i] if sws is not None else None
                 if weights is not None:

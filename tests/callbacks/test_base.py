@@ -336,3 +336,28 @@ def test_no_host_sync_between_redraws_on_cuda(model, clock, capsys):
         torch.cuda.set_sync_debug_mode(0)
     callbacks.on_epoch_end(0, {})
     assert model.history.history == {'loss': [0.5], 'acc': [0.25]}
+
+
+def test_batch_hooks_reach_every_kind_of_override():
+    """Skipping no-op hooks must never skip a callback that does something."""
+    seen = []
+
+    class OldStyle(cbks.Callback):  # overrides the Keras 2.2 name only
+        def on_batch_end(self, batch, logs=None):
+            seen.append(('old', batch))
+
+    class NewStyle(cbks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(('new', batch))
+
+    idle = cbks.Callback()
+    callbacks = CallbackList([OldStyle(), idle])
+    callbacks.on_train_batch_end(0, {})
+    callbacks.append(NewStyle())  # the cache follows the list
+    callbacks.on_train_batch_end(1, {})
+    idle.on_batch_end = lambda batch, logs=None: seen.append(('instance', batch))
+    callbacks.on_train_batch_end(2, {})
+    lam = cbks.LambdaCallback(on_batch_begin=lambda batch, logs: seen.append(('lambda', batch)))
+    CallbackList([lam]).on_train_batch_begin(3, {})
+    assert seen == [('old', 0), ('old', 1), ('new', 1), ('old', 2), ('instance', 2),
+                    ('new', 2), ('lambda', 3)]
