@@ -8,27 +8,38 @@ work as they did in Keras 2.
 """
 import functools
 
+import torch
+
+# Types that are never symbolic: checked first, by identity, because every
+# decorated backend call on real tensors (activations, losses) asks.
+_PLAIN_TYPES = frozenset([torch.Tensor, torch.nn.Parameter, int, float, bool, str,
+                          type(None)])
+
 
 def _is_keras_tensor(x):
-    return getattr(x, '_is_keras_tensor', False)
+    return type(x) not in _PLAIN_TYPES and getattr(x, '_is_keras_tensor', False)
+
+
+def _holds_keras_tensor(value):
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return False
+    if kind is list or kind is tuple:
+        return any(_is_keras_tensor(item) for item in value)
+    if isinstance(value, (list, tuple)):
+        return any(_is_keras_tensor(item) for item in value)
+    return bool(getattr(value, '_is_keras_tensor', False))
 
 
 def contains_keras_tensor(args, kwargs=None):
+    """Whether any argument (or an item of a list/tuple argument) is a KerasTensor."""
     for a in args:
-        if _is_keras_tensor(a):
+        if _holds_keras_tensor(a):
             return True
-        if isinstance(a, (list, tuple)):
-            for b in a:
-                if _is_keras_tensor(b):
-                    return True
     if kwargs:
         for a in kwargs.values():
-            if _is_keras_tensor(a):
+            if _holds_keras_tensor(a):
                 return True
-            if isinstance(a, (list, tuple)):
-                for b in a:
-                    if _is_keras_tensor(b):
-                        return True
     return False
 
 
