@@ -493,6 +493,8 @@ nadam = Nadam
 
 _ALL_CLASSES = {'sgd': SGD, 'rmsprop': RMSprop, 'adagrad': Adagrad, 'adadelta': Adadelta,
                 'adam': Adam, 'adamax': Adamax, 'nadam': Nadam}
+# tf.keras's wrapper (keras.mixed_precision.LossScaleOptimizer), imported when met.
+_WRAPPERS = ('lossscaleoptimizer', 'lossscaleoptimizerv1')
 
 
 def serialize(optimizer):
@@ -507,12 +509,17 @@ def deserialize(config, custom_objects=None):
     """
     config = dict(config)
     name = config.get('class_name')
+    module_objects = _ALL_CLASSES
     if isinstance(name, str):
         short = name.split('>', 1)[1] if '>' in name else name
         if short.lower() in _ALL_CLASSES and not (custom_objects and name in custom_objects):
             name = short.lower()
+        elif short.lower() in _WRAPPERS and not (custom_objects and name in custom_objects):
+            from keras.mixed_precision import LossScaleOptimizer
+            name = short.lower()
+            module_objects = dict(_ALL_CLASSES, **{name: LossScaleOptimizer})
         config['class_name'] = name
-    return deserialize_keras_object(config, module_objects=_ALL_CLASSES,
+    return deserialize_keras_object(config, module_objects=module_objects,
                                     custom_objects=custom_objects,
                                     printable_module_name='optimizer')
 

@@ -11,13 +11,14 @@ import threading
 import numpy as np
 import torch
 
-from keras.backend import config as K_config
 from keras.backend import session as K_session
 from keras.engine import layer_weights
 from keras.engine.input_spec import InputSpec, assert_input_compatibility
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
 from keras.engine.node import Node  # noqa: F401 (2.3.1 exported it here)
 from keras.engine.layer_calls import call_symbolic
+from keras.mixed_precision import execution as mp_execution
+from keras.mixed_precision import policy as mp_policy
 from keras.utils.generic_utils import to_snake_case
 
 __all__ = ['Layer', 'InputSpec', 'collect_call_losses', 'collect_call_metrics']
@@ -129,12 +130,7 @@ class Layer(torch.nn.Module):
             else:
                 batch_input_shape = (kwargs.get('batch_size'),) + tuple(kwargs['input_shape'])
             self.batch_input_shape = batch_input_shape
-        dtype = kwargs.get('dtype') or kwargs.get('input_dtype') or K_config.floatx()
-        if isinstance(dtype, dict):  # tf.keras mixed-precision policy configs
-            dtype = dtype.get('config', {}).get('name', K_config.floatx())
-            if dtype.startswith('mixed_'):
-                dtype = K_config.floatx()
-        self.dtype = dtype
+        self._set_dtype_policy(kwargs.get('dtype') or kwargs.get('input_dtype'))
         self._initial_weights = kwargs.get('weights')
 
     def __setattr__(self, name, value):
@@ -162,6 +158,37 @@ class Layer(torch.nn.Module):
             if isinstance(prop, property):
                 return prop.fget(self)  # re-raise the property's own, clearer error
             raise
+
+    # ------------------------------------------------------------------ dtype
+    def _set_dtype_policy(self, dtype):
+        """Fix the layer's policy from a ``dtype`` argument (None: the global policy)."""
+        policy = mp_policy.layer_policy(dtype)
+        self.__dict__['_dtype_policy'] = policy
+        self.__dict__['_autocast_dtype'] = mp_policy.autocast_dtype(policy)
+
+    @property
+    def dtype_policy(self):
+        """The layer's :class:`keras.mixed_precision.Policy`."""
+        return self.__dict__.get('_dtype_policy') or mp_policy.global_policy()
+
+    @property
+    def compute_dtype(self):
+        """The dtype the layer computes in (``'bfloat16'`` under ``'mixed_bfloat16'``)."""
+        return self.dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        """The dtype of the layer's weights (same as ``dtype``)."""
+        return self.dtype_policy.variable_dtype
+
+    @property
+    def dtype(self):
+        """The dtype of the layer's weights: float32 under the mixed policies."""
+        return self.dtype_policy.variable_dtype
+
+    @dtype.setter
+    def dtype(self, value):
+        self._set_dtype_policy(value)
 
     # ------------------------------------------------------------------ state
     @property
@@ -272,6 +299,8 @@ class Layer(torch.nn.Module):
             return call_symbolic(self, inputs, args, kwargs)
         if not self.built:
             self._build_from_values(inputs)
+        if mp_policy.mixed_in_use():  # then each layer runs in its own policy
+            return mp_execution.call(self, inputs, args, kwargs)
         return torch.nn.Module.__call__(self, inputs, *args, **kwargs)
 
     def forward(self, inputs, *args, **kwargs):
@@ -388,7 +417,7 @@ class Layer(torch.nn.Module):
         config = {'name': self.name, 'trainable': self.trainable}
         if hasattr(self, 'batch_input_shape'):
             config['batch_input_shape'] = self.batch_input_shape
-        config['dtype'] = self.dtype
+        config['dtype'] = mp_policy.serialize(self.dtype_policy)
         return config
 
     @classmethod

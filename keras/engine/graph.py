@@ -5,6 +5,8 @@ depth); ``build_plan`` turns the nodes into a list of :class:`Step`s that
 ``Network.call`` walks with no graph search at run time.
 """
 from keras.engine.layer_calls import call_arg_names
+from keras.mixed_precision import execution as mp_execution
+from keras.mixed_precision import policy as mp_policy
 
 __all__ = ['map_graph', 'build_plan', 'Step', 'node_key', 'get_source_inputs']
 
@@ -123,6 +125,7 @@ def build_plan(inputs, outputs, nodes_by_depth, extra_outputs=()):
         return slots[id(t)]
 
     input_slots = [slot(x) for x in inputs]
+    context = mp_policy.context_autocast_dtype()  # what the loops run the plan under
     mask_slots = {}
     steps = []
     for depth in sorted(nodes_by_depth, reverse=True):
@@ -132,7 +135,7 @@ def build_plan(inputs, outputs, nodes_by_depth, extra_outputs=()):
             layer = node.outbound_layer
             step = Step()
             step.layer = layer
-            step.run = direct_call(layer)
+            step.run = mp_execution.plan_call(layer, direct_call(layer), context)
             step.in_slots = [slot(x) for x in node.input_tensors]
             step.out_slots = [slot(x) for x in node.output_tensors]
             step.list_input = len(node.input_tensors) > 1 or _wants_list(node)

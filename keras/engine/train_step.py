@@ -141,7 +141,7 @@ class StepFunctions(object):
         """The optimizer of this step: a :class:`LossScaleOptimizer` wrapping the
         model's under the ``'mixed_float16'`` policy."""
         if isinstance(self.optimizer, LossScaleOptimizer) or \
-                not mp_policy.wants_loss_scaling():
+                not mp_policy.wants_loss_scaling(self.model):
             return self.optimizer
         if self._loss_scaler is None:
             self._loss_scaler = LossScaleOptimizer(self.optimizer)

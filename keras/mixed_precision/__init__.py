@@ -3,9 +3,25 @@
 >>> from keras import mixed_precision
 >>> mixed_precision.set_global_policy('mixed_bfloat16')   # doctest: +SKIP
 
-Under a mixed policy ``fit``, ``evaluate`` and ``predict`` run the model's
-forward pass under ``torch.autocast`` in the compute dtype; the weights, the
-optimizer state, the losses and the returned predictions stay float32.
+Each layer fixes its :class:`Policy` when it is constructed: its ``dtype``
+argument (``Dense(10, dtype='float32')``, ``dtype='mixed_bfloat16'``) or else
+the global policy of that moment, as in tf.keras; set the global policy before
+building the model.  A layer with a mixed policy keeps its weights in float32
+(``layer.dtype``) and runs under ``torch.autocast`` in its compute dtype; a
+layer with a plain policy runs without autocast, its floating inputs cast to
+its dtype (the usual float32 output layer of a mixed model).  The weights,
+the optimizer state, the losses and the returned predictions stay float32.
+
+``fit``, ``evaluate``, ``predict`` and calling a functional model run its
+forward pass under the *global* policy's autocast state, and only the layers
+whose policy differs from it switch (decided once, when the model's execution
+plan is built), so a model built under the global policy it runs under pays
+nothing extra; one built under another still computes as its layers' policies
+say.  A mixed layer takes its inputs as they arrive (autocast casts per
+operation); when it runs inside a context without autocast, its 16-bit outputs
+are cast back to the context's float dtype.  A model's own policy only matters
+for training: loss scaling is used when the global policy is ``mixed_float16``
+or a layer of the model computes in float16.
 
 - ``'mixed_float16'``: meant for CUDA GPUs.  Training scales the loss
   (dynamic loss scaling, :class:`LossScaleOptimizer`) on every device.  On CPU,
@@ -13,9 +29,6 @@ optimizer state, the losses and the returned predictions stay float32.
   arithmetic, so expect it to be slower than float32 there.
 - ``'mixed_bfloat16'``: CPUs with bfloat16 support and recent GPUs; no loss
   scaling is needed.
-
-The policy in effect when the model runs is used (tf.keras fixes each layer's
-policy when the layer is created); set it before ``compile``/``fit``.
 """
 import sys
 import types

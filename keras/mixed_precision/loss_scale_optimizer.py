@@ -146,8 +146,36 @@ class LossScaleOptimizer(Optimizer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        """Build from :meth:`get_config`'s dict, or tf.keras 2.1-2.3's
+        ``{'optimizer': ..., 'loss_scale': 'dynamic' | number | {...}}``."""
         from keras import optimizers
         config = dict(config)
+        if 'loss_scale' in config or 'optimizer' in config:
+            config = _from_legacy_config(config)
         config['inner_optimizer'] = optimizers.deserialize(config['inner_optimizer'],
                                                            custom_objects=custom_objects)
         return cls(**config)
+
+
+def _from_legacy_config(config):
+    """tf.keras 2.3's ``LossScaleOptimizer`` config in today's keys."""
+    out = {'inner_optimizer': config.pop('optimizer', config.pop('inner_optimizer', None))}
+    scale = config.pop('loss_scale', 'dynamic')
+    if isinstance(scale, dict):
+        name, args = scale.get('class_name'), scale.get('config', {})
+        if name == 'FixedLossScale':
+            scale = float(args['loss_scale_value'])
+        elif name == 'DynamicLossScale':
+            if float(args.get('multiplier', 2.)) != 2.:
+                raise ValueError('Cannot load a LossScaleOptimizer whose DynamicLossScale '
+                                 'multiplier is not 2: %r.' % (scale,))
+            out['initial_scale'] = args.get('initial_loss_scale')
+            out['dynamic_growth_steps'] = args.get('increment_period')
+            scale = 'dynamic'
+        else:
+            raise ValueError('Unknown loss scale %r in a LossScaleOptimizer config.' % (name,))
+    if scale == 'dynamic':
+        out['dynamic'] = True
+    else:
+        out.update(dynamic=False, initial_scale=float(scale))
+    return out

@@ -1,31 +1,46 @@
-"""Dtype policies (tf.keras's ``mixed_precision.Policy``) and the process-wide
-policy the training and prediction loops run under.
+"""Dtype policies (tf.keras's ``mixed_precision.Policy``) and the global policy.
 
-A mixed policy keeps every weight in float32 and runs the model's forward
-pass under ``torch.autocast`` with the low-precision compute dtype, so
-matrix products and convolutions run in float16/bfloat16 while reductions
-and the losses stay in float32 (the model's outputs are cast to float32
-before the loss).
+Every layer fixes its policy when it is constructed: its ``dtype`` argument, or
+else the global policy of that moment.  A mixed policy keeps the layer's
+weights in float32 and runs the layer under ``torch.autocast`` with the 16-bit
+compute dtype (see :mod:`keras.mixed_precision.execution`).
 """
 import contextlib
 
+import numpy as np
 import torch
 
 from keras.backend import config as K_config
 
-__all__ = ['Policy', 'set_global_policy', 'global_policy', 'autocast']
+__all__ = ['Policy', 'set_global_policy', 'global_policy', 'policy_scope', 'serialize',
+           'deserialize', 'autocast']
 
 _MIXED = {'mixed_float16': 'float16', 'mixed_bfloat16': 'bfloat16'}
-_PLAIN = ('float16', 'bfloat16', 'float32', 'float64')
-_state = {'policy': None}
+_AUTOCAST = {'float16': torch.float16, 'bfloat16': torch.bfloat16}
+# 'policy': the global policy (None: floatx); 'active': a mixed policy has been
+# used in this process (layers check the autocast state only from then on).
+# 'float16': a layer got a float16 mixed policy (loss scaling may be needed).
+_state = {'policy': None, 'active': False, 'float16': False}
+
+
+def _dtype_name(name):
+    """The canonical name of a plain dtype, or None if ``name`` is none."""
+    if name in ('bfloat16', 'string'):  # 'string': tf.keras text inputs
+        return name
+    try:
+        dtype = np.dtype(name)
+    except TypeError:
+        return None
+    return dtype.name if dtype.kind in 'fiubc' else None
 
 
 class Policy(object):
     """The dtypes a layer computes in and stores its weights in.
 
     Args:
-        name: ``'mixed_float16'``, ``'mixed_bfloat16'`` (float32 weights,
-            16-bit compute), or a plain dtype such as ``'float32'``.
+        name: ``'mixed_float16'`` or ``'mixed_bfloat16'`` (float32 weights,
+            16-bit compute), or a dtype name such as ``'float32'`` or
+            ``'int32'`` (both dtypes the same).
 
     Raises:
         ValueError: for any other name.
@@ -38,11 +53,14 @@ class Policy(object):
     def __init__(self, name):
         if isinstance(name, Policy):
             name = name.name
-        if not isinstance(name, str) or (name not in _MIXED and name not in _PLAIN):
+        canonical = None
+        if isinstance(name, str):
+            canonical = name if name in _MIXED else _dtype_name(name)
+        if canonical is None:
             raise ValueError('Cannot convert value %r to a mixed precision Policy. Valid '
-                             'policies are "mixed_float16", "mixed_bfloat16" and the float '
-                             'dtypes %s.' % (name, ', '.join(_PLAIN)))
-        self._name = name
+                             'policies are "mixed_float16", "mixed_bfloat16" and dtype '
+                             'names such as "float32" or "float16".' % (name,))
+        self._name = canonical
 
     @property
     def name(self):
@@ -68,6 +86,9 @@ class Policy(object):
     def __eq__(self, other):
         return isinstance(other, Policy) and other.name == self.name
 
+    def __ne__(self, other):
+        return not self == other
+
     def __hash__(self):
         return hash(self._name)
 
@@ -76,13 +97,38 @@ class Policy(object):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        return cls(**config)
+        return cls(config['name'])  # tf.keras 2.1-2.3 PolicyV1 also had 'loss_scale'
+
+
+def autocast_dtype(policy):
+    """The ``torch.autocast`` dtype a layer with ``policy`` runs under (None:
+    autocast off)."""
+    return _AUTOCAST[policy.compute_dtype] if policy.is_mixed else None
+
+
+def _invalidate_plans():
+    # Execution plans decide which layers switch the autocast state relative
+    # to the global policy: rebuild them when it changes.
+    from keras.engine import base_layer
+    base_layer.hook_added()
 
 
 def set_global_policy(policy):
     """Make ``policy`` (a :class:`Policy`, its name, or None for ``floatx()``)
-    the policy models train and predict under."""
-    _state['policy'] = None if policy is None else Policy(policy)
+    the policy of the layers created from now on, and the autocast state the
+    training and prediction loops run the model under.
+
+    Raises:
+        ValueError: for a policy whose compute dtype is not floating point.
+    """
+    if policy is not None:
+        policy = Policy(policy)
+        if policy.variable_dtype not in ('float16', 'bfloat16', 'float32', 'float64'):
+            raise ValueError('The global policy must be a floating point policy such as '
+                             '"float32" or "mixed_float16"; got %r.' % (policy.name,))
+        _note_use(policy)
+    _state['policy'] = policy
+    _invalidate_plans()
 
 
 def global_policy():
@@ -91,17 +137,98 @@ def global_policy():
     return policy if policy is not None else Policy(K_config.floatx())
 
 
+@contextlib.contextmanager
+def policy_scope(policy):
+    """Set the global policy to ``policy`` inside a ``with`` block."""
+    previous = _state['policy']
+    set_global_policy(policy)
+    try:
+        yield
+    finally:
+        set_global_policy(previous)
+
+
+def serialize(policy):
+    """A plain policy as its dtype name (Keras 2.3.1's ``'dtype': 'float32'``),
+    a mixed one as tf.keras's ``{'class_name': 'Policy', 'config': {...}}``."""
+    if not policy.is_mixed:
+        return policy.name
+    return {'class_name': 'Policy', 'config': policy.get_config()}
+
+
+# tf.keras 2.4+, tf.keras 2.1-2.3 and Keras 3 spellings of a policy's class.
+_POLICY_CLASSES = ('Policy', 'PolicyV1', 'DTypePolicy', 'FloatDTypePolicy')
+
+
+def deserialize(config, custom_objects=None):
+    """A :class:`Policy` from :func:`serialize`'s output (or a dtype name)."""
+    if isinstance(config, dict):
+        class_name = config.get('class_name')
+        if class_name not in _POLICY_CLASSES:
+            cls = (custom_objects or {}).get(class_name)
+            if cls is None:
+                raise ValueError('Unknown dtype policy: %r.' % (class_name,))
+            return cls.from_config(config.get('config', {}))
+        return Policy.from_config(config.get('config', {}))
+    return Policy(config)
+
+
+def layer_policy(dtype):
+    """The policy of a layer given ``dtype=``: a :class:`Policy`, a policy name,
+    a serialized policy, a NumPy/torch/string dtype, or None (the global policy)."""
+    if dtype is None:
+        policy = global_policy()
+    elif isinstance(dtype, Policy):
+        policy = dtype
+    elif isinstance(dtype, dict):
+        policy = deserialize(dtype)
+    elif isinstance(dtype, torch.dtype):
+        policy = Policy(str(dtype).replace('torch.', ''))
+    elif isinstance(dtype, str):
+        policy = Policy(dtype)
+    else:
+        try:
+            policy = Policy(np.dtype(dtype).name)
+        except TypeError:
+            policy = Policy(dtype)  # raises the ValueError
+    _note_use(policy)
+    return policy
+
+
+def _note_use(policy):
+    if policy.is_mixed:
+        _state['active'] = True
+        if policy.compute_dtype == 'float16':
+            _state['float16'] = True
+
+
+def mixed_in_use():
+    """Whether a mixed policy has been used in this process."""
+    return _state['active']
+
+
 def autocast(device):
-    """A context running a forward pass on ``device`` in the global policy's
-    compute dtype (a no-op for a plain policy)."""
+    """A context running a forward pass on ``device`` under the global policy's
+    autocast state (a no-op for a plain policy)."""
     policy = _state['policy']
     if policy is None or not policy.is_mixed:
         return contextlib.nullcontext()
-    dtype = getattr(torch, policy.compute_dtype)
-    return torch.autocast(device_type=device.type, dtype=dtype)
+    return torch.autocast(device_type=device.type, dtype=_AUTOCAST[policy.compute_dtype])
 
 
-def wants_loss_scaling():
-    """Whether training under the global policy needs loss scaling (float16)."""
+def context_autocast_dtype():
+    """The autocast dtype of the global policy (None: off): what the loops run
+    execution plans under."""
     policy = _state['policy']
-    return policy is not None and policy.name == 'mixed_float16'
+    return None if policy is None else autocast_dtype(policy)
+
+
+def wants_loss_scaling(model=None):
+    """Whether training needs loss scaling: under the ``'mixed_float16'`` global
+    policy, or when a layer of ``model`` computes in float16."""
+    policy = _state['policy']
+    if policy is not None and policy.name == 'mixed_float16':
+        return True
+    if model is None or not _state['float16']:
+        return False
+    return any(m.__dict__.get('_autocast_dtype') is torch.float16 for m in model.modules())
