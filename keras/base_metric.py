@@ -127,12 +127,14 @@ class Metric(object):
         return [w.detach().cpu().numpy().copy() for w in self._weights]
 
     def set_weights(self, weights):
+        self._count_positive = False
         with torch.no_grad():
             for w, value in zip(self._weights, weights):
                 w.copy_(torch.as_tensor(np.asarray(value), dtype=w.dtype))
 
     def reset_states(self):
         """Zero every state tensor (between epochs)."""
+        self._count_positive = False
         with torch.no_grad():
             for w in self._weights:
                 w.zero_()
@@ -186,6 +188,8 @@ class Metric(object):
 class Reduce(Metric):
     """Accumulate a (weighted) reduction of values: ``metrics_utils.Reduction``."""
 
+    _count_positive = False  # the count is known to be > 0 (see MeanMetricWrapper)
+
     def __init__(self, reduction, name, dtype=None):
         super(Reduce, self).__init__(name=name, dtype=dtype)
         self.reduction = reduction
@@ -203,6 +207,7 @@ class Reduce(Metric):
         """
         values = self._tensor(values)
         weights = None
+        self._count_positive = False
         if sample_weight is not None:
             weights = self._tensor(sample_weight)
             values, _, weights = losses_utils.squeeze_or_expand_dimensions(
@@ -220,6 +225,8 @@ class Reduce(Metric):
     def result(self):
         if self.reduction == metrics_utils.Reduction.SUM:
             return self.total.clone()
+        if self._count_positive and type(self).reset_states is Metric.reset_states:
+            return self.total / self.count  # (one op instead of three)
         return div_no_nan(self.total, self.count)
 
 
@@ -283,6 +290,9 @@ class MeanMetricWrapper(Mean):
             values = self._tensor(values)
         self.total.add_(torch.sum(values))
         self.count.add_(values.numel())
+        # Only this path knows the count is > 0 without reading it back;
+        # every other state change clears the flag.
+        self._count_positive = values.numel() > 0 or self._count_positive
 
     @property
     def _raw_fn(self):

@@ -600,3 +600,18 @@ def test_metrics_with_their_own_update_state_take_the_full_path():
         def update_state(self, y_true, y_pred, sample_weight=None):
             return super(Custom, self).update_state(y_true, y_pred * 2.)
     assert not Custom(metrics.mae).has_plain_update
+
+
+def test_result_after_the_training_shortcut_and_after_reset():
+    metric = metrics.CategoricalAccuracy()
+    y_true = torch.tensor([[0., 1.], [1., 0.], [1., 0.]])
+    y_pred = torch.tensor([[0.2, 0.8], [0.3, 0.7], [0.9, 0.1]])
+    metric._update_unweighted(y_true, y_pred)
+    assert float(metric.result()) == pytest.approx(2. / 3.)
+    metric.reset_states()
+    assert float(metric.result()) == 0.  # (0, not NaN, for no data)
+    metric._update_unweighted(y_true, y_pred)
+    metric.update_state(y_true, y_pred, sample_weight=[0., 0., 0.])
+    assert float(metric.result()) == pytest.approx(2. / 3.)
+    metric.set_weights([np.float32(0.), np.float32(0.)])
+    assert float(metric.result()) == 0.
