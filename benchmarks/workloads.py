@@ -266,4 +266,73 @@ class StackedLSTM(Workload):
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
 
-ALL = [MLP20(), MnistMLP(), MnistCNN(), EmbeddingLSTM(), StackedLSTM()]
+def _hard_sigmoid(x):
+    return torch.clamp(x * 0.2 + 0.5, 0., 1.)
+
+
+class _HardSigmoidLSTM(torch.nn.Module):
+    """An LSTM with Keras 2.0's gate activation, written out step by step as
+    one would in PyTorch (no fused kernel computes it)."""
+
+    def __init__(self, input_dim, units):
+        super(_HardSigmoidLSTM, self).__init__()
+        self.units = units
+        self.w = torch.nn.Parameter(torch.nn.init.xavier_uniform_(torch.empty(input_dim,
+                                                                              4 * units)))
+        self.u = torch.nn.Parameter(torch.nn.init.orthogonal_(torch.empty(units, 4 * units)))
+        self.b = torch.nn.Parameter(torch.zeros(4 * units))
+
+    def forward(self, x):
+        h = c = x.new_zeros((x.shape[0], self.units))
+        for z in torch.addmm(self.b, x.reshape(-1, x.shape[2]), self.w).reshape(
+                x.shape[0], x.shape[1], -1).unbind(1):
+            g = torch.addmm(z, h, self.u)
+            i, f, _, o = _hard_sigmoid(g).chunk(4, dim=1)
+            c = f * c + i * torch.tanh(g[:, 2 * self.units:3 * self.units])
+            h = o * torch.tanh(c)
+        return h
+
+
+class HardSigmoidLSTM(Workload):
+    """LSTM(64, recurrent_activation='hard_sigmoid') as Keras 2.0-era model files
+    have it: no fused kernel, so Keras runs its cell loop; 40 steps of 32
+    features, binary classifier, rmsprop, batch 32."""
+    name = 'hsig_lstm'
+    batch_size = 32
+    needs = ('LSTM',)
+
+    def data(self):
+        x = np.random.random((1024, 40, 32)).astype('float32')
+        y = np.random.randint(2, size=(1024, 1)).astype('float32')
+        return x, y
+
+    def torch_epoch(self, data):
+        class Net(torch.nn.Module):
+            def __init__(self):
+                super(Net, self).__init__()
+                self.lstm = _HardSigmoidLSTM(32, 64)
+                self.out = torch.nn.Linear(64, 1)
+
+            def forward(self, x):
+                return torch.sigmoid(self.out(self.lstm(x)))
+        net = Net()
+        opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
+        x, y = (torch.from_numpy(a) for a in data)
+
+        def bce(p, t):
+            p = p.clamp(EPS, 1 - EPS)
+            return -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
+        return _torch_epoch(net, opt, x, y, self.batch_size, bce)
+
+    def keras_epoch(self, data, jit_compile=False):
+        from keras.layers import LSTM, Dense
+        from keras.models import Sequential
+        model = Sequential()
+        model.add(LSTM(64, recurrent_activation='hard_sigmoid', input_shape=(40, 32)))
+        model.add(Dense(1, activation='sigmoid'))
+        model.compile(loss='binary_crossentropy', optimizer='rmsprop', metrics=['accuracy'],
+                      jit_compile=jit_compile)
+        return _keras_epoch(model, data[0], data[1], self.batch_size)
+
+
+ALL = [MLP20(), MnistMLP(), MnistCNN(), EmbeddingLSTM(), StackedLSTM(), HardSigmoidLSTM()]

@@ -1,18 +1,29 @@
-"""The two ways a recurrent layer runs a sequence.
+"""The ways a recurrent layer runs a sequence.
 
-``run_loop`` walks the time axis in Python, calling a step function (a cell)
-once per step.  ``run_fused`` hands the whole sequence to PyTorch's fused
-LSTM/GRU/RNN kernel (cuDNN on CUDA); it is used where the Keras configuration
-is mathematically that kernel.  Both follow Keras's masking rule: at a masked
-step the states keep their previous value and the output repeats the previous
-output (zeros before the first unmasked step).
+``run_loop`` walks the time axis in Python, calling a step function (any
+cell) once per step.  ``run_cell`` does the same for the built-in cells: the
+step is the recurrent half of the cell (the input products are done for the
+whole sequence before), its output is its first state, and the outputs of
+masked steps are formed once for the whole sequence.  ``run_fused`` hands the
+whole sequence to PyTorch's fused LSTM/GRU/RNN kernel (cuDNN on CUDA); it is
+used where the Keras configuration is mathematically that kernel.  All follow
+Keras's masking rule: at a masked step the states keep their previous value
+and the output repeats the previous output (zeros before the first unmasked
+step).
+
+Under ``torch.compile`` (``compile(..., jit_compile=True)``) a loop is traced
+step by step into the graph when the layer asks for ``unroll=True`` or the
+sequence has at most ``KERAS_RNN_UNROLL_STEPS`` steps (default 32); compiling
+time grows with the number of steps traced (about a second a step on a CPU).
+Longer loops run eagerly between the compiled parts (:func:`loop_runner`).
 """
+import os
 import warnings
 
 import torch
 from torch.nn.utils import rnn as rnn_utils
 
-__all__ = ['run_loop', 'run_fused']
+__all__ = ['run_loop', 'run_cell', 'run_fused', 'loop_runner', 'compiling', 'unroll_steps']
 
 _OPS = {'lstm': torch.lstm, 'gru': torch.gru, 'rnn_tanh': torch.rnn_tanh,
         'rnn_relu': torch.rnn_relu}
@@ -20,6 +31,44 @@ _OPS = {'lstm': torch.lstm, 'gru': torch.gru, 'rnn_tanh': torch.rnn_tanh,
 
 def _expand_like(mask_t, ref):
     return mask_t.reshape(tuple(mask_t.shape) + (1,) * (ref.dim() - mask_t.dim()))
+
+
+UNROLL_STEPS_ENV = 'KERAS_RNN_UNROLL_STEPS'
+_DEFAULT_UNROLL_STEPS = 32
+
+
+def compiling():
+    """Whether the code runs under ``torch.compile``'s tracing."""
+    compiler = getattr(torch, 'compiler', None)
+    return compiler is not None and compiler.is_compiling()
+
+
+def unroll_steps():
+    """The longest loop traced into a compiled graph (``KERAS_RNN_UNROLL_STEPS``)."""
+    value = os.environ.get(UNROLL_STEPS_ENV, '').strip()
+    if not value:
+        return _DEFAULT_UNROLL_STEPS
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError('%s must be a whole number of time steps, got %r.'
+                         % (UNROLL_STEPS_ENV, value))
+
+
+def loop_runner(loop, steps, unroll=False):
+    """``loop`` (:func:`run_loop` or :func:`run_cell`), or, under
+    ``torch.compile`` for more than :func:`unroll_steps` steps and without
+    ``unroll``, the same loop kept out of the graph (run eagerly)."""
+    if unroll or not compiling() or steps <= unroll_steps():
+        return loop
+    return _EAGER[loop.__name__]
+
+
+def _step_masks(mask):
+    """Per-step ``(batch, 1)`` masks, or ``None`` when every step is kept."""
+    if mask is None or (not compiling() and bool(mask.all())):
+        return None
+    return [m[:, None] for m in mask.unbind(1)]
 
 
 def run_loop(step, xs, states, mask=None, go_backwards=False, zero_output_for_mask=False,
@@ -39,16 +88,17 @@ def run_loop(step, xs, states, mask=None, go_backwards=False, zero_output_for_ma
     Returns:
         ``(last_output, outputs or None, final_states)``.
     """
-    steps = xs.shape[1]
-    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    inputs = xs.unbind(1)  # one backward node for all steps, not one per step
+    keep = None if mask is None else mask.unbind(1)
+    order = range(len(inputs) - 1, -1, -1) if go_backwards else range(len(inputs))
     outputs = []
     output = None
     for t in order:
-        new_output, new_states = step(xs[:, t], states)
+        new_output, new_states = step(inputs[t], states)
         if not isinstance(new_states, (list, tuple)):
             new_states = [new_states]
-        if mask is not None:
-            m = mask[:, t]
+        if keep is not None:
+            m = keep[t]
             if zero_output_for_mask or output is None:
                 previous = torch.zeros_like(new_output)
             else:
@@ -62,6 +112,44 @@ def run_loop(step, xs, states, mask=None, go_backwards=False, zero_output_for_ma
             outputs.append(output)
     sequence = torch.stack(outputs, dim=1) if want_sequence else None
     return output, sequence, states
+
+
+def run_cell(step, zs, states, mask=None, go_backwards=False, zero_output_for_mask=False,
+             want_sequence=True):
+    """Run a built-in cell's ``step(z_t, states) -> new_states`` over axis 1 of
+    ``zs`` (the input projections); the step's output is its first state.
+
+    Same arguments and results as :func:`run_loop`.  Masked steps only select
+    the states; the outputs Keras's rule gives (the last state once a row has
+    seen an unmasked step, zeros before) are formed once for the sequence.
+    """
+    inputs = zs.unbind(1)
+    if go_backwards:
+        inputs = inputs[::-1]
+        mask = None if mask is None else mask.flip(1)
+    keep = _step_masks(mask)
+    if keep is None:
+        mask = None
+    hs = []
+    for t, z in enumerate(inputs):
+        new_states = step(z, states)
+        if keep is not None:
+            new_states = [torch.where(keep[t], new, old) for new, old in zip(new_states, states)]
+        states = new_states
+        if want_sequence:
+            hs.append(states[0])
+    sequence = torch.stack(hs, dim=1) if want_sequence else None
+    last = states[0]
+    if mask is not None:
+        shown = mask if zero_output_for_mask else mask.cummax(dim=1).values
+        if want_sequence:
+            sequence = torch.where(shown[..., None], sequence, torch.zeros_like(sequence))
+        last = torch.where(shown[:, -1:], last, torch.zeros_like(last))
+    return last, sequence, states
+
+
+_EAGER = {'run_loop': torch.compiler.disable(run_loop),
+          'run_cell': torch.compiler.disable(run_cell)}
 
 
 def _apply_op(op, x, batch_sizes, states, weights, has_bias):

@@ -6,8 +6,9 @@ SimpleRNN with tanh/relu; no recurrent dropout in training; no mask, or a mask
 whose rows are each one unbroken run, such as pre- or post-padding), the whole
 sequence goes to that kernel with weights viewed from Keras's layout.  Every
 other configuration runs a Python loop over the cell
-(:mod:`keras.layers._rnn_ops`), with the input products of the built-in cells
-computed for the whole sequence at once.  Both give Keras's numbers.
+(:mod:`keras.layers._rnn_ops`); for the built-in cells the input products are
+computed for the whole sequence at once and each step is only the recurrent
+half of the cell, prepared once per call.  Both give Keras's numbers.
 
 Public through :mod:`keras.layers.recurrent`.
 """
@@ -122,7 +123,12 @@ def store_states(current, new_states):
 
 
 def _reset_cell_masks(cell):
-    for c in [cell] + list(getattr(cell, 'cells', [])):
+    cells = cell.cells if isinstance(cell, StackedRNNCells) else [cell]
+    for c in cells:
+        if isinstance(c, _RNNCellBase):
+            if c._dropout_mask is not None or c._recurrent_dropout_mask is not None:
+                c._dropout_mask = c._recurrent_dropout_mask = None
+            continue
         if hasattr(c, '_dropout_mask'):
             c._dropout_mask = None
         if hasattr(c, '_recurrent_dropout_mask'):
@@ -142,7 +148,10 @@ class RNN(Layer):
             sequence is in that (reversed) order.
         stateful: keep the final states of each batch as the initial states
             of the next (needs a fixed batch size, e.g. ``batch_input_shape``).
-        unroll: accepted; the computation is the same either way.
+        unroll: under ``torch.compile`` (``jit_compile=True``), trace the
+            time loop into the graph whatever its length (by default only
+            loops of up to ``KERAS_RNN_UNROLL_STEPS`` steps are); the
+            numbers are the same either way.
 
     Call arguments:
         inputs: ``(batch, time, features)``.
@@ -414,21 +423,29 @@ class RNN(Layer):
                        want_sequence=self.return_sequences,
                        zero_output_for_mask=self.zero_output_for_mask)
         if isinstance(cell, _RNNCellBase) and not constants:
-            if inputs.is_floating_point() and inputs.dtype != cell.kernel.dtype:
-                inputs = inputs.to(cell.kernel.dtype)
+            return self._run_builtin(cell, inputs, states, training, options)
+        loop = _rnn_ops.loop_runner(_rnn_ops.run_loop, inputs.shape[1], self.unroll)
+        return loop(self._cell_step(constants, training), inputs, states, **options)
+
+    def _run_builtin(self, cell, inputs, states, training, options):
+        """A built-in cell: PyTorch's fused kernel where it computes the same
+        thing, else the cell's recurrence over the projected inputs."""
+        kernel = cell.kernel
+        if inputs.is_floating_point() and inputs.dtype != kernel.dtype:
+            inputs = inputs.to(kernel.dtype)
+        if cell.dropout or cell.recurrent_dropout:
             cell._ensure_masks(inputs[:, 0], states[0], training)
-            fused = cell._fused()
-            if fused is not None:
-                op, weights, has_bias = fused
-                x = inputs
-                if cell._dropout_mask is not None:
-                    x = x * cell._dropout_mask[0].unsqueeze(1)
-                result = _rnn_ops.run_fused(op, x, states, weights, has_bias, **options)
-                if result is not None:
-                    return result
-            return _rnn_ops.run_loop(cell._recur, cell._project(inputs), states, **options)
-        return _rnn_ops.run_loop(self._cell_step(constants, training), inputs, states,
-                                 **options)
+        fused = cell._fused()
+        if fused is not None:
+            op, weights, has_bias = fused
+            x = inputs
+            if cell._dropout_mask is not None:
+                x = x * cell._dropout_mask[0].unsqueeze(1)
+            result = _rnn_ops.run_fused(op, x, states, weights, has_bias, **options)
+            if result is not None:
+                return result
+        loop = _rnn_ops.loop_runner(_rnn_ops.run_cell, inputs.shape[1], self.unroll)
+        return loop(cell._step_function(), cell._project(inputs), states, **options)
 
     def _cell_step(self, constants, training):
         cell = self.cell

@@ -4,8 +4,9 @@ A cell is a layer with a ``state_size`` and ``call(inputs, states) ->
 (output, new_states)``; :class:`keras.layers.RNN` runs it over a sequence.
 The built-in cells also expose their math in two halves so the RNN can run
 them quickly: ``_project`` (inputs times kernel plus bias, done for the whole
-sequence in one product) and ``_recur`` (the per-step recurrent part); and
-``_fused`` says when PyTorch's fused kernel computes exactly the same thing.
+sequence in one product) and ``_step_function`` (the per-step recurrent part,
+with what does not change between steps prepared once); and ``_fused`` says
+when PyTorch's fused kernel computes exactly the same thing.
 
 Weights are in Keras's layout: ``kernel (input_dim, n_gates * units)``,
 ``recurrent_kernel (units, n_gates * units)``, gates in order i, f, c, o
@@ -31,6 +32,27 @@ def _in_training(training):
 def _is_activation(fn, name):
     return fn is getattr(activations, name) or fn is getattr(torch, name) or \
         fn is getattr(K_nn, name, None)
+
+
+# Gate activations that act on each entry alone, with a finite derivative
+# everywhere: the gate math may apply them to a wider block than it uses.
+_ELEMENTWISE = ((activations.sigmoid, torch.sigmoid), (activations.hard_sigmoid,),
+                (activations.tanh, torch.tanh), (activations.relu, torch.relu),
+                (activations.linear,))
+
+
+def _plain(fn):
+    """An activation as a plain function of tensors (without the wrapper that
+    records calls on symbolic tensors: the time loop calls it many times)."""
+    return getattr(fn, '__wrapped_backend_fn__', fn)
+
+
+def _elementwise(fn):
+    return any(fn is f or _plain(fn) is _plain(f) for group in _ELEMENTWISE for f in group)
+
+
+def _autocasting(tensor):
+    return torch.is_autocast_enabled(tensor.device.type)
 
 
 def _dropout_masks(like, rate, count):
@@ -151,16 +173,27 @@ class _RNNCellBase(Layer):
         bias = self._input_bias()
         return z if bias is None else z + bias
 
-    def _recurrent_product(self, h, kernel, masks):
-        if masks is None:
-            return torch.matmul(h, kernel)
-        if len(masks) == 1:
-            return torch.matmul(h * masks[0], kernel)
-        return torch.cat([torch.matmul(h * m, k) for m, k in
-                          zip(masks, kernel.split(self.units, dim=1))], dim=1)
+    def _recurrent_sum(self, kernel, masks):
+        """``add(z, h) -> z + (h * recurrent dropout) @ kernel`` (``masks``:
+        ``None``, one mask, or one per gate block of ``kernel``)."""
+        if masks is not None and len(masks) > 1:
+            blocks = kernel.split(self.units, dim=1)
+            return lambda z, h: z + torch.cat([torch.matmul(h * m, k)
+                                               for m, k in zip(masks, blocks)], dim=1)
+        mask = masks[0] if masks else None
+        if _autocasting(kernel):  # keep the sum in the wider type, as ``z`` is
+            return lambda z, h: z + torch.matmul(h if mask is None else h * mask, kernel)
+        return lambda z, h: torch.addmm(z, h if mask is None else h * mask, kernel)
+
+    def _step_function(self):
+        """``step(z, states) -> new_states``: one step of the recurrence, ``z``
+        being the step's ``_project``ion; the output is ``new_states[0]``.
+        Built for the current weights and recurrent dropout masks."""
+        raise NotImplementedError
 
     def _recur(self, z, states):
-        raise NotImplementedError
+        new_states = self._step_function()(z, states)
+        return new_states[0], new_states
 
     def _fused(self):
         """``(op, torch_weights, has_bias)`` when PyTorch's fused kernel computes
@@ -228,12 +261,10 @@ class SimpleRNNCell(_RNNCellBase):
     def build(self, input_shape):
         self._build_weights(input_shape, (self.units,))
 
-    def _recur(self, z, states):
-        h = states[0]
-        if self._recurrent_dropout_mask is not None:
-            h = h * self._recurrent_dropout_mask[0]
-        output = self.activation(z + torch.matmul(h, self.recurrent_kernel))
-        return output, [output]
+    def _step_function(self):
+        add = self._recurrent_sum(self.recurrent_kernel, self._recurrent_dropout_mask)
+        activation = _plain(self.activation)
+        return lambda z, states: [activation(add(z, states[0]))]
 
     def _fused(self):
         if not self._fusable_dropout():
@@ -300,17 +331,24 @@ class LSTMCell(_RNNCellBase):
                                   torch.as_tensor(base((2 * units,), dtype=dtype))])
         self._build_weights(input_shape, (4 * self.units,), bias_initializer)
 
-    def _recur(self, z, states):
-        h, c = states[0], states[1]
-        z = z + self._recurrent_product(h, self.recurrent_kernel,
-                                        self._recurrent_dropout_mask)
+    def _step_function(self):
+        add = self._recurrent_sum(self.recurrent_kernel, self._recurrent_dropout_mask)
+        activation, gate = _plain(self.activation), _plain(self.recurrent_activation)
         u = self.units
-        i = self.recurrent_activation(z[:, :u])
-        f = self.recurrent_activation(z[:, u:2 * u])
-        c = f * c + i * self.activation(z[:, 2 * u:3 * u])
-        o = self.recurrent_activation(z[:, 3 * u:])
-        h = o * self.activation(c)
-        return h, [h, c]
+        if _elementwise(self.recurrent_activation):
+            def gates(z):  # one call for the four blocks; the cell block is unused
+                i, f, _, o = gate(z).chunk(4, dim=1)
+                return i, f, o
+        else:
+            def gates(z):
+                return gate(z[:, :u]), gate(z[:, u:2 * u]), gate(z[:, 3 * u:])
+
+        def step(z, states):
+            z = add(z, states[0])
+            i, f, o = gates(z)
+            c = f * states[1] + i * activation(z[:, 2 * u:3 * u])
+            return [o * activation(c), c]
+        return step
 
     def _fused(self):
         if not (self._fusable_dropout() and _is_activation(self.activation, 'tanh')
@@ -380,30 +418,43 @@ class GRUCell(_RNNCellBase):
             return self.bias
         return self.bias[0]
 
-    def _recur(self, z, states):
-        h = states[0]
+    def _step_function(self):
         u = self.units
         masks = self._recurrent_dropout_mask
         kernel = self.recurrent_kernel
-        if self.reset_after:
-            inner = self._recurrent_product(h, kernel, masks)
-            if self.bias is not None:
-                inner = inner + self.bias[1]
-            update = self.recurrent_activation(z[:, :u] + inner[:, :u])
-            reset = self.recurrent_activation(z[:, u:2 * u] + inner[:, u:2 * u])
-            candidate = self.activation(z[:, 2 * u:] + reset * inner[:, 2 * u:])
+        activation, gate = _plain(self.activation), _plain(self.recurrent_activation)
+        if _elementwise(self.recurrent_activation):
+            def gates(z):  # update and reset gates in one call
+                return gate(z).chunk(2, dim=1)
         else:
-            inner = self._recurrent_product(h, kernel[:, :2 * u],
-                                            None if masks is None else masks[:2])
-            update = self.recurrent_activation(z[:, :u] + inner[:, :u])
-            reset = self.recurrent_activation(z[:, u:2 * u] + inner[:, u:])
-            h_for_candidate = h if masks is None else h * masks[-1]
-            candidate = self.activation(z[:, 2 * u:] +
-                                        torch.matmul(reset * h_for_candidate, kernel[:, 2 * u:]))
+            def gates(z):
+                return gate(z[:, :u]), gate(z[:, u:])
+        if self.reset_after:
+            inner_sum = self._recurrent_sum(kernel, masks)
+            bias = kernel.new_zeros(3 * u) if self.bias is None else self.bias[1]
+
+            def candidate_and_gates(z, h):
+                inner = inner_sum(bias, h)
+                update, reset = gates(z[:, :2 * u] + inner[:, :2 * u])
+                return activation(z[:, 2 * u:] + reset * inner[:, 2 * u:]), update
+        else:
+            gate_sum = self._recurrent_sum(kernel[:, :2 * u], None if masks is None else masks[:2])
+            candidate_sum = self._recurrent_sum(kernel[:, 2 * u:], None)
+            last_mask = None if masks is None else masks[-1]
+
+            def candidate_and_gates(z, h):
+                update, reset = gates(gate_sum(z[:, :2 * u], h))
+                h_for_candidate = h if last_mask is None else h * last_mask
+                return activation(candidate_sum(z[:, 2 * u:], reset * h_for_candidate)), update
         # Keras 2.3.1's implementation 2 also mixes in the dropped-out state.
-        carry = h * masks[0] if masks is not None and len(masks) == 1 else h
-        h = update * carry + (1 - update) * candidate
-        return h, [h]
+        carry_mask = masks[0] if masks is not None and len(masks) == 1 else None
+
+        def step(z, states):
+            h = states[0]
+            candidate, update = candidate_and_gates(z, h)
+            carry = h if carry_mask is None else h * carry_mask
+            return [update * carry + (1 - update) * candidate]
+        return step
 
     def _fused(self):
         if not (self.reset_after and self._fusable_dropout()
