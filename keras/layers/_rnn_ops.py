@@ -163,11 +163,35 @@ def _apply_op(op, x, batch_sizes, states, weights, has_bias):
             # Keras-layout weights, compacted by the kernel at each call.
             warnings.filterwarnings('ignore', message='RNN module weights are not part')
             result = _call_op(fn, x, batch_sizes, hx, weights, has_bias, train)
+    elif op == 'lstm' and _cpu_autocast_dtype() is not None:
+        result = _call_in_dtype(fn, x, batch_sizes, hx, weights, has_bias, train,
+                                _cpu_autocast_dtype())
     else:  # (no warning to silence; and no context manager to break torch.compile graphs)
         result = _call_op(fn, x, batch_sizes, hx, weights, has_bias, train)
     if op == 'lstm':
         return result[0], [result[1], result[2]]
     return result[0], [result[1]]
+
+
+def _cpu_autocast_dtype():
+    """The dtype CPU autocast runs in, or None when it is off."""
+    try:
+        if torch.is_autocast_enabled('cpu'):
+            return torch.get_autocast_dtype('cpu')
+    except TypeError:  # PyTorch before 2.4
+        if torch.is_autocast_cpu_enabled():
+            return torch.get_autocast_cpu_dtype()
+    return None
+
+
+def _call_in_dtype(fn, x, batch_sizes, hx, weights, has_bias, train, dtype):
+    """The kernel with every input cast to ``dtype`` and autocast off: CPU
+    autocast hands the LSTM kernel inputs of mixed dtypes, which oneDNN
+    refuses ("could not create a primitive descriptor")."""
+    cast = tuple(h.to(dtype) for h in hx) if isinstance(hx, tuple) else hx.to(dtype)
+    with torch.autocast('cpu', enabled=False):
+        return _call_op(fn, x.to(dtype), batch_sizes, cast, [w.to(dtype) for w in weights],
+                        has_bias, train)
 
 
 def _call_op(fn, x, batch_sizes, hx, weights, has_bias, train):

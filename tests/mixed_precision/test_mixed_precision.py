@@ -148,3 +148,28 @@ def test_explicit_loss_scale_optimizer_in_compile():
     reference.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
     for a, b in zip(model.get_weights(), reference.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-6)  # scaling by 2**10 is exact
+
+
+@pytest.mark.parametrize('policy', ['mixed_bfloat16', 'mixed_float16'])
+def test_fused_lstm_trains_and_predicts_under_cpu_autocast(policy):
+    """The fused LSTM kernel gets inputs of one dtype (CPU autocast alone gave
+    it mixed ones, which oneDNN refused)."""
+    from keras.layers import LSTM, Embedding
+    x = np.random.RandomState(0).randint(1, 30, size=(16, 5))
+    y = np.random.RandomState(1).randint(2, size=(16, 1))
+
+    def build():
+        model = Sequential([Embedding(30, 8, input_length=5), LSTM(4),
+                            Dense(1, activation='sigmoid', dtype='float32')])
+        model.compile('sgd', 'binary_crossentropy')
+        return model
+    reference = build()
+    mixed_precision.set_global_policy(policy)
+    model = build()
+    model.set_weights(reference.get_weights())
+    expected = reference.predict(x)
+    got = model.predict(x)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, expected, atol=2e-2)
+    history = model.fit(x, y, epochs=1, verbose=0)
+    assert np.isfinite(history.history['loss'][0])
