@@ -10,20 +10,41 @@ EPS = 1e-7
 
 
 def _torch_epoch(model, optimizer, x, y, batch_size, loss_fn):
-    """A plain PyTorch training epoch: shuffle, slice, forward, loss, step."""
+    """A plain PyTorch training epoch: shuffle, slice, forward, loss, step.
+
+    Like ``fit`` with ``metrics=['accuracy']`` (every Keras side here), it
+    reports the epoch's mean loss and accuracy, kept on the device during the
+    epoch and read once at its end, as a hand-written loop that prints them
+    would.
+    """
     n = x.shape[0]
 
     def run():
         model.train()
         perm = torch.randperm(n)
+        loss_sum = torch.zeros(())
+        correct = torch.zeros((), dtype=torch.int64)
         for start in range(0, n, batch_size):
             idx = perm[start:start + batch_size]
             xb, yb = x.index_select(0, idx), y.index_select(0, idx)
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(xb), yb)
+            probs = model(xb)
+            loss = loss_fn(probs, yb)
             loss.backward()
             optimizer.step()
+            with torch.no_grad():
+                loss_sum += loss.detach() * idx.shape[0]
+                correct += _correct(probs, yb)
+        return float(loss_sum) / n, float(correct) / n
     return run
+
+
+def _correct(probs, target):
+    """How many rows are predicted right: the arg-max class, or ``p > 0.5``
+    for a single sigmoid output."""
+    if target.shape[-1] == 1:
+        return ((probs > 0.5) == (target > 0.5)).sum()
+    return (probs.argmax(-1) == target.argmax(-1)).sum()
 
 
 def categorical_crossentropy(probs, target):

@@ -4,7 +4,6 @@ Keras 2 kept this state in a TensorFlow graph; here it is plain Python state,
 reset by :func:`clear_session`.
 """
 import collections
-import contextlib
 import threading
 
 import torch
@@ -49,15 +48,24 @@ def set_learning_phase(value):
     _STATE.learning_phase_override = int(value)
 
 
-@contextlib.contextmanager
-def learning_phase_scope(value):
-    """Run a block with the learning phase set to ``value`` (0 or 1)."""
-    previous = getattr(_STATE, 'learning_phase', 0)
-    _STATE.learning_phase = int(value)
-    try:
-        yield
-    finally:
-        _STATE.learning_phase = previous
+class learning_phase_scope(object):
+    """Run a block with the learning phase set to ``value`` (0 or 1).
+
+    (A class rather than a generator context: training enters it every step.)
+    """
+
+    __slots__ = ('_value', '_previous')
+
+    def __init__(self, value):
+        self._value = int(value)
+
+    def __enter__(self):
+        self._previous = getattr(_STATE, 'learning_phase', 0)
+        _STATE.learning_phase = self._value
+
+    def __exit__(self, *exc_info):
+        _STATE.learning_phase = self._previous
+        return False
 
 
 def get_device():

@@ -5,7 +5,6 @@ order.  Called on symbolic ``KerasTensor``s it builds itself, infers its output
 shape and records a :class:`~keras.engine.node.Node`; called on real tensors it
 computes (through ``nn.Module.__call__`` -> ``forward`` -> ``call``).
 """
-import contextlib
 import threading
 
 import numpy as np
@@ -36,28 +35,36 @@ def disable_tracking(func):
     return func
 
 
-@contextlib.contextmanager
+class _Collect(object):
+    """A ``with`` block during which one thread-local list gathers what
+    layers report (a class, not a generator: it runs on every training step)."""
+
+    __slots__ = ('_slot', '_previous')
+
+    def __init__(self, slot):
+        self._slot = slot
+
+    def __enter__(self):
+        self._previous = getattr(_LOSS_STATE, self._slot, None)
+        collected = []
+        setattr(_LOSS_STATE, self._slot, collected)
+        return collected
+
+    def __exit__(self, *exc_info):
+        setattr(_LOSS_STATE, self._slot, self._previous)
+        return False
+
+
 def collect_call_losses():
     """Gather the losses layers add while computing (activity regularizers,
     ``add_loss`` inside ``call``) during one forward pass."""
-    previous = getattr(_LOSS_STATE, 'losses', None)
-    _LOSS_STATE.losses = collected = []
-    try:
-        yield collected
-    finally:
-        _LOSS_STATE.losses = previous
+    return _Collect('losses')
 
 
-@contextlib.contextmanager
 def collect_call_metrics():
     """Gather ``(name, value)`` pairs layers report with ``add_metric`` during one
     forward pass (inside ``call``, or symbolic metrics computed by the model)."""
-    previous = getattr(_LOSS_STATE, 'metrics', None)
-    _LOSS_STATE.metrics = collected = []
-    try:
-        yield collected
-    finally:
-        _LOSS_STATE.metrics = previous
+    return _Collect('metrics')
 
 
 def report_metric(name, value):
@@ -396,10 +403,12 @@ class Layer(torch.nn.Module):
     def regularization_losses(self):
         """Weight penalties and callable losses of this layer and its sub-layers,
         evaluated now."""
-        out = [reg(w) for w, reg in self._regularizers]
-        out += [fn() for fn in self._callable_losses]
-        for layer in self._layers:
-            out += layer.regularization_losses()
+        out = [reg(w) for w, reg in self._regularizers] if self._regularizers else []
+        if self._callable_losses:
+            out += [fn() for fn in self._callable_losses]
+        if self._modules:  # (most layers have no sub-layers: skip the scan)
+            for layer in self._layers:
+                out += layer.regularization_losses()
         return out
 
     @property
