@@ -13,8 +13,9 @@ import os
 
 import torch
 
-__all__ = ['DistributedError', 'initialize', 'maybe_initialize', 'is_distributed', 'rank',
-           'world_size', 'local_rank', 'barrier', 'guard', 'timeout_seconds']
+__all__ = ['DistributedError', 'initialize', 'default_backend', 'maybe_initialize',
+           'is_distributed', 'rank', 'world_size', 'local_rank', 'barrier', 'guard',
+           'timeout_seconds']
 
 _DEFAULT_TIMEOUT = 1800.
 _TIMEOUT_ENV = 'KERAS_DISTRIBUTED_TIMEOUT'
@@ -51,8 +52,7 @@ def initialize(backend=None, timeout=None):
     ``predict`` also call it themselves when ``WORLD_SIZE`` > 1 is set.
 
     Args:
-        backend: ``'gloo'`` or ``'nccl'``; default nccl when CUDA is available,
-            else gloo.
+        backend: ``'gloo'`` or ``'nccl'``; default: :func:`default_backend`.
         timeout: seconds a collective may wait for the other ranks before the
             job fails with :class:`DistributedError` (default: the
             ``KERAS_DISTRIBUTED_TIMEOUT`` environment variable, else 1800).
@@ -77,7 +77,7 @@ def initialize(backend=None, timeout=None):
     seconds = float(timeout) if timeout is not None else timeout_seconds()
     _state['timeout'] = seconds
     if backend is None:
-        backend = 'nccl' if torch.cuda.is_available() else 'gloo'
+        backend = default_backend()
     kwargs = {}
     if backend == 'nccl':
         device = torch.device('cuda', local_rank())
@@ -91,6 +91,16 @@ def initialize(backend=None, timeout=None):
                                 world_size=int(os.environ['WORLD_SIZE']),
                                 timeout=datetime.timedelta(seconds=seconds), **kwargs)
     return True
+
+
+def default_backend():
+    """nccl when models train on CUDA (``keras.backend.get_device()``, so
+    ``KERAS_DEVICE=cpu`` trains on CPU with gloo on a GPU machine) and this
+    process has a GPU of its own (``LOCAL_RANK`` < the GPU count); else gloo."""
+    from keras.backend import session
+    if session.get_device().type == 'cuda' and local_rank() < torch.cuda.device_count():
+        return 'nccl'
+    return 'gloo'
 
 
 def maybe_initialize():

@@ -261,3 +261,16 @@ def test_single_process_api():
     assert distribute.rank() == 0 and distribute.world_size() == 1
     assert distribute.initialize() is False  # no launcher environment: nothing to join
     distribute.barrier()  # a no-op
+
+
+def test_default_backend_follows_the_training_device():
+    from keras import backend as K
+    from keras.distribute import process_group
+    K.set_device('cpu')
+    try:
+        assert process_group.default_backend() == 'gloo'  # also on a GPU machine
+        if torch.cuda.is_available():
+            K.set_device('cuda')
+            assert process_group.default_backend() == 'nccl'
+    finally:
+        K.set_device(None)
