@@ -29,6 +29,8 @@ _PROLOGUE = '''
 import json, os, sys
 import numpy as np
 np.random.seed(0)
+import torch
+torch.manual_seed(0)
 import keras
 from keras.datasets import mnist
 from keras.models import Sequential
@@ -111,7 +113,8 @@ def _compare(tmp_path, body, batch, epochs, train, device, floor):
     # only rank 0 prints: one 'Epoch' header per epoch, not two
     assert printed.count('Epoch 1/%d' % epochs) == 1, printed[-2000:]
     assert one['score'][1] > floor and two['score'][1] > floor, (one['score'], two['score'])
-    assert abs(one['score'][1] - two['score'][1]) < 0.03
+    # (small, short runs: the two differ by the usual run-to-run spread only)
+    assert abs(one['score'][1] - two['score'][1]) < 0.05
     assert sorted(two['history']) == sorted(one['history'])
     assert len(two['history']['loss']) == epochs
 
@@ -121,7 +124,7 @@ def test_mnist_mlp_under_torchrun_on_cpu(tmp_path):
 
 
 def test_mnist_cnn_under_torchrun_on_cpu(tmp_path):
-    _compare(tmp_path, _CNN, batch=64, epochs=1, train=3000, device='cpu', floor=0.75)
+    _compare(tmp_path, _CNN, batch=64, epochs=2, train=4000, device='cpu', floor=0.85)
 
 
 @pytest.mark.skipif(torch.cuda.device_count() < 2 or not torch.distributed.is_nccl_available(),
