@@ -175,13 +175,8 @@ def _apply_op(op, x, batch_sizes, states, weights, has_bias):
 
 def _cpu_autocast_dtype():
     """The dtype CPU autocast runs in, or None when it is off."""
-    try:
-        if torch.is_autocast_enabled('cpu'):
-            return torch.get_autocast_dtype('cpu')
-    except TypeError:  # PyTorch before 2.4
-        if torch.is_autocast_cpu_enabled():
-            return torch.get_autocast_cpu_dtype()
-    return None
+    from keras.mixed_precision import policy as mp_policy
+    return mp_policy.active_autocast_dtype('cpu')
 
 
 def _call_in_dtype(fn, x, batch_sizes, hx, weights, has_bias, train, dtype):

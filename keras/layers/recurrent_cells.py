@@ -18,6 +18,7 @@ from keras import activations, constraints, initializers, regularizers
 from keras.backend import nn_ops as K_nn
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
+from keras.mixed_precision import policy as mp_policy
 from keras.utils.generic_utils import has_arg
 
 __all__ = ['SimpleRNNCell', 'LSTMCell', 'GRUCell', 'StackedRNNCells']
@@ -52,7 +53,7 @@ def _elementwise(fn):
 
 
 def _autocasting(tensor):
-    return torch.is_autocast_enabled(tensor.device.type)
+    return mp_policy.active_autocast_dtype(tensor.device.type) is not None
 
 
 def _dropout_masks(like, rate, count):

@@ -107,9 +107,7 @@ def plan_call(layer, run, context):
 
 
 def _current(device):
-    if torch.is_autocast_enabled(device):
-        return torch.get_autocast_dtype(device)
-    return None
+    return mp_policy.active_autocast_dtype(device)
 
 
 def call(layer, inputs, args, kwargs):

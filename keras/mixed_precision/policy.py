@@ -100,6 +100,21 @@ class Policy(object):
         return cls(config['name'])  # tf.keras 2.1-2.3 PolicyV1 also had 'loss_scale'
 
 
+def active_autocast_dtype(device_type):
+    """The dtype ``torch.autocast`` runs in on ``device_type`` ('cpu', 'cuda'...)
+    right now, or None when it is off (on every supported PyTorch)."""
+    try:
+        if torch.is_autocast_enabled(device_type):
+            return torch.get_autocast_dtype(device_type)
+        return None
+    except TypeError:  # PyTorch before 2.4: one function per device type
+        if device_type == 'cpu':
+            return torch.get_autocast_cpu_dtype() if torch.is_autocast_cpu_enabled() else None
+        if device_type == 'cuda':
+            return torch.get_autocast_gpu_dtype() if torch.is_autocast_enabled() else None
+        return None
+
+
 def autocast_dtype(policy):
     """The ``torch.autocast`` dtype a layer with ``policy`` runs under (None:
     autocast off)."""
