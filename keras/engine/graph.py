@@ -105,7 +105,18 @@ def _check_computable(inputs, nodes_by_depth):
 class Step(object):
     """One layer call of the plan: where its inputs are and where outputs go."""
     __slots__ = ('layer', 'run', 'in_slots', 'out_slots', 'list_input', 'multi_output', 'kwargs',
-                 'pass_training', 'pass_mask', 'in_mask_slots', 'out_mask_slots')
+                 'pass_training', 'pass_mask', 'in_mask_slots', 'out_mask_slots', 'kind')
+
+    # ``kind``: how the network runs the step.  The common cases (one tensor
+    # in, one out, no call arguments, no masks) skip the general bookkeeping.
+    GENERAL, PLAIN, WITH_TRAINING = 0, 1, 2
+
+    def _classify(self):
+        simple = (not self.list_input and not self.multi_output and not self.kwargs and
+                  not self.pass_mask and self.out_mask_slots is None)
+        if not simple:
+            return Step.GENERAL
+        return Step.WITH_TRAINING if self.pass_training else Step.PLAIN
 
     def __repr__(self):
         return 'Step(%s, %s -> %s)' % (self.layer.name, self.in_slots, self.out_slots)
@@ -154,6 +165,7 @@ def build_plan(inputs, outputs, nodes_by_depth, extra_outputs=()):
                 for x in node.output_tensors:
                     mask_slots[id(x)] = len(mask_slots)
                     step.out_mask_slots.append(mask_slots[id(x)])
+            step.kind = step._classify()
             steps.append(step)
     output_slots = [slot(x) for x in list(outputs) + list(extra_outputs)]
     return steps, input_slots, output_slots, len(slots), len(mask_slots)

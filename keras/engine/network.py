@@ -19,6 +19,8 @@ from keras.utils.generic_utils import to_list, unpack_singleton
 
 __all__ = ['Network', 'get_source_inputs']
 
+_PLAIN, _WITH_TRAINING = graph_lib.Step.PLAIN, graph_lib.Step.WITH_TRAINING
+
 get_source_inputs = graph_lib.get_source_inputs
 
 
@@ -273,6 +275,14 @@ class Network(Layer):
             values[slot] = x
         mvalues = [None] * n_masks if n_masks else None
         for step in steps:
+            kind = step.kind
+            if kind == _PLAIN:
+                values[step.out_slots[0]] = step.run(values[step.in_slots[0]])
+                continue
+            if kind == _WITH_TRAINING:
+                values[step.out_slots[0]] = step.run(values[step.in_slots[0]],
+                                                     training=training)
+                continue
             xs = [values[i] for i in step.in_slots]
             x = xs if step.list_input else xs[0]
             kwargs = step.kwargs
