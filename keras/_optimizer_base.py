@@ -251,6 +251,12 @@ class Optimizer(object):
                 self._update(ps, gs, state, local)
             self.iterations.add_(1)
 
+    def _on_cpu_fast_path(self, params):
+        """Whether the update of ``params`` may read the 0-d hyper-parameters as
+        Python numbers: on the CPU (no device sync), unless ``torch.compile``
+        is tracing the step (a read would break its graph)."""
+        return params[0].device.type == 'cpu' and self.cpu_fast_path and not _compiling()
+
     def _decayed_lr(self):
         """The step's learning rate with 2.3.1's time-based ``decay``:
         ``lr / (1 + decay * iterations)``.

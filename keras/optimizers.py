@@ -59,7 +59,7 @@ class SGD(Optimizer):
 
     def _update(self, ps, gs, state, sc):
         ms = state['moments']
-        if ps[0].device.type == 'cpu' and self.cpu_fast_path:
+        if self._on_cpu_fast_path(ps):
             # Same update with fewer passes; the 0-d hyper-parameters are read as
             # numbers, which costs nothing on the CPU (no device sync).
             lr, momentum = float(sc['lr']), float(sc['momentum'])
@@ -124,7 +124,7 @@ class RMSprop(_OldLayoutMixin, Optimizer):
 
     def _update(self, ps, gs, state, sc):
         accs = state['accumulators']
-        if ps[0].device.type == 'cpu' and self.cpu_fast_path and not (
+        if self._on_cpu_fast_path(ps) and not (
                 self.centered or self.momentum > 0 or self._tf2):
             self._update_fused_cpu(ps, gs, accs, sc)
             return

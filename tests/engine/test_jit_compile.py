@@ -60,3 +60,26 @@ def test_jit_compile_rejects_other_values():
         model.compile('sgd', 'mse', jit_compile=3)
     model.compile('sgd', 'mse', jit_compile=False)
     assert model._step_functions.jit_compile is False
+
+
+@pytest.mark.parametrize('make', [
+    lambda: keras.optimizers.SGD(lr=0.1, momentum=0.9, nesterov=True, decay=0.01),
+    lambda: keras.optimizers.RMSprop(decay=0.01),
+    lambda: keras.optimizers.Adam(decay=0.01),
+])
+def test_compiled_step_is_one_graph_without_breaks(make):
+    """No host reads in the traced step (the optimizers' CPU shortcuts that read
+    hyper-parameters as numbers are off while tracing): one graph, no
+    recompilation as the decayed rate changes."""
+    import torch
+    from torch._dynamo import utils as dynamo_utils
+    torch._dynamo.reset()
+    dynamo_utils.counters.clear()
+    x, y = _data()
+    model = Sequential([Dense(8, activation='relu', input_shape=(4,)),
+                        keras.layers.Dropout(0.5), Dense(3, activation='softmax')])
+    model.compile(make(), 'categorical_crossentropy', metrics=['accuracy'],
+                  jit_compile='eager')
+    model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    assert dict(dynamo_utils.counters['graph_break']) == {}
+    assert dynamo_utils.counters['stats']['unique_graphs'] <= 2  # (full and last batch)
