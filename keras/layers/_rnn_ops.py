@@ -153,24 +153,35 @@ _EAGER = {'run_loop': torch.compiler.disable(run_loop),
 
 
 def _apply_op(op, x, batch_sizes, states, weights, has_bias):
-    """One call of the fused kernel; ``states`` are ``(1, batch, units)``."""
+    """One call of the fused kernel; ``states`` are ``(1, batch, units)``.
+
+    Under ``torch.compile`` the kernel runs outside the graph: it is already
+    one fused call, and inductor's lowering of the CPU LSTM kernel fails
+    (``mkldnn_rnn_layer``) or compiles for minutes.
+    """
+    run = _kernel_outside_graph if compiling() else _kernel
+    result = run(op, x, batch_sizes, states, weights, has_bias, torch.is_grad_enabled())
+    if op == 'lstm':
+        return result[0], [result[1], result[2]]
+    return result[0], [result[1]]
+
+
+def _kernel(op, x, batch_sizes, states, weights, has_bias, train):
     fn = _OPS[op]
     hx = tuple(states) if op == 'lstm' else states[0]
-    train = torch.is_grad_enabled()
     if x.is_cuda:
         with warnings.catch_warnings():
             # cuDNN wants its weights in one flat buffer; ours are views of the
             # Keras-layout weights, compacted by the kernel at each call.
             warnings.filterwarnings('ignore', message='RNN module weights are not part')
-            result = _call_op(fn, x, batch_sizes, hx, weights, has_bias, train)
-    elif op == 'lstm' and _cpu_autocast_dtype() is not None:
-        result = _call_in_dtype(fn, x, batch_sizes, hx, weights, has_bias, train,
-                                _cpu_autocast_dtype())
-    else:  # (no warning to silence; and no context manager to break torch.compile graphs)
-        result = _call_op(fn, x, batch_sizes, hx, weights, has_bias, train)
-    if op == 'lstm':
-        return result[0], [result[1], result[2]]
-    return result[0], [result[1]]
+            return _call_op(fn, x, batch_sizes, hx, weights, has_bias, train)
+    if op == 'lstm' and _cpu_autocast_dtype() is not None:
+        return _call_in_dtype(fn, x, batch_sizes, hx, weights, has_bias, train,
+                              _cpu_autocast_dtype())
+    return _call_op(fn, x, batch_sizes, hx, weights, has_bias, train)
+
+
+_kernel_outside_graph = torch.compiler.disable(_kernel)
 
 
 def _cpu_autocast_dtype():

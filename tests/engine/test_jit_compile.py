@@ -83,3 +83,24 @@ def test_compiled_step_is_one_graph_without_breaks(make):
     model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
     assert dict(dynamo_utils.counters['graph_break']) == {}
     assert dynamo_utils.counters['stats']['unique_graphs'] <= 2  # (full and last batch)
+
+
+def test_inductor_step_with_stacked_fused_lstms_trains():
+    """The fused LSTM kernel runs outside the compiled graph (inductor's CPU
+    lowering of it failed with 'expected Tensor() for op mkldnn_rnn_layer')."""
+    rng = np.random.RandomState(0)
+    x = rng.rand(8, 3, 2).astype('float32')
+    y = rng.rand(8, 1).astype('float32')
+
+    def build(jit_compile):
+        model = Sequential([keras.layers.LSTM(4, return_sequences=True, input_shape=(3, 2)),
+                            keras.layers.LSTM(4), Dense(1)])
+        model.compile(keras.optimizers.SGD(lr=0.1), 'mse', jit_compile=jit_compile)
+        return model
+    eager, jit = build(False), build(True)
+    jit.set_weights(eager.get_weights())
+    eager_loss = eager.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    jit_loss = jit.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    np.testing.assert_allclose(jit_loss.history['loss'], eager_loss.history['loss'], atol=1e-5)
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(b, a, atol=1e-5)
