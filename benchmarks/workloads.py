@@ -39,6 +39,18 @@ def _torch_epoch(model, optimizer, x, y, batch_size, loss_fn):
     return run
 
 
+def binary_crossentropy(probs, target):
+    probs = probs.clamp(EPS, 1 - EPS)
+    return -(target * torch.log(probs) + (1 - target) * torch.log(1 - probs)).mean()
+
+
+def _rmsprop_epoch(net, data, batch_size, loss_fn):
+    """The hand-written epoch with Keras's default RMSprop (rho 0.9, epsilon 1e-7)."""
+    opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
+    x, y = (torch.from_numpy(a) for a in data)
+    return _torch_epoch(net, opt, x, y, batch_size, loss_fn)
+
+
 def _correct(probs, target):
     """How many rows are predicted right: the arg-max class, or ``p > 0.5``
     for a single sigmoid output."""
@@ -130,9 +142,7 @@ class MnistMLP(Workload):
             torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
             torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
             torch.nn.Linear(512, 10), torch.nn.Softmax(dim=-1))
-        opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
-        x, y = (torch.from_numpy(a) for a in data)
-        return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
+        return _rmsprop_epoch(net, data, self.batch_size, categorical_crossentropy)
 
     def keras_epoch(self, data, jit_compile=False):
         from keras.layers import Dense, Dropout
@@ -224,13 +234,7 @@ class EmbeddingLSTM(Workload):
                 h = self.lstm(self.emb(x))[0][:, -1]
                 return torch.sigmoid(self.out(F.dropout(h, 0.5, self.training)))
         net = Net()
-        opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
-        x, y = (torch.from_numpy(a) for a in data)
-
-        def bce(p, t):
-            p = p.clamp(EPS, 1 - EPS)
-            return -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
-        return _torch_epoch(net, opt, x, y, self.batch_size, bce)
+        return _rmsprop_epoch(net, data, self.batch_size, binary_crossentropy)
 
     def keras_epoch(self, data, jit_compile=False):
         from keras.layers import LSTM, Dense, Dropout, Embedding
@@ -269,9 +273,7 @@ class StackedLSTM(Workload):
                 h = self.l3(self.l2(self.l1(x)[0])[0])[0][:, -1]
                 return F.softmax(self.out(h), dim=-1)
         net = Net()
-        opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
-        x, y = (torch.from_numpy(a) for a in data)
-        return _torch_epoch(net, opt, x, y, self.batch_size, categorical_crossentropy)
+        return _rmsprop_epoch(net, data, self.batch_size, categorical_crossentropy)
 
     def keras_epoch(self, data, jit_compile=False):
         from keras.layers import LSTM, Dense
@@ -337,13 +339,7 @@ class HardSigmoidLSTM(Workload):
             def forward(self, x):
                 return torch.sigmoid(self.out(self.lstm(x)))
         net = Net()
-        opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
-        x, y = (torch.from_numpy(a) for a in data)
-
-        def bce(p, t):
-            p = p.clamp(EPS, 1 - EPS)
-            return -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
-        return _torch_epoch(net, opt, x, y, self.batch_size, bce)
+        return _rmsprop_epoch(net, data, self.batch_size, binary_crossentropy)
 
     def keras_epoch(self, data, jit_compile=False):
         from keras.layers import LSTM, Dense
