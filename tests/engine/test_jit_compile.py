@@ -25,13 +25,18 @@ def _data():
     return x, y
 
 
-def test_compiled_step_matches_eager_aot_eager():
+def _eager_and_compiled(backend):
     x, y = _data()
     reference = Sequential([Dense(8, activation='tanh', input_shape=(4,)),
                             Dense(3, activation='softmax')])
     start = reference.get_weights()
     eager, hist = _train(False, x, y, start)
-    jit, jit_hist = _train('aot_eager', x, y, start)
+    jit, jit_hist = _train(backend, x, y, start)
+    return x, y, (eager, hist), (jit, jit_hist)
+
+
+def test_compiled_step_matches_eager_aot_eager():
+    x, y, (eager, hist), (jit, jit_hist) = _eager_and_compiled('aot_eager')
     assert 'step' in jit._step_functions._compiled
     for a, b in zip(eager.get_weights(), jit.get_weights()):
         np.testing.assert_allclose(b, a, atol=1e-6)
@@ -43,12 +48,7 @@ def test_compiled_step_matches_eager_aot_eager():
 
 @pytest.mark.slow
 def test_compiled_step_matches_eager_inductor():
-    x, y = _data()
-    reference = Sequential([Dense(8, activation='tanh', input_shape=(4,)),
-                            Dense(3, activation='softmax')])
-    start = reference.get_weights()
-    eager, hist = _train(False, x, y, start)
-    jit, jit_hist = _train(True, x, y, start)
+    _, _, (eager, hist), (jit, jit_hist) = _eager_and_compiled(True)
     for a, b in zip(eager.get_weights(), jit.get_weights()):
         np.testing.assert_allclose(b, a, atol=1e-5)
     np.testing.assert_allclose(jit_hist.history['loss'], hist.history['loss'], atol=1e-5)

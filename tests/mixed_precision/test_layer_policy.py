@@ -14,13 +14,6 @@ from keras.optimizers import Adam
 MIXED_BF16 = {'class_name': 'Policy', 'config': {'name': 'mixed_bfloat16'}}
 
 
-@pytest.fixture(autouse=True)
-def _reset_policy():
-    mixed_precision.set_global_policy(None)
-    yield
-    mixed_precision.set_global_policy(None)
-
-
 class Probe(Layer):
     """``x @ w`` with an identity ``w``, recording the dtype its input arrived
     in, the dtype of the product and whether autocast was on."""

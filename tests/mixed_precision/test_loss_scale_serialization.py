@@ -12,13 +12,6 @@ from keras.mixed_precision import LossScaleOptimizer
 from keras.models import Sequential, load_model
 
 
-@pytest.fixture(autouse=True)
-def _reset_policy():
-    mixed_precision.set_global_policy(None)
-    yield
-    mixed_precision.set_global_policy(None)
-
-
 def _adam_config(lr=0.01):
     return {'class_name': 'Adam', 'config': {'learning_rate': lr, 'beta_1': 0.9,
                                              'beta_2': 0.999, 'epsilon': 1e-7}}

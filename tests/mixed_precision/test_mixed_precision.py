@@ -11,13 +11,6 @@ from keras.mixed_precision import LossScaleOptimizer, Policy
 from keras.models import Sequential
 
 
-@pytest.fixture(autouse=True)
-def _float32_policy():
-    mixed_precision.set_global_policy(None)
-    yield
-    mixed_precision.set_global_policy(None)
-
-
 class _RecordDtype(Layer):
     """Passes its input through, remembering the dtype it arrived in."""
     seen = []
