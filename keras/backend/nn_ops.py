@@ -2,6 +2,7 @@
 import torch
 import torch.nn.functional as F
 
+from keras.backend import random_ops
 from keras.backend.config import epsilon, normalize_data_format
 from keras.backend.symbolic import symbolic
 from keras.backend.variables import as_tensor
@@ -166,7 +167,7 @@ def dropout(x, level, noise_shape=None, seed=None):
     """
     x = _t(x)
     if noise_shape is None and seed is None:
-        return F.dropout(x, p=level, training=True)
+        return random_ops.dropout(x, level)
     shape = tuple(x.shape) if noise_shape is None else tuple(
         x.shape[i] if s is None else int(s) for i, s in enumerate(noise_shape))
     if seed is None:

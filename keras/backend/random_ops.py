@@ -54,3 +54,29 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
         return torch.nn.init.trunc_normal_(out, mean, stddev, mean - 2 * stddev,
                                            mean + 2 * stddev, generator=gen)
     return _draw(sample, shape, dtype, seed)
+
+
+def dropout_mask(shape, rate, device, dtype=torch.float32, generator=None):
+    """A dropout mask: ``1 / (1 - rate)`` with probability ``1 - rate``, else 0.
+
+    Drawn with one uniform sample per entry and two in-place ops, which on
+    the CPU is several times faster than ``bernoulli_`` (what
+    ``torch.nn.functional.dropout`` draws with there).
+    """
+    keep = 1. - rate
+    work_dtype = dtype if dtype in (torch.float32, torch.float64) else torch.float32
+    noise = torch.rand(shape, device=device, dtype=work_dtype, generator=generator)
+    mask = noise.lt_(keep).mul_(1. / keep)
+    return mask if mask.dtype == dtype else mask.to(dtype)
+
+
+def dropout(x, rate):
+    """``x`` with entries zeroed with probability ``rate`` and the rest scaled
+    by ``1 / (1 - rate)`` (training-mode dropout on the global RNG).
+
+    CUDA has a fused dropout kernel; elsewhere the mask comes from
+    :func:`dropout_mask`.
+    """
+    if x.is_cuda:
+        return torch.nn.functional.dropout(x, p=rate, training=True)
+    return x * dropout_mask(x.shape, rate, x.device, x.dtype)

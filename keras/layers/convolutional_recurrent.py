@@ -16,6 +16,7 @@ import torch.nn.functional as F
 
 from keras import activations, constraints, initializers, regularizers
 from keras.backend import config as K_config
+from keras.backend import random_ops
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
@@ -57,8 +58,8 @@ def _in_training(training):
 
 
 def _dropout_masks(like, rate, count):
-    keep = 1. - rate
-    return [torch.bernoulli(torch.full_like(like, keep)).div_(keep) for _ in range(count)]
+    return [random_ops.dropout_mask(like.shape, rate, like.device, like.dtype)
+            for _ in range(count)]
 
 
 class ConvRNN2D(RNN):

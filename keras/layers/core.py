@@ -7,6 +7,7 @@ import torch
 
 from keras import activations, constraints, initializers, regularizers
 from keras.backend import config as K_config
+from keras.backend import random_ops
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
@@ -223,12 +224,10 @@ class Dropout(Layer):
             return inputs
         noise_shape = self._get_noise_shape(inputs)
         if noise_shape is None and self.seed is None:
-            return torch.nn.functional.dropout(inputs, p=self.rate, training=True)
-        keep = 1. - self.rate
+            return random_ops.dropout(inputs, self.rate)
         shape = noise_shape if noise_shape is not None else inputs.shape
-        noise = torch.rand(shape, device=inputs.device, dtype=inputs.dtype,
-                           generator=self._rng(inputs.device))
-        return inputs * (noise < keep).to(inputs.dtype) / keep
+        return inputs * random_ops.dropout_mask(shape, self.rate, inputs.device, inputs.dtype,
+                                                generator=self._rng(inputs.device))
 
     def compute_output_shape(self, input_shape):
         return input_shape

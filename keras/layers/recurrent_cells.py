@@ -16,6 +16,7 @@ import torch
 
 from keras import activations, constraints, initializers, regularizers
 from keras.backend import nn_ops as K_nn
+from keras.backend import random_ops
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
 from keras.mixed_precision import policy as mp_policy
@@ -59,8 +60,8 @@ def _autocasting(tensor):
 def _dropout_masks(like, rate, count):
     """``count`` Keras dropout masks shaped like ``like``: kept entries are
     ``1 / (1 - rate)``, dropped ones 0."""
-    keep = 1. - rate
-    return [torch.bernoulli(torch.full_like(like, keep)).div_(keep) for _ in range(count)]
+    return [random_ops.dropout_mask(like.shape, rate, like.device, like.dtype)
+            for _ in range(count)]
 
 
 def _at_step(mask, x):

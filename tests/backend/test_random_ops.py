@@ -1,6 +1,8 @@
 import numpy as np
+import torch
 
 from keras import backend as K
+from keras.backend import random_ops
 
 
 def test_random_normal_and_uniform_statistics_and_seed():
@@ -20,3 +22,34 @@ def test_random_binomial_and_truncated_normal():
     assert t.min() >= 0. and t.max() <= 2.
     # a normal truncated at 2 stddev has std ~0.88 of the untruncated one
     assert abs(t.std() - 0.5 * 0.8796) < 0.02
+
+
+def test_dropout_mask_keeps_the_right_share_scaled():
+    torch.manual_seed(0)
+    mask = random_ops.dropout_mask((200, 500), 0.3, torch.device('cpu'))
+    assert mask.dtype == torch.float32 and mask.shape == (200, 500)
+    kept = mask != 0
+    assert torch.allclose(mask[kept], torch.tensor(1. / 0.7))
+    assert abs(kept.float().mean().item() - 0.7) < 0.01
+
+
+def test_dropout_mask_in_half_precision_and_seeded():
+    mask = random_ops.dropout_mask((1000,), 0.5, torch.device('cpu'), torch.float16)
+    assert mask.dtype == torch.float16
+    assert set(mask.unique().tolist()) <= {0., 2.}
+    a = random_ops.dropout_mask((50,), 0.5, torch.device('cpu'),
+                                generator=torch.Generator().manual_seed(3))
+    b = random_ops.dropout_mask((50,), 0.5, torch.device('cpu'),
+                                generator=torch.Generator().manual_seed(3))
+    assert torch.equal(a, b)
+
+
+def test_dropout_gradient_is_the_mask():
+    torch.manual_seed(1)
+    x = torch.ones(64, 32, requires_grad=True)
+    y = random_ops.dropout(x, 0.25)
+    y.sum().backward()
+    assert torch.equal(x.grad, y.detach())  # d(x * mask)/dx = mask = y where x = 1
+    values = y.detach().unique()
+    assert len(values) == 2 and values[0] == 0.
+    assert abs(values[1].item() - 1. / 0.75) < 1e-6
