@@ -3,8 +3,10 @@
 Both sides train the same model on the same data with the same batch size and
 optimizer, in the same process, and both report the epoch's loss and accuracy
 (kept on the device, read at the end of the epoch); the hand-written loop is
-the floor an engine on PyTorch can reach.  Runs alternate (torch, keras, torch, keras, ...); the
-ratio is the median over rounds of each round's keras/torch time.
+the floor an engine on PyTorch can reach.  Each round runs every side once,
+in alternating order (torch, keras; keras, torch; ...); the ratio is the
+median over rounds of each round's keras/torch time, printed with the
+quartiles of those per-round ratios (how noisy the machine was).
 
     python benchmarks/run.py [--workloads mlp20 mnist_mlp ...] [--repeats 3] [--jit]
                              [--threads N]
@@ -48,18 +50,29 @@ def compare(workload, repeats, jit=False):
         run()
         first[name] = time.perf_counter() - start
     times = dict((name, []) for name, _ in sides)
-    for _ in range(repeats):
-        for name, run in sides:
+    for round_ in range(repeats):
+        # (every other round in the reverse order: no side always runs first)
+        for name, run in (sides if round_ % 2 == 0 else sides[::-1]):
             start = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - start)
     medians = dict((name, statistics.median(ts)) for name, ts in times.items())
     # Each round runs the sides back to back, so a round's ratio cancels most
     # of what other processes do to the machine meanwhile; its median is the
-    # ratio reported.
-    ratios = dict((name, statistics.median(t / b for t, b in zip(ts, times['torch'])))
-                  for name, ts in times.items())
-    return medians, first, ratios
+    # ratio reported, with the quartiles as the spread.
+    ratios, spreads = {}, {}
+    for name, ts in times.items():
+        per_round = [t / b for t, b in zip(ts, times['torch'])]
+        ratios[name] = statistics.median(per_round)
+        spreads[name] = _quartiles(per_round)
+    return medians, first, ratios, spreads
+
+
+def _quartiles(values):
+    if len(values) < 2:
+        return values[0], values[0]
+    q = statistics.quantiles(values, n=4)
+    return q[0], q[2]
 
 
 def main(argv=None):
@@ -79,14 +92,15 @@ def main(argv=None):
                                                    'jit s/ep', 'jit/torch', 'jit/keras',
                                                    'compile s'))
     else:
-        print('%-14s %12s %12s %8s' % ('workload', 'torch s/ep', 'keras s/ep', 'ratio'))
+        print('%-14s %12s %12s %8s  %s' % ('workload', 'torch s/ep', 'keras s/ep', 'ratio',
+                                            'quartiles'))
     for w in workloads.ALL:
         if w.name not in names:
             continue
         if not w.available():
             print('%-14s skipped: %s' % (w.name, w.missing()))
             continue
-        med, first, ratios = compare(w, args.repeats, jit=args.jit)
+        med, first, ratios, spreads = compare(w, args.repeats, jit=args.jit)
         t, k = med['torch'], med['keras']
         if args.jit:
             j = med['jit']
@@ -94,7 +108,8 @@ def main(argv=None):
                 w.name, t, k, j, ratios['jit'], ratios['jit'] / ratios['keras'],
                 first['jit'] - j), flush=True)
         else:
-            print('%-14s %12.3f %12.3f %8.3f' % (w.name, t, k, ratios['keras']), flush=True)
+            print('%-14s %12.3f %12.3f %8.3f  %.3f-%.3f' % ((w.name, t, k, ratios['keras'])
+                                                            + spreads['keras']), flush=True)
 
 
 if __name__ == '__main__':

@@ -4,8 +4,8 @@ import torch
 
 from keras.backend import session as K_session
 
-__all__ = ['create_weight', 'assign', 'adopt', 'weight_name', 'to_torch_dtype', 'dtype_name',
-           'unique', 'to_numpy']
+__all__ = ['create_weight', 'store_transposed', 'assign', 'adopt', 'weight_name',
+           'to_torch_dtype', 'dtype_name', 'unique', 'to_numpy']
 
 _DTYPES = {'float16': torch.float16, 'bfloat16': torch.bfloat16, 'float32': torch.float32,
            'float64': torch.float64, 'int8': torch.int8, 'int16': torch.int16,
@@ -98,6 +98,18 @@ def create_weight(layer, name, shape, dtype, initializer, regularizer, trainable
     else:
         layer._non_trainable_weights.append(param)
     return param
+
+
+def store_transposed(param):
+    """Keep a 2-D weight in column-major memory (same shape and values).
+
+    ``param.t()`` is then contiguous: a kernel that PyTorch wants as
+    ``(out, in)`` is handed over without a copy, and its gradient comes
+    back in the weight's own memory order.  Set weights, optimizer slots
+    (``zeros_like``) and gradients follow the weight's strides.
+    """
+    with torch.no_grad():
+        param.data = param.data.t().contiguous().t()
 
 
 def adopt(layer, weights, trainable):

@@ -18,6 +18,7 @@ from keras import activations, constraints, initializers, regularizers
 from keras.backend import nn_ops as K_nn
 from keras.backend import random_ops
 from keras.backend import session as K_session
+from keras.engine import layer_weights
 from keras.engine.base_layer import Layer
 from keras.mixed_precision import policy as mp_policy
 from keras.utils.generic_utils import has_arg
@@ -132,6 +133,10 @@ class _RNNCellBase(Layer):
                                                 initializer=recurrent_init,
                                                 regularizer=self.recurrent_regularizer,
                                                 constraint=self.recurrent_constraint)
+        # PyTorch's fused kernels take these as (gates * units, input): kept in
+        # that memory order, their ``.t()`` reaches the kernel without a copy.
+        layer_weights.store_transposed(self.kernel)
+        layer_weights.store_transposed(self.recurrent_kernel)
         if self.use_bias:
             self.bias = self.add_weight(shape=bias_shape, name='bias',
                                         initializer=bias_initializer or self.bias_initializer,
@@ -203,16 +208,18 @@ class _RNNCellBase(Layer):
         return None
 
     def _torch_weights(self, reorder=None, recurrent_bias=None):
-        kernel, recurrent = self.kernel, self.recurrent_kernel
+        """The weights in PyTorch's layout; ``reorder(w, dim)`` permutes the
+        gate blocks along ``dim`` where the two orders differ."""
+        kernel, recurrent = self.kernel.t(), self.recurrent_kernel.t()
         if reorder is not None:
-            kernel, recurrent = reorder(kernel), reorder(recurrent)
-        weights = [kernel.t(), recurrent.t()]
+            kernel, recurrent = reorder(kernel, 0), reorder(recurrent, 0)
+        weights = [kernel, recurrent]
         if self.use_bias:
             bias = self._input_bias()
             if recurrent_bias is None:
                 recurrent_bias = torch.zeros_like(bias)
             if reorder is not None:
-                bias, recurrent_bias = reorder(bias), reorder(recurrent_bias)
+                bias, recurrent_bias = reorder(bias, 0), reorder(recurrent_bias, 0)
             weights += [bias, recurrent_bias]
         return weights
 
@@ -372,10 +379,10 @@ class LSTMCell(_RNNCellBase):
         return self._merge_config(config)
 
 
-def _gru_to_torch_order(w):
-    """Keras's GRU gates z, r, h -> PyTorch's r, z, n (last axis)."""
-    z, r, h = w.chunk(3, dim=-1)
-    return torch.cat([r, z, h], dim=-1)
+def _gru_to_torch_order(w, dim):
+    """Keras's GRU gates z, r, h -> PyTorch's r, z, n (along ``dim``)."""
+    z, r, h = w.chunk(3, dim=dim)
+    return torch.cat([r, z, h], dim=dim)
 
 
 class GRUCell(_RNNCellBase):

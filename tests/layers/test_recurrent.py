@@ -237,6 +237,30 @@ def test_weight_shapes_order_and_names():
     np.testing.assert_array_equal(lstm.get_weights()[1], np.tile(np.eye(3), (1, 4)))
 
 
+def test_kernels_reach_the_fused_kernel_without_copies():
+    """Kernels live in PyTorch's (gates * units, input) memory order; values,
+    set_weights, gradients and optimizer slots keep the Keras shapes."""
+    model = Sequential([LSTM(4, return_sequences=True, input_shape=(5, 3)), GRU(2)])
+    model.compile('adam', 'mse')
+    lstm, gru = model.layers
+    for cell in (lstm.cell, gru.cell):
+        assert tuple(cell.kernel.shape) == (cell.kernel.shape[0], cell._n_gates * cell.units)
+        assert cell.kernel.t().is_contiguous() and cell.recurrent_kernel.t().is_contiguous()
+    values = [np.random.RandomState(i).uniform(-.5, .5, w.shape).astype('float32')
+              for i, w in enumerate(model.get_weights())]
+    model.set_weights(values)
+    for got, want in zip(model.get_weights(), values):
+        assert got.flags['C_CONTIGUOUS']
+        np.testing.assert_array_equal(got, want)
+    weights = lstm.cell._torch_weights()
+    assert all(w.is_contiguous() for w in weights[:2])
+    assert weights[0].data_ptr() == lstm.cell.kernel.data_ptr()  # a view, not a copy
+    x, y = np.ones((8, 5, 3), 'float32'), np.zeros((8, 2), 'float32')
+    model.train_on_batch(x, y)
+    assert lstm.cell.kernel.t().is_contiguous()
+    assert not np.allclose(model.get_weights()[0], values[0])
+
+
 _RNN_KEYS = ['name', 'trainable', 'dtype', 'return_sequences', 'return_state', 'go_backwards',
              'stateful', 'unroll', 'units', 'activation']
 _WEIGHT_KEYS = ['kernel_initializer', 'recurrent_initializer', 'bias_initializer']
