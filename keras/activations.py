@@ -23,6 +23,15 @@ __all__ = ['softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu', 'tanh',
            'swish', 'silu', 'gelu', 'mish', 'relu6', 'leaky_relu', 'log_softmax',
            'serialize', 'deserialize', 'get']
 
+def __getattr__(name):
+    # Keras 2.3.1 imported ``Layer`` into this module (``keras.activations.Layer``);
+    # resolved on first use, as ``keras.engine`` imports this module.
+    if name == 'Layer':
+        from keras.engine.base_layer import Layer
+        return Layer
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
+
+
 _ADVANCED_ACTIVATION_LAYERS = ('LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU',
                                'Softmax', 'ReLU')
 

@@ -37,7 +37,7 @@ from keras.backend.shape_ops import (  # noqa: F401
     concatenate, reshape, permute_dimensions, resize_images, resize_volumes,
     repeat_elements, repeat, arange, tile, flatten, batch_flatten, expand_dims,
     squeeze, temporal_padding, spatial_2d_padding, spatial_3d_padding, stack,
-    one_hot, reverse, slice)
+    one_hot, reverse, slice, pattern_broadcast)
 from keras.backend.nn_ops import (  # noqa: F401
     relu, elu, softmax, softplus, softsign, sigmoid, hard_sigmoid, tanh,
     categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy,
@@ -77,7 +77,7 @@ __all__ = [
     'permute_dimensions', 'resize_images', 'resize_volumes', 'repeat_elements',
     'repeat', 'arange', 'tile', 'flatten', 'batch_flatten', 'expand_dims',
     'squeeze', 'temporal_padding', 'spatial_2d_padding', 'spatial_3d_padding',
-    'stack', 'one_hot', 'reverse', 'slice', 'relu', 'elu', 'softmax', 'softplus',
+    'stack', 'one_hot', 'reverse', 'slice', 'pattern_broadcast', 'relu', 'elu', 'softmax', 'softplus',
     'softsign', 'sigmoid', 'hard_sigmoid', 'tanh', 'categorical_crossentropy',
     'sparse_categorical_crossentropy', 'binary_crossentropy', 'dropout', 'bias_add',
     'conv1d', 'conv2d', 'conv3d', 'conv2d_transpose', 'conv3d_transpose',

@@ -14,7 +14,7 @@ __all__ = [
     'resize_volumes', 'repeat_elements', 'repeat', 'arange', 'tile',
     'flatten', 'batch_flatten', 'expand_dims', 'squeeze', 'temporal_padding',
     'spatial_2d_padding', 'spatial_3d_padding', 'stack', 'one_hot', 'reverse',
-    'slice',
+    'slice', 'pattern_broadcast',
 ]
 
 _t = as_tensor
@@ -234,3 +234,24 @@ def slice(x, start, size):
     index = tuple(builtins.slice(b, None if n == -1 else b + n) for b, n in zip(start, size))
     return x[index]
 
+
+@symbolic
+def pattern_broadcast(x, broadcastable):
+    """Mark the axes flagged in ``broadcastable`` as broadcastable (Keras's
+    Theano backend).  Tensors here broadcast by shape, so this returns ``x``
+    after checking that each flagged axis has size 1.
+
+    Example:
+        >>> alpha = K.pattern_broadcast(K.zeros((1, 1, 8)), [True, True, False])
+    """
+    x = _t(x)
+    flags = list(broadcastable)
+    if len(flags) != x.ndim:
+        raise ValueError('pattern_broadcast: `broadcastable` has %d entries but the tensor has '
+                         '%d axes (shape %s).' % (len(flags), x.ndim, tuple(x.shape)))
+    for axis, (flag, size) in enumerate(zip(flags, x.shape)):
+        if flag and size != 1:
+            raise ValueError('pattern_broadcast: axis %d is marked broadcastable but has size '
+                             '%d (shape %s); only axes of size 1 can broadcast.'
+                             % (axis, size, tuple(x.shape)))
+    return x

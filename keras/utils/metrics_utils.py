@@ -13,7 +13,8 @@ from keras.utils import losses_utils
 
 __all__ = ['NEG_INF', 'Reduction', 'ConfusionMatrix', 'AUCCurve', 'AUCSummationMethod',
            'to_list', 'assert_thresholds_range', 'parse_init_thresholds', 'filter_top_k',
-           'Thresholds', 'confusion_counts', 'update_confusion_matrix_variables']
+           'Thresholds', 'confusion_counts', 'update_confusion_matrix_variables',
+           'update_state_wrapper', 'result_wrapper', 'weighted_assign_add']
 
 NEG_INF = -1e10
 
@@ -97,6 +98,45 @@ def filter_top_k(x, k):
     _, top = torch.topk(x, k, dim=-1, sorted=False)
     keep = torch.zeros_like(x, dtype=torch.bool).scatter_(-1, top, True)
     return torch.where(keep, x, torch.full_like(x, NEG_INF))
+
+
+def update_state_wrapper(update_state_fn):
+    """Wrap a metric's bound ``update_state`` as a function of ``(metric, *args)``.
+
+    Keras 2.3.1 registered the returned update op with the metric; updates
+    here happen when the call runs, so the wrapper just calls through and
+    returns what ``update_state_fn`` returned.
+    """
+    def decorated(metric_obj, *args, **kwargs):
+        return update_state_fn(*args, **kwargs)
+    return decorated
+
+
+def result_wrapper(result_fn):
+    """Wrap a metric's bound ``result`` as a function of ``(metric, *args)``;
+    the value is also kept as ``metric._call_result`` (as Keras 2.3.1 did)."""
+    def decorated(metric_obj, *args, **kwargs):
+        value = result_fn(*args, **kwargs)
+        if isinstance(value, torch.Tensor):
+            value = value.clone()
+        metric_obj._call_result = value
+        return value
+    return decorated
+
+
+def weighted_assign_add(label, pred, weights, var):
+    """``var += sum((label and pred) * weights, axis=1)``, in place; returns ``var``.
+
+    ``label`` and ``pred`` are boolean tensors ``(thresholds, batch, ...)``
+    (or broadcastable to that); ``weights`` may be None.
+    """
+    both = torch.logical_and(torch.as_tensor(label), torch.as_tensor(pred))
+    both = both.to(var.dtype if var.is_floating_point() else torch.float32)
+    if weights is not None:
+        both = both * torch.as_tensor(weights, dtype=both.dtype, device=both.device)
+    with torch.no_grad():
+        var.add_(both.sum(1).to(var.dtype))
+    return var
 
 
 class Thresholds(object):
