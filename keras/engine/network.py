@@ -401,6 +401,15 @@ class Network(Layer):
         saving.save_model(self, filepath, overwrite=overwrite,
                           include_optimizer=include_optimizer)
 
+    def __setstate__(self, state):
+        # ``pickle.loads`` of a model: our own pickles hold the object's
+        # ``__dict__``; Keras 2.3.1's held the model file as a dict, rebuilt here.
+        from keras.engine import model_pickle
+        if model_pickle.is_pickled_model(state):
+            self.__dict__.update(model_pickle.unpickle_model(state).__dict__)
+            return
+        super(Network, self).__setstate__(state)
+
     def __repr__(self):
         return '<%s name=%s, %d layers>' % (self.__class__.__name__, self.name,
                                              len(self.layers))

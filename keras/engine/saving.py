@@ -33,9 +33,11 @@ import warnings
 import numpy as np
 import torch
 
+from keras.engine.gcs_io import allow_read_from_gcs, allow_write_to_gcs  # noqa: F401
 from keras.engine.layer_weights import weight_name
 from keras.engine.legacy_weights import preprocess_weights_for_loading
 from keras.utils import io_utils
+from keras.utils.h5_dict import HDF5_OBJECT_HEADER_LIMIT, H5Dict  # noqa: F401 (2.3.1 names)
 from keras.utils.io_utils import ask_to_proceed_with_overwrite
 
 __all__ = ['save_weights', 'load_weights', 'save_model', 'load_model',
@@ -43,9 +45,9 @@ __all__ = ['save_weights', 'load_weights', 'save_model', 'load_model',
            'load_weights_from_hdf5_group_by_name', 'save_attributes_to_hdf5_group',
            'load_attributes_from_hdf5_group', 'preprocess_weights_for_loading',
            'model_from_config', 'model_from_json', 'model_from_yaml', 'reading',
-           'read_array', 'json_attribute', 'HDF5_OBJECT_HEADER_LIMIT']
+           'read_array', 'json_attribute', 'HDF5_OBJECT_HEADER_LIMIT', 'H5Dict',
+           'pickle_model', 'unpickle_model', 'allow_read_from_gcs', 'allow_write_to_gcs']
 
-HDF5_OBJECT_HEADER_LIMIT = 64512
 BACKEND_NAME = 'tensorflow'  # what Keras 2 readers expect; kernels use its layout
 _H5_FORMATS = (None, 'h5', 'hdf5')
 
@@ -451,8 +453,9 @@ def assign_weights(pairs):
             p.copy_(torch.as_tensor(np.ascontiguousarray(v)).to(p.dtype))
 
 
-def load_weights_from_hdf5_group(group, layers, reshape=False):
-    """Load weights by layer order (layers without weights are skipped).
+def load_weights_from_hdf5_group(f, layers, reshape=False):
+    """Load weights by layer order (layers without weights are skipped) from
+    the HDF5 group ``f``.
 
     Nothing is assigned unless every layer's count and shapes match.
 
@@ -460,8 +463,8 @@ def load_weights_from_hdf5_group(group, layers, reshape=False):
         ``[(layer, file_arrays)]``: the arrays the file held for each layer, as
         stored (what an optimizer state saved by order refers to).
     """
-    version, backend = _file_origin(group)
-    entries = [e for e in _read_layers(group) if e[1]]
+    version, backend = _file_origin(f)
+    entries = [e for e in _read_layers(f) if e[1]]
     targets = [layer for layer in layers if layer.weights]
     if len(entries) != len(targets):
         hint = ''
@@ -512,19 +515,20 @@ def _by_name_pairs(k, layer, name, names, values, origin, skip_mismatch, reshape
     return _check_shapes(k, layer, name, params, values, _file_names_for(layer, names, values))
 
 
-def load_weights_from_hdf5_group_by_name(group, layers, skip_mismatch=False, reshape=False):
-    """Load weights into the layers whose names match the file's layers.
+def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape=False):
+    """Load weights from the HDF5 group ``f`` into the layers whose names match
+    the file's layers.
 
     Layers without a match keep their weights. With ``skip_mismatch``, layers
     whose weight count or shapes differ are skipped with a warning; otherwise
     nothing is assigned and a ``ValueError`` names the layer.
     """
-    origin = _file_origin(group)
+    origin = _file_origin(f)
     index = {}
     for layer in layers:
         index.setdefault(layer.name, []).append(layer)
     pairs = []
-    for k, (name, names, values) in enumerate(_read_layers(group)):
+    for k, (name, names, values) in enumerate(_read_layers(f)):
         for layer in index.get(name, []):
             pairs += _by_name_pairs(k, layer, name, names, list(values), origin,
                                     skip_mismatch, reshape)
@@ -548,6 +552,7 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=Fa
 
 
 # ------------------------------------------------------------- model files
+@allow_write_to_gcs
 def save_model(model, filepath, overwrite=True, include_optimizer=True):
     """Save architecture, weights and optimizer state to one HDF5 file."""
     from keras.engine import model_file
@@ -555,6 +560,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
                                  include_optimizer=include_optimizer)
 
 
+@allow_read_from_gcs
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Rebuild a model saved by :func:`save_model` (or Keras 2 / tf.keras)."""
     from keras.engine import model_file
@@ -581,3 +587,15 @@ def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
     from keras import models
     return models.model_from_yaml(yaml_string, custom_objects=custom_objects,
                                   safe_mode=safe_mode)
+
+
+def pickle_model(model):
+    """The dict Keras 2.3.1 pickled ``model`` as (see :mod:`keras.engine.model_pickle`)."""
+    from keras.engine import model_pickle
+    return model_pickle.pickle_model(model)
+
+
+def unpickle_model(state):
+    """The model a Keras 2.3.1 pickle state describes."""
+    from keras.engine import model_pickle
+    return model_pickle.unpickle_model(state)

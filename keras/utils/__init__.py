@@ -23,7 +23,7 @@ def __getattr__(name):
              'GeneratorEnqueuer': 'data_utils', 'SequenceEnqueuer': 'data_utils',
              'Progbar': 'generic_utils', 'plot_model': 'vis_utils', 'model_to_dot': 'vis_utils',
              'print_summary': 'layer_utils', 'convert_all_kernels_in_model': 'layer_utils',
-             'get_source_inputs': 'layer_utils', 'HDF5Matrix': 'io_utils',
+             'get_source_inputs': 'layer_utils', 'HDF5Matrix': 'io_utils', 'H5Dict': 'io_utils',
              'multi_gpu_model': 'multi_gpu_utils'}
     if name in attrs:
         return getattr(importlib.import_module('keras.utils.' + attrs[name]), name)

@@ -8,8 +8,11 @@ import sys
 
 import numpy as np
 
-__all__ = ['HDF5Matrix', 'ask_to_proceed_with_overwrite', 'save_to_binary_h5py',
-           'load_from_binary_h5py', 'hdf5_heap_problem']
+from keras.utils.h5_dict import HDF5_OBJECT_HEADER_LIMIT, H5Dict, h5dict  # noqa: F401
+
+__all__ = ['HDF5Matrix', 'H5Dict', 'h5dict', 'HDF5_OBJECT_HEADER_LIMIT',
+           'ask_to_proceed_with_overwrite', 'save_to_binary_h5py', 'load_from_binary_h5py',
+           'hdf5_heap_problem']
 
 
 def _h5py():

@@ -1,0 +1,140 @@
+"""Keras 2.3.1's pickle form of models (``pickle_model``/``unpickle_model``,
+``H5Dict``) and the ``gs://`` decorators of ``keras.engine.saving``."""
+import json
+import pickle
+
+import h5py
+import numpy as np
+import pytest
+
+from keras.engine import gcs_io, saving
+from keras.engine.sequential import Sequential
+from keras.layers import Dense
+from keras.utils.io_utils import H5Dict
+
+
+def _model():
+    model = Sequential([Dense(4, input_shape=(3,), activation='relu', name='d1'),
+                        Dense(2, name='d2')])
+    model.compile('adam', 'mse', metrics=['acc'])
+    model.fit(np.ones((8, 3)), np.ones((8, 2)), verbose=0)
+    return model
+
+
+def test_pickle_model_has_keras_2_3_1_layout():
+    model = _model()
+    state = saving.pickle_model(model)
+    assert state['_is_group'] is True
+    assert isinstance(state['model_config'], bytes)
+    assert json.loads(state['model_config'].decode('utf8'))['class_name'] == 'Sequential'
+    assert isinstance(state['training_config'], bytes)
+    weights = state['model_weights']
+    assert weights['layer_names'] == [b'd1', b'd2']
+    assert weights['d1']['weight_names'] == [b'd1/kernel:0', b'd1/bias:0']
+    assert weights['d1']['_d1/kernel:0_pickled'] is True
+    kernel = pickle.loads(weights['d1']['d1/kernel:0'])
+    np.testing.assert_array_equal(kernel, model.layers[0].get_weights()[0])
+    assert 'weight_names' in state['optimizer_weights']
+
+
+def test_unpickle_model_restores_weights_compile_and_optimizer():
+    model = _model()
+    restored = saving.unpickle_model(pickle.loads(pickle.dumps(saving.pickle_model(model))))
+    x = np.random.RandomState(0).rand(5, 3)
+    np.testing.assert_allclose(restored.predict(x), model.predict(x), rtol=1e-6)
+    assert restored.metrics_names == ['loss', 'acc']
+    for a, b in zip(restored.optimizer.get_weights(), model.optimizer.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    restored.fit(np.ones((8, 3)), np.ones((8, 2)), verbose=0)
+
+
+def _keras231_state():
+    """A pickle state written the way Keras 2.3.1's ``_serialize_model`` wrote
+    it (built by hand: bytes, lists of bytes, pickled arrays with flags)."""
+    config = {'class_name': 'Sequential', 'config': {'name': 'sequential_1', 'layers': [
+        {'class_name': 'Dense', 'config': {
+            'name': 'dense_1', 'trainable': True, 'batch_input_shape': [None, 2],
+            'dtype': 'float32', 'units': 1, 'activation': 'linear', 'use_bias': True,
+            'kernel_initializer': {'class_name': 'Zeros', 'config': {}},
+            'bias_initializer': {'class_name': 'Zeros', 'config': {}},
+            'kernel_regularizer': None, 'bias_regularizer': None,
+            'activity_regularizer': None, 'kernel_constraint': None,
+            'bias_constraint': None}}]}}
+    kernel = np.array([[2.], [3.]], 'float32')
+    bias = np.array([1.], 'float32')
+    layer = {'_is_group': True, 'weight_names': [b'dense_1/kernel:0', b'dense_1/bias:0'],
+             'dense_1/kernel:0': pickle.dumps(kernel), '_dense_1/kernel:0_pickled': True,
+             'dense_1/bias:0': pickle.dumps(bias), '_dense_1/bias:0_pickled': True}
+    return {'_is_group': True, 'keras_version': b'2.3.1', 'backend': b'tensorflow',
+            'model_config': json.dumps(config).encode('utf8'),
+            'model_weights': {'_is_group': True, 'layer_names': [b'dense_1'],
+                              'backend': b'tensorflow', 'keras_version': b'2.3.1',
+                              'dense_1': layer}}
+
+
+def test_a_keras_2_3_1_pickle_loads_through_setstate():
+    # What unpickling a 2.3.1 pickle does: ``Sequential.__new__`` then ``__setstate__``.
+    model = Sequential.__new__(Sequential)
+    with pytest.warns(UserWarning, match='No training configuration found'):
+        model.__setstate__(pickle.loads(pickle.dumps(_keras231_state())))
+    np.testing.assert_allclose(model.predict(np.array([[1., 1.]])), [[6.]])
+    assert getattr(model, 'optimizer', None) is None  # no training_config: not compiled
+
+
+def test_own_pickles_still_round_trip_everything():
+    model = _model()
+    again = pickle.loads(pickle.dumps(model))
+    x = np.ones((2, 3))
+    np.testing.assert_allclose(again.predict(x), model.predict(x))
+
+
+def test_unpickle_model_rejects_other_states():
+    with pytest.raises(ValueError, match='expected the dict Keras 2.3.1 pickled models as'):
+        saving.unpickle_model({'a': 1})
+
+
+def test_h5dict_on_a_dict_and_on_hdf5(tmp_path):
+    state = {}
+    d = H5Dict(state)
+    d['name'] = b'x'
+    d['array'] = np.arange(3)
+    d['group']['names'] = [b'a', b'b']
+    assert state['_array_pickled'] is True and state['group']['_is_group'] is True
+    np.testing.assert_array_equal(d['array'], [0, 1, 2])
+    assert isinstance(d['group'], H5Dict) and d['group']['names'] == [b'a', b'b']
+    read_only = H5Dict(state, mode='r')
+    with pytest.raises(ValueError, match='read-only'):
+        read_only['new'] = 1
+    with pytest.raises(KeyError):
+        read_only['missing']
+    with H5Dict(str(tmp_path / 'f.h5'), mode='w') as f:
+        f['attr'] = b'v'
+        f['data'] = np.ones((2, 2), 'float32')
+        f['sub']['names'] = ['a', 'b']
+        assert 'attr' in f and 'data' in f and 'nope' not in f
+    with h5py.File(str(tmp_path / 'f.h5'), 'r') as f:
+        d = H5Dict(f, mode='r')
+        assert d['attr'] in (b'v', 'v')  # (h5py 3 reads short byte strings back as str)
+        np.testing.assert_array_equal(d['data'], np.ones((2, 2)))
+        assert d['sub']['names'] == [b'a', b'b']
+    with pytest.raises(TypeError, match='H5Dict needs'):
+        H5Dict(3)
+
+
+def test_gcs_decorators(tmp_path, monkeypatch):
+    bucket = tmp_path / 'bucket'
+    bucket.mkdir()
+
+    def fake_open(path, mode):
+        return open(str(bucket / path[len('gs://b/'):]), mode)
+    monkeypatch.setattr(gcs_io, '_open', fake_open)
+    model = _model()
+    saving.save_model(model, 'gs://b/model.h5')
+    assert (bucket / 'model.h5').exists()
+    loaded = saving.load_model(filepath='gs://b/model.h5')
+    np.testing.assert_allclose(loaded.predict(np.ones((1, 3))), model.predict(np.ones((1, 3))))
+    local = str(tmp_path / 'local.h5')
+    saving.save_model(model, local)  # other paths pass through
+    assert saving.load_model(local).layers[0].name == 'd1'
+    with pytest.raises(ValueError, match='has no argument filepath'):
+        saving.allow_read_from_gcs(lambda path: path)
