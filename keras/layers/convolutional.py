@@ -586,6 +586,10 @@ class DepthwiseConv2D(Conv2D):
     def _output_channels(self, input_channels):
         return None if input_channels is None else input_channels * self.depth_multiplier
 
+    def call(self, inputs, training=None):
+        # (``training`` is accepted, as in Keras 2.3.1, and has no effect)
+        return super(DepthwiseConv2D, self).call(inputs)
+
     def get_config(self):
         config = super(DepthwiseConv2D, self).get_config()
         for key in ('filters', 'kernel_initializer', 'kernel_regularizer', 'kernel_constraint'):

@@ -629,3 +629,12 @@ def test_keras1_configs_deserialize():
     assert (conv.filters, conv.kernel_size, conv.data_format) == (8, (3, 2), 'channels_first')
     assert isinstance(atrous, layers.Conv1D) and atrous.dilation_rate == (2,)
     assert atrous.batch_input_shape == (None, None, 5)
+
+
+def test_depthwise_conv2d_call_accepts_training():
+    layer = layers.DepthwiseConv2D(3, depth_multiplier=2)
+    x = torch.rand(2, 5, 5, 3)
+    plain = layer(x)
+    np.testing.assert_array_equal(layer(x, training=True).detach().numpy(),
+                                  plain.detach().numpy())
+    assert tuple(plain.shape) == (2, 3, 3, 6)
