@@ -81,7 +81,7 @@ def _write_group(source, group):
         value = source[key]
         if isinstance(value, H5Dict):
             _write_group(value, group.create_group(key))
-        elif isinstance(value, np.ndarray) or type(value).__module__ == np.__name__:
+        elif type(value).__module__ == np.__name__:  # arrays and NumPy scalars
             group.create_dataset(key, data=value)
         elif isinstance(value, (list, tuple)):
             saving.save_attributes_to_hdf5_group(group, key, list(value))

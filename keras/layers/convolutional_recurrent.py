@@ -16,13 +16,13 @@ import torch.nn.functional as F
 
 from keras import activations, constraints, initializers, regularizers
 from keras.backend import config as K_config
-from keras.backend import random_ops
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.engine.layer_calls import is_shape_list
 from keras.layers import _rnn_ops
 from keras.layers.recurrent import RNN
+from keras.layers.recurrent_cells import _dropout_masks
 from keras.legacy import conv_arguments
 from keras.utils import conv_utils
 from keras.utils.generic_utils import transpose_shape
@@ -55,11 +55,6 @@ def _in_training(training):
     if training is None:
         return bool(K_session.learning_phase())
     return bool(training)
-
-
-def _dropout_masks(like, rate, count):
-    return [random_ops.dropout_mask(like.shape, rate, like.device, like.dtype)
-            for _ in range(count)]
 
 
 class ConvRNN2D(RNN):
