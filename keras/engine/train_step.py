@@ -110,9 +110,10 @@ class StepFunctions(object):
     def _train_step(self, xs, ys, sws):
         """The whole step of one process (one graph under ``jit_compile``)."""
         total, per_output, outputs, masks = self._train_forward(xs, ys, sws)
-        if self.params:
-            optimizer = self._optimizer()
-            self._apply(self._gradients(total, optimizer), optimizer)
+        optimizer = self._optimizer()
+        # Without trainable weights the update is empty but still counts
+        # (``iterations``), as in Keras 2.3.1.
+        self._apply(self._gradients(total, optimizer) if self.params else [], optimizer)
         with torch.no_grad():
             self._update_metrics(ys, sws, outputs, masks, per_output)
         return total.detach(), [None if v is None else v.detach() for v in per_output]
@@ -122,13 +123,14 @@ class StepFunctions(object):
         pass and the update."""
         total, per_output, outputs, masks = self._jitted('forward', self._train_forward)(
             xs, ys, sws)
+        optimizer = self._optimizer()
+        grads = []
         if self.params:
             if rows is None:
                 rows = int(next(t for t in xs if t is not None).shape[0])
-            optimizer = self._optimizer()
             grads = training_sync.average_gradients(
                 self.params, self._gradients(total, optimizer), rows)
-            self._apply(grads, optimizer)
+        self._apply(grads, optimizer)
         with torch.no_grad():
             self._update_metrics(ys, sws, outputs, masks, per_output)
         return total.detach(), per_output
@@ -173,8 +175,10 @@ class StepFunctions(object):
 
     def _empty_train_step(self):
         device = self.params[0].device if self.params else torch.device('cpu')
-        if self.params and distribute.is_distributed():
-            grads = training_sync.average_gradients(self.params, [None] * len(self.params), 0)
+        if distribute.is_distributed():
+            grads = []
+            if self.params:
+                grads = training_sync.average_gradients(self.params, [None] * len(self.params), 0)
             self._apply(grads, self._optimizer())
         return torch.zeros((), device=device), [None] * len(self.targets)
 

@@ -1,4 +1,5 @@
-"""Convolutional-recurrent layers: ``ConvRNN2D``, ``ConvLSTM2DCell`` and ``ConvLSTM2D``.
+"""Convolutional-recurrent layers: ``ConvRNN2D``, ``ConvLSTM2DCell`` and ``ConvLSTM2D``
+(and, as in Keras 2.3.1, the Keras 1 bases ``Recurrent`` and ``ConvRecurrent2D``).
 
 An LSTM whose input and recurrent transformations are 2D convolutions.
 Weights are in Keras's layout: ``kernel (kh, kw, channels, 4 * filters)``,
@@ -23,11 +24,12 @@ from keras.engine.layer_calls import is_shape_list
 from keras.layers import _rnn_ops
 from keras.layers.recurrent import RNN
 from keras.layers.recurrent_cells import _dropout_masks
+from keras.layers.recurrent_legacy import ConvRecurrent2D, Recurrent
 from keras.legacy import conv_arguments
 from keras.utils import conv_utils
 from keras.utils.generic_utils import transpose_shape
 
-__all__ = ['ConvRNN2D', 'ConvLSTM2DCell', 'ConvLSTM2D', 'ConvRecurrent2D']
+__all__ = ['ConvRNN2D', 'ConvLSTM2DCell', 'ConvLSTM2D', 'ConvRecurrent2D', 'Recurrent']
 
 _LEGACY = {'nb_filter': 'filters', 'nb_row/nb_col': 'kernel_size', 'subsample': 'strides',
            'border_mode': 'padding', 'dim_ordering': 'data_format',
@@ -525,5 +527,3 @@ class ConvLSTM2D(ConvRNN2D):
 for _key in _CELL_KEYS:
     setattr(ConvLSTM2D, _key, _FromCell(_key))
 del _key
-
-ConvRecurrent2D = ConvRNN2D  # the Keras 1 name of the abstract base (as 2.3.1 exported it)

@@ -1,5 +1,8 @@
 """Keras 1 layers that Keras 2.3.1 still shipped (deprecated): ``MaxoutDense``
-and ``Highway``, kept so old code and model files keep working."""
+and ``Highway``, kept so old code and model files keep working.  The other
+names of 2.3.1's ``keras.legacy.layers`` (``Recurrent``, ``ConvRecurrent2D``,
+``AtrousConvolution1D``/``2D``) live beside their families in
+``keras.layers`` and are looked up from there."""
 import warnings
 
 import torch
@@ -8,7 +11,21 @@ from keras import activations, constraints, initializers, regularizers
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 
-__all__ = ['MaxoutDense', 'Highway']
+__all__ = ['MaxoutDense', 'Highway', 'Recurrent', 'ConvRecurrent2D', 'AtrousConvolution1D',
+           'AtrousConvolution2D']
+
+_ELSEWHERE = {'Recurrent': 'keras.layers.recurrent_legacy',
+              'ConvRecurrent2D': 'keras.layers.recurrent_legacy',
+              'AtrousConvolution1D': 'keras.layers.convolutional',
+              'AtrousConvolution2D': 'keras.layers.convolutional'}
+
+
+def __getattr__(name):
+    # Imported on first use: keras.layers imports this module while it loads.
+    if name in _ELSEWHERE:
+        import importlib
+        return getattr(importlib.import_module(_ELSEWHERE[name]), name)
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
 
 
 class _Keras1Dense(Layer):

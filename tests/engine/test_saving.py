@@ -341,6 +341,25 @@ def test_model_file_layout(tmp_path):
             [l.name for l in model.layers]
 
 
+def test_model_without_trainable_weights_counts_and_saves_iterations(tmp_path):
+    # Keras 2.3.1 runs the (empty) update anyway: the step counter moves and is saved.
+    inputs = Input((3,))
+    frozen = Dense(2, trainable=False)
+    model = Model(inputs, frozen(inputs))
+    model.compile('adam', 'mse')
+    x, y = _data()
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+    steps = 2 * int(np.ceil(len(x) / 4.))
+    assert int(keras.backend.get_value(model.optimizer.iterations)) == steps
+    path = str(tmp_path / 'frozen.h5')
+    model.save(path)
+    with h5py.File(path, 'r') as f:
+        names = [n.decode() for n in f['optimizer_weights'].attrs['weight_names']]
+        assert names == ['Adam/iterations:0']
+    loaded = load_model(path)
+    assert int(keras.backend.get_value(loaded.optimizer.iterations)) == steps
+
+
 def test_compiled_round_trip_resumes_training(tmp_path):
     model = _compiled_mlp()
     x, y = _data()

@@ -235,11 +235,12 @@ def _check_structure(path, model, cls_name, short_names):
                                                  'config': model.optimizer.get_config()},
                             'loss': 'mse', 'metrics': ['mae'], 'weighted_metrics': None,
                             'sample_weight_mode': None, 'loss_weights': None}
+        assert set(f) == {'model_weights', 'optimizer_weights'}
         if model.trainable_weights:
-            assert set(f) == {'model_weights', 'optimizer_weights'}
             _check_optimizer_group(f['optimizer_weights'], model)
-        else:  # 2.3.1 also saved a lone `Adam/iterations:0` here (see the report)
-            assert set(f) == {'model_weights'}
+        else:  # 2.3.1 saved the step counter alone
+            assert _strings(f['optimizer_weights'].attrs['weight_names']) == \
+                ['Adam/iterations:0']
         group = f['model_weights']
         assert set(group.attrs) == {'layer_names', 'backend', 'keras_version'}
         expected_layers = [l.name for l in model.layers]

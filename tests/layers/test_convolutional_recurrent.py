@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 import torch
 
+from keras import backend as K
 from keras.engine.input_layer import Input
 from keras.engine.sequential import Sequential
 from keras.engine.training import Model
-from keras.layers.convolutional_recurrent import ConvLSTM2D, ConvLSTM2DCell, ConvRNN2D
+from keras.layers.convolutional_recurrent import (ConvLSTM2D, ConvLSTM2DCell, ConvRecurrent2D,
+                                                  ConvRNN2D)
 from keras.utils.test_utils import layer_test
 
 
@@ -297,3 +299,79 @@ def test_keras1_arguments():
     with pytest.warns(UserWarning, match="kernel_size"):
         positional = ConvLSTM2D(4, 3, 3)
     assert positional.kernel_size == (3, 3)
+
+
+# ------------------------------------------------- Keras 1's ConvRecurrent2D base
+class _Keras1ConvRNN(ConvRecurrent2D):
+    """A Keras 1 style convolutional RNN: ``h = tanh(conv(x, W) + conv(h, U))``."""
+
+    def build(self, input_shape):
+        channels = input_shape[-1]
+        self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.filters),
+                                      name='kernel')
+        self.recurrent_kernel = self.add_weight(
+            shape=self.kernel_size + (self.filters, self.filters), name='recurrent_kernel')
+        self.states = [None]
+        self.built = True
+        if self.stateful:
+            self.reset_states()
+
+    def step(self, inputs, states):
+        x = K.conv2d(inputs, self.kernel, padding=self.padding)
+        h = K.conv2d(states[0], self.recurrent_kernel, padding='same')
+        output = K.tanh(x + h)
+        return output, [output]
+
+
+def test_keras1_conv_recurrent_base_class():
+    layer = _Keras1ConvRNN(3, (3, 3), padding='same', return_sequences=True, return_state=True)
+    assert (layer.strides, layer.dilation_rate, layer.data_format) == \
+        ((1, 1), (1, 1), 'channels_last')
+    x = Input((4, 5, 6, 2))
+    out, state = layer(x)
+    assert out.shape == (None, 4, 5, 6, 3) and state.shape == (None, 5, 6, 3)
+    data = _data(2, 4, 5, 6, 2)
+    got = Model(x, [out, state]).predict(data)
+    kernel, recurrent = layer.get_weights()
+    h, want = np.zeros((2, 5, 6, 3), 'float32'), []
+    for t in range(4):
+        h = np.tanh(_np_conv2d(data[:, t], kernel, padding='same') +
+                    _np_conv2d(h, recurrent, padding='same'))
+        want.append(h)
+    np.testing.assert_allclose(got[0], np.stack(want, 1), atol=1e-5)
+    np.testing.assert_allclose(got[1], h, atol=1e-5)
+    config = layer.get_config()
+    for key, value in (('filters', 3), ('kernel_size', (3, 3)), ('padding', 'same'),
+                       ('return_sequences', True), ('go_backwards', False), ('stateful', False),
+                       ('return_state', True), ('unroll', False)):
+        assert config[key] == value, key
+
+
+def test_keras1_conv_recurrent_shapes_and_states():
+    valid = _Keras1ConvRNN(4, 3, strides=2, data_format='channels_first')
+    assert valid.compute_output_shape((None, 7, 2, 9, 11)) == (None, 4, 4, 5)
+    valid.return_sequences = True
+    assert valid.compute_output_shape((None, 7, 2, 9, 11)) == (None, 7, 4, 4, 5)
+    stateful = _Keras1ConvRNN(3, (3, 3), padding='same', stateful=True,
+                              batch_input_shape=(2, 4, 5, 6, 2))
+    model = Sequential([stateful])
+    assert [tuple(s.shape) for s in stateful.states] == [(2, 5, 6, 3)]
+    data = _data(2, 4, 5, 6, 2)
+    first = model.predict(data, batch_size=2)
+    carried = model.predict(data, batch_size=2)
+    assert not np.allclose(first, carried)
+    model.reset_states()
+    np.testing.assert_allclose(model.predict(data, batch_size=2), first, atol=1e-6)
+    with pytest.raises(ValueError, match='divided by the batch size'):
+        model.predict(_data(3, 4, 5, 6, 2), batch_size=3)
+    with pytest.raises(ValueError, match='ndim=5'):
+        _Keras1ConvRNN(3, 3)(Input((4, 5, 2)))
+
+
+def test_legacy_names_are_the_same_classes():
+    from keras import layers
+    from keras.legacy import layers as legacy
+    from keras.layers import convolutional_recurrent
+    assert legacy.ConvRecurrent2D is layers.ConvRecurrent2D is ConvRecurrent2D
+    assert legacy.Recurrent is convolutional_recurrent.Recurrent is layers.Recurrent
+    assert not issubclass(ConvLSTM2D, ConvRecurrent2D)  # 2.3.1's ConvLSTM2D is a ConvRNN2D
