@@ -1,55 +1,96 @@
 """``gs://`` paths for ``save_model``/``load_model`` (Keras 2.3.1's GCS decorators).
 
 A Google Cloud Storage location is written through a local temporary file
-and copied there, or copied here to a temporary file and read.  The copy
-uses TensorFlow's ``tf.io.gfile`` when TensorFlow is installed, else
-``fsspec`` (with ``gcsfs``); without either a ``gs://`` path raises an
+and copied there, or copied here to a temporary file and read.  The copy goes
+through a *file-io* object with TensorFlow's ``file_io`` interface
+(``FileIO(name, mode)``, ``file_exists(name)``, ``delete_file(name)``): the
+``tf_file_io`` of the decorated function's module when it has one (so
+``keras.engine.saving.tf_file_io`` can be patched in tests, as in 2.3.1;
+see :class:`keras.utils.test_utils.tf_file_io_proxy`), else this module's
+default, which uses TensorFlow when it is installed and ``fsspec`` (with
+``gcsfs``) otherwise; without either a ``gs://`` path raises an
 ``ImportError`` that says what to install.  Other paths pass through.
 """
 import functools
 import inspect
 import os
 import shutil
+import sys
 import tempfile
 
-__all__ = ['allow_write_to_gcs', 'allow_read_from_gcs', 'is_gcs_location']
+__all__ = ['allow_write_to_gcs', 'allow_read_from_gcs', 'is_gcs_location', 'tf_file_io']
 
 
 def is_gcs_location(filepath):
     return isinstance(filepath, str) and filepath.startswith('gs://')
 
 
-def _open(path, mode):
-    try:
-        from tensorflow.io import gfile
-        return gfile.GFile(path, mode)
-    except ImportError:
-        pass
-    try:
-        import fsspec
-    except ImportError:
-        raise ImportError('Reading or writing %s needs TensorFlow (tf.io.gfile) or fsspec with '
-                          'gcsfs (`pip install gcsfs`).' % (path,))
-    return fsspec.open(path, mode).open()
+class _DefaultFileIO(object):
+    """TensorFlow's ``file_io`` operations for ``gs://`` paths, done by
+    TensorFlow when it is installed, else by fsspec; local paths use the
+    operating system."""
+
+    @staticmethod
+    def _tensorflow():
+        try:
+            from tensorflow.io import gfile
+        except ImportError:
+            return None
+        return gfile
+
+    @staticmethod
+    def _fsspec(path):
+        try:
+            import fsspec
+        except ImportError:
+            raise ImportError('Reading or writing %s needs TensorFlow (tf.io.gfile) or fsspec '
+                              'with gcsfs (`pip install gcsfs`).' % (path,))
+        return fsspec
+
+    def FileIO(self, name, mode):  # noqa: N802 (TensorFlow's name)
+        if not is_gcs_location(name):
+            return open(name, mode)
+        gfile = self._tensorflow()
+        if gfile is not None:
+            return gfile.GFile(name, mode)
+        return self._fsspec(name).open(name, mode).open()
+
+    def file_exists(self, name):
+        if not is_gcs_location(name):
+            return os.path.exists(name)
+        gfile = self._tensorflow()
+        if gfile is not None:
+            return gfile.exists(name)
+        fs, path = self._fsspec(name).core.url_to_fs(name)
+        return fs.exists(path)
+
+    def delete_file(self, name):
+        if not is_gcs_location(name):
+            os.remove(name)
+            return
+        gfile = self._tensorflow()
+        if gfile is not None:
+            gfile.remove(name)
+            return
+        fs, path = self._fsspec(name).core.url_to_fs(name)
+        fs.rm(path)
 
 
-def _exists(path):
-    if not is_gcs_location(path):
-        return os.path.exists(path)
-    try:
-        with _open(path, 'rb'):
-            return True
-    except (IOError, OSError):
-        return False
+tf_file_io = _DefaultFileIO()
 
 
-def _copy(source, target, overwrite=True):
-    if not overwrite and _exists(target):
+def _file_io(function):
+    """The file-io object for ``function``: its module's ``tf_file_io``, else ours."""
+    module = sys.modules.get(getattr(function, '__module__', None) or '')
+    return getattr(module, 'tf_file_io', None) or tf_file_io
+
+
+def _copy(file_io, source, target, overwrite=True):
+    if not overwrite and file_io.file_exists(target):
         from keras.utils.io_utils import ask_to_proceed_with_overwrite
         if not ask_to_proceed_with_overwrite(target):
             return
-    with _open(source, 'rb') if is_gcs_location(source) else open(source, 'rb') as src, \
-            _open(target, 'wb') if is_gcs_location(target) else open(target, 'wb') as dst:
+    with file_io.FileIO(source, 'rb') as src, file_io.FileIO(target, 'wb') as dst:
         shutil.copyfileobj(src, dst)
 
 
@@ -69,7 +110,7 @@ def allow_write_to_gcs(save_function):
         local = _temporary_path(filepath)
         try:
             result = save_function(obj, local, True, *args, **kwargs)
-            _copy(local, filepath, overwrite)
+            _copy(_file_io(save_function), local, filepath, overwrite)
         finally:
             os.remove(local)
         return result
@@ -94,7 +135,7 @@ def allow_read_from_gcs(load_function):
             return load_function(*args, **kwargs)
         local = _temporary_path(filepath)
         try:
-            _copy(filepath, local)
+            _copy(_file_io(load_function), filepath, local)
             if in_kwargs:
                 kwargs['filepath'] = local
             else:

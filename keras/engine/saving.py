@@ -33,7 +33,7 @@ import warnings
 import numpy as np
 import torch
 
-from keras.engine.gcs_io import allow_read_from_gcs, allow_write_to_gcs  # noqa: F401
+from keras.engine.gcs_io import allow_read_from_gcs, allow_write_to_gcs, tf_file_io  # noqa: F401
 from keras.engine.layer_weights import weight_name
 from keras.engine.legacy_weights import preprocess_weights_for_loading
 from keras.utils import io_utils

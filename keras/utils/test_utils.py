@@ -5,8 +5,9 @@ import tempfile
 import numpy as np
 
 from keras.engine.training import Model  # noqa: F401 (2.3.1 exported it here)
+from keras.utils.file_io_proxy import tf_file_io_proxy
 
-__all__ = ['get_test_data', 'layer_test', 'keras_test']
+__all__ = ['get_test_data', 'layer_test', 'keras_test', 'tf_file_io_proxy']
 
 
 def get_test_data(num_train=1000, num_test=500, input_shape=(10,), output_shape=(2,),

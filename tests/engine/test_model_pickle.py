@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from keras.engine import gcs_io, saving
+from keras.utils.test_utils import tf_file_io_proxy
 from keras.engine.sequential import Sequential
 from keras.layers import Dense
 from keras.utils.io_utils import H5Dict
@@ -121,20 +122,43 @@ def test_h5dict_on_a_dict_and_on_hdf5(tmp_path):
         H5Dict(3)
 
 
-def test_gcs_decorators(tmp_path, monkeypatch):
-    bucket = tmp_path / 'bucket'
-    bucket.mkdir()
-
-    def fake_open(path, mode):
-        return open(str(bucket / path[len('gs://b/'):]), mode)
-    monkeypatch.setattr(gcs_io, '_open', fake_open)
+def test_gcs_decorators(tmp_path):
     model = _model()
-    saving.save_model(model, 'gs://b/model.h5')
-    assert (bucket / 'model.h5').exists()
-    loaded = saving.load_model(filepath='gs://b/model.h5')
-    np.testing.assert_allclose(loaded.predict(np.ones((1, 3))), model.predict(np.ones((1, 3))))
-    local = str(tmp_path / 'local.h5')
-    saving.save_model(model, local)  # other paths pass through
-    assert saving.load_model(local).layers[0].name == 'd1'
+    with tf_file_io_proxy('keras.engine.saving.tf_file_io') as proxy:
+        path = proxy.get_filepath('model.h5')
+        assert path == 'gs://mock-bucket/model.h5'
+        saving.save_model(model, path)
+        proxy.assert_exists(path)
+        assert proxy.local_objects[path][:8] == b'\x89HDF\r\n\x1a\n'
+        loaded = saving.load_model(filepath=path)
+        np.testing.assert_allclose(loaded.predict(np.ones((1, 3))),
+                                   model.predict(np.ones((1, 3))))
+        local = str(tmp_path / 'local.h5')
+        saving.save_model(model, local)  # other paths pass through
+        assert saving.load_model(local).layers[0].name == 'd1'
+        proxy.delete_file(path)
+        assert not proxy.file_exists(path)
+        with pytest.raises(IOError, match='does not exist'):
+            saving.load_model(path)
+        with pytest.raises(ValueError, match='"rb" and "wb" only'):
+            proxy.FileIO(path, 'r')
+    assert saving.tf_file_io is gcs_io.tf_file_io  # put back
+    with pytest.raises(RuntimeError, match='not started'):
+        proxy.file_exists(path)
+    with pytest.raises(ValueError, match='file_io_module'):
+        tf_file_io_proxy()
     with pytest.raises(ValueError, match='has no argument filepath'):
         saving.allow_read_from_gcs(lambda path: path)
+
+
+def test_gcs_without_tensorflow_or_fsspec(monkeypatch):
+    import builtins
+    real_import = builtins.__import__
+
+    def no_gcs_packages(name, *args, **kwargs):
+        if name.split('.')[0] in ('tensorflow', 'fsspec'):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, '__import__', no_gcs_packages)
+    with pytest.raises(ImportError, match='gcsfs'):
+        saving.save_model(_model(), 'gs://bucket/model.h5')
