@@ -286,6 +286,9 @@ class Model(Network):
         callback_list = self._callbacks(callbacks, val is not None, batch_size, epochs,
                                         steps_per_epoch, samples, verbose,
                                         'steps' if steps_per_epoch else 'samples')
+        if val is not None and verbose and callback_list.params.get('verbose'):
+            print('Train on %d samples, validate on %d samples'
+                  % (n, data_adapters.num_samples(val[0])))
         return fit_loop(self, source, epochs, initial_epoch, callback_list, val_run=val_run,
                         validation_freq=validation_freq)
 

@@ -170,15 +170,18 @@ class _RNNCellBase(Layer):
         """``x @ kernel + bias`` with the input dropout; ``x`` is one step
         ``(batch, features)`` or a whole sequence ``(batch, time, features)``."""
         masks = self._dropout_mask
-        if masks is None:
-            z = torch.matmul(x, self.kernel)
-        elif len(masks) == 1:
-            z = torch.matmul(x * _at_step(masks[0], x), self.kernel)
-        else:
+        bias = self._input_bias()
+        if masks is not None and len(masks) > 1:  # implementation 1: a mask per gate
             z = torch.cat([torch.matmul(x * _at_step(m, x), k) for m, k in
                            zip(masks, self.kernel.split(self.units, dim=1))], dim=-1)
-        bias = self._input_bias()
-        return z if bias is None else z + bias
+            return z if bias is None else z + bias
+        if masks is not None:
+            x = x * _at_step(masks[0], x)
+        if bias is None or _autocasting(x):  # (autocast keeps the sum in the wider type)
+            z = torch.matmul(x, self.kernel)
+            return z if bias is None else z + bias
+        z = torch.addmm(bias, x.reshape(-1, x.shape[-1]), self.kernel)  # one fused op
+        return z.reshape(x.shape[:-1] + (z.shape[-1],))
 
     def _recurrent_sum(self, kernel, masks):
         """``add(z, h) -> z + (h * recurrent dropout) @ kernel`` (``masks``:

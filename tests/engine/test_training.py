@@ -280,6 +280,20 @@ def test_progress_bar_format(capsys):
     assert ' - loss: ' in out and ' - acc: ' in out
 
 
+def test_fit_announces_the_validation_split(capsys):
+    model = _binary_model()
+    model.compile('sgd', 'mse')
+    x, y = _data(50)
+    model.fit(x, y, epochs=1, verbose=2, validation_split=0.2)
+    assert capsys.readouterr().out.startswith('Train on 40 samples, validate on 10 samples\n'
+                                              'Epoch 1/1\n')
+    model.fit(x, y, epochs=1, verbose=1, validation_data=(x[:7], y[:7]))
+    assert 'Train on 50 samples, validate on 7 samples\n' in capsys.readouterr().out
+    model.fit(x, y, epochs=1, verbose=0, validation_split=0.2)
+    model.fit(x, y, epochs=1, verbose=2)
+    assert 'Train on' not in capsys.readouterr().out
+
+
 def test_torch_optimizer_is_accepted():
     model = _binary_model()
     model.compile(torch.optim.SGD(model.parameters(), lr=0.1), 'mse')
