@@ -215,14 +215,8 @@ class ConvRecurrent2D(Recurrent):
         return output_shape
 
     def get_config(self):
-        config = {'filters': self.filters,
-                  'kernel_size': self.kernel_size,
-                  'strides': self.strides,
-                  'padding': self.padding,
-                  'data_format': self.data_format,
-                  'dilation_rate': self.dilation_rate,
-                  'return_sequences': self.return_sequences,
-                  'go_backwards': self.go_backwards,
-                  'stateful': self.stateful}
+        config = {key: getattr(self, key) for key in (
+            'filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate',
+            'return_sequences', 'go_backwards', 'stateful')}
         base = super(ConvRecurrent2D, self).get_config()
         return dict(list(base.items()) + list(config.items()))
