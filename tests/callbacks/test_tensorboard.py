@@ -81,3 +81,18 @@ def test_arguments(tmp_path):
         TensorBoard(log_dir=str(tmp_path), update_freq='often')
     with pytest.raises(TypeError, match='histogram_frequency'):
         TensorBoard(log_dir=str(tmp_path), histogram_frequency=1)
+
+
+def test_fit_writes_event_files(tmp_path):
+    pytest.importorskip('tensorboard')
+    import numpy as np
+    from keras.layers import Dense
+    from keras.models import Sequential
+    model = Sequential([Dense(1, input_shape=(4,))])
+    model.compile('sgd', 'mse', metrics=['mae'])
+    model.fit(np.random.rand(32, 4), np.random.rand(32, 1), epochs=2, verbose=0,
+              validation_split=0.25, callbacks=[TensorBoard(str(tmp_path), histogram_freq=1)])
+    train, validation = _events(tmp_path / 'train'), _events(tmp_path / 'validation')
+    assert sorted(train.Tags()['scalars']) == ['epoch_loss', 'epoch_mae']
+    assert [e.step for e in validation.Scalars('epoch_loss')] == [0, 1]
+    assert sorted(train.Tags()['histograms']) == ['dense_1/bias_0', 'dense_1/kernel_0']
