@@ -9,6 +9,7 @@ from keras.engine.layer_weights import to_torch_dtype
 from keras.engine.base_layer import Layer  # noqa: F401 (2.3.1 exported it here)
 from keras.engine.network import Network
 from keras.engine.train_step import full_precision
+from keras.legacy.generator_arguments import keras1_generator_arguments
 from keras.mixed_precision import policy as mp_policy
 
 __all__ = ['Model']
@@ -375,31 +376,41 @@ class Model(Network):
                       callbacks=None, validation_data=None, validation_steps=None,
                       validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
                       use_multiprocessing=False, shuffle=True, initial_epoch=0, **kwargs):
-        """Train on batches from a generator or ``keras.utils.Sequence``."""
+        """Train on batches from a generator or ``keras.utils.Sequence``.
+
+        Keras 1 spellings (``samples_per_epoch``, ``nb_epoch``,
+        ``nb_val_samples``, ``nb_worker``, ``pickle_safe``, ``max_q_size``) are
+        translated with a warning (:mod:`keras.legacy.generator_arguments`).
+        """
         from keras.engine import training_generator
-        return training_generator.fit_generator(
-            self, generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+        arguments = keras1_generator_arguments(self.fit_generator, generator, dict(
+            steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
             callbacks=callbacks, validation_data=validation_data,
             validation_steps=validation_steps, validation_freq=validation_freq,
             class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
             use_multiprocessing=use_multiprocessing, shuffle=shuffle,
-            initial_epoch=initial_epoch, **kwargs)
+            initial_epoch=initial_epoch), kwargs)
+        return training_generator.fit_generator(self, generator, **arguments)
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
-                           workers=1, use_multiprocessing=False, verbose=0):
-        """Loss and metrics over batches from a generator or ``Sequence``."""
+                           workers=1, use_multiprocessing=False, verbose=0, **kwargs):
+        """Loss and metrics over batches from a generator or ``Sequence``
+        (Keras 1's ``val_samples``, ``nb_worker``... translated, with a warning)."""
         from keras.engine import training_generator
-        return training_generator.evaluate_generator(
-            self, generator, steps=steps, callbacks=callbacks, max_queue_size=max_queue_size,
-            workers=workers, use_multiprocessing=use_multiprocessing, verbose=verbose)
+        arguments = keras1_generator_arguments(self.evaluate_generator, generator, dict(
+            steps=steps, callbacks=callbacks, max_queue_size=max_queue_size, workers=workers,
+            use_multiprocessing=use_multiprocessing, verbose=verbose), kwargs)
+        return training_generator.evaluate_generator(self, generator, **arguments)
 
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
-                          workers=1, use_multiprocessing=False, verbose=0):
-        """Predictions for batches from a generator or ``Sequence``."""
+                          workers=1, use_multiprocessing=False, verbose=0, **kwargs):
+        """Predictions for batches from a generator or ``Sequence`` (Keras 1's
+        ``val_samples``, ``nb_worker``... translated, with a warning)."""
         from keras.engine import training_generator
-        return training_generator.predict_generator(
-            self, generator, steps=steps, callbacks=callbacks, max_queue_size=max_queue_size,
-            workers=workers, use_multiprocessing=use_multiprocessing, verbose=verbose)
+        arguments = keras1_generator_arguments(self.predict_generator, generator, dict(
+            steps=steps, callbacks=callbacks, max_queue_size=max_queue_size, workers=workers,
+            use_multiprocessing=use_multiprocessing, verbose=verbose), kwargs)
+        return training_generator.predict_generator(self, generator, **arguments)
 
 
 class _LimitedSteps(object):

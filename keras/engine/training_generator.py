@@ -1,7 +1,5 @@
 """``fit_generator``/``evaluate_generator``/``predict_generator``: the same loops
 fed by a Python generator or a ``keras.utils.Sequence``."""
-import warnings
-
 import numpy as np
 import torch
 
@@ -27,30 +25,11 @@ def _converter(model, class_weight=None):
     return convert
 
 
-def _legacy_steps(kwargs, name, new_name, value):
-    if name in kwargs:
-        warnings.warn('The semantics of the Keras 2 argument `%s` is not the same as the Keras 1 '
-                      'argument `%s`. `%s` is the number of batches (steps), not samples: update '
-                      'your call.' % (new_name, name, new_name), stacklevel=3)
-        return kwargs.pop(name)
-    return value
-
-
 def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
                   validation_data=None, validation_steps=None, validation_freq=1,
                   class_weight=None, max_queue_size=10, workers=1, use_multiprocessing=False,
-                  shuffle=True, initial_epoch=0, **kwargs):
+                  shuffle=True, initial_epoch=0):
     from keras.engine.training_loop import fit_loop
-    if 'nb_epoch' in kwargs:
-        warnings.warn('The `nb_epoch` argument in `fit_generator` has been renamed `epochs`.',
-                      stacklevel=3)
-        epochs = kwargs.pop('nb_epoch')
-    steps_per_epoch = _legacy_steps(kwargs, 'samples_per_epoch', 'steps_per_epoch',
-                                    steps_per_epoch)
-    validation_steps = _legacy_steps(kwargs, 'nb_val_samples', 'validation_steps',
-                                     validation_steps)
-    if kwargs:
-        raise TypeError('Unrecognized keyword arguments: ' + str(kwargs))
     model._check_compiled('training the model')
     shard = model._data_shard()
     source = GeneratorSource(generator, steps_per_epoch, _converter(model, class_weight),

@@ -1,4 +1,6 @@
 """compile / fit / evaluate / predict / *_on_batch / *_generator."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -251,6 +253,47 @@ def test_fit_generator_with_sequence_and_python_generator():
     np.testing.assert_allclose([loss, acc], expected, rtol=1e-5)
     preds = model.predict_generator(_Seq(x, y, 8), workers=0)
     np.testing.assert_allclose(preds, model.predict(x), rtol=1e-6)
+
+
+def test_generator_methods_take_keras1_arguments():
+    model = _binary_model()
+    model.compile('sgd', 'mse')
+    x, y = _data(40)
+    batches = []
+
+    class Counting(object):  # a Keras 1 era generator object with a batch_size
+        batch_size = 8
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            i = len(batches) % 5
+            batches.append(i)
+            return x[i * 8:(i + 1) * 8], y[i * 8:(i + 1) * 8]
+
+    with pytest.warns(UserWarning) as record:
+        history = model.fit_generator(Counting(), samples_per_epoch=24, nb_epoch=2,
+                                      nb_worker=1, pickle_safe=False, max_q_size=4, verbose=0)
+    messages = ' '.join(str(w.message) for w in record)
+    assert 'counts batches' in messages
+    assert '`samples_per_epoch` -> `steps_per_epoch`' in messages and \
+        '`pickle_safe` -> `use_multiprocessing`' in messages
+    assert len(history.epoch) == 2 and len(batches) >= 6  # 24 samples / batch_size 8 = 3 steps
+    with pytest.warns(UserWarning, match='`val_samples` -> `steps`'):
+        preds = model.predict_generator(_Seq(x, y, 8), val_samples=2, workers=0)
+    assert preds.shape == (16, 1)  # val_samples became a number of steps, as in 2.3.1
+    with pytest.warns(UserWarning, match='`val_samples` -> `steps`'):
+        loss = model.evaluate_generator(_Seq(x, y, 8), val_samples=5, nb_worker=0)
+    np.testing.assert_allclose(loss, model.evaluate(x, y, batch_size=8, verbose=0), rtol=1e-5)
+    with pytest.raises(TypeError, match='unexpected keyword arguments: nb_val_samples'), \
+            pytest.warns(UserWarning, match='counts batches'):
+        model.evaluate_generator(_Seq(x, y, 8), nb_val_samples=2)
+    with pytest.raises(TypeError, match='twice'), warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        model.fit_generator(_Seq(x, y, 8), steps_per_epoch=2, samples_per_epoch=16)
+    with pytest.raises(TypeError, match='unexpected keyword arguments: foo'):
+        model.predict_generator(_Seq(x, y, 8), foo=1)
 
 
 def test_generator_that_stops_early_is_a_clear_error():
