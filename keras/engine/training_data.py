@@ -112,6 +112,9 @@ def prepare_arrays(model, x, y=None, sample_weight=None, class_weight=None,
                                       'target', check_batch_axis=False)
     ys = [None] * len(names)
     for i, value in zip(active, given):
+        shape = model._targets[i].shape
+        if value is not None and value.ndim == 1 and (shape is None or len(shape) != 1):
+            value = value.reshape(-1, 1)  # Keras 2.3.1 makes 1-D targets (n, 1) for any loss
         ys[i] = value
     _check_loss_target(model, ys)
     sws = [None if w is None else np.asarray(w)

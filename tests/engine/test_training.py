@@ -421,3 +421,32 @@ def test_add_metric_symbolic_and_inside_call():
     assert model.metrics_names == ['loss', 'two', 'seven']
     np.testing.assert_allclose(h.history['two'], [2., 2.])
     np.testing.assert_allclose(h.history['seven'], [7., 7.])
+
+
+def test_one_dimensional_targets_reach_custom_losses_as_columns():
+    # Keras 2.3.1 turns every 1-D target into (n, 1): a custom loss written
+    # against the (batch, 1) output (the siamese example's contrastive loss)
+    # must not broadcast (batch,) against (batch, 1).
+    seen = []
+
+    def loss(y_true, y_pred):
+        seen.append(('loss', tuple(y_true.shape), tuple(y_pred.shape)))
+        return K.mean(K.square(y_pred - y_true))
+
+    def metric(y_true, y_pred):
+        seen.append(('metric', tuple(y_true.shape), tuple(y_pred.shape)))
+        return K.mean(y_true)
+
+    inputs = Input((3,))
+    model = Model(inputs, Dense(1)(inputs))
+    model.compile('sgd', loss, metrics=[metric])
+    x, labels = np.random.rand(8, 3), np.arange(8)
+    model.fit(x, labels, batch_size=4, verbose=0)
+    model.train_on_batch(x, labels)
+    _, mean_label = model.evaluate(x, labels, batch_size=8, verbose=0)
+    assert mean_label == pytest.approx(3.5)
+    assert {s[1:] for s in seen} == {((4, 1), (4, 1)), ((8, 1), (8, 1))}
+    flat = Model(inputs, keras.layers.Lambda(lambda t: t[:, 0])(inputs))  # a rank-1 output
+    flat.compile('sgd', loss)
+    flat.fit(x, labels, batch_size=4, verbose=0)
+    assert seen[-1] == ('loss', (4,), (4,))
