@@ -2,6 +2,7 @@
 import numpy as np
 import torch
 
+from keras.backend.math_ops import GradientsNeedGradMode
 from keras.backend.session import get_device, learning_phase_scope
 from keras.backend.symbolic import symbolic
 from keras.backend.variables import as_tensor, to_numpy, to_torch_dtype, update
@@ -41,6 +42,7 @@ class Function(object):
         self.updates = self._check_updates(updates)
         self._symbolic_idx = [i for i, o in enumerate(self.outputs) if _is_symbolic(o)]
         self._network = None
+        self._takes_gradients = False
         if self._symbolic_idx:
             from keras.engine.network import Network
             self._network = Network(self.inputs, [self.outputs[i] for i in self._symbolic_idx])
@@ -76,13 +78,26 @@ class Function(object):
     def _run(self, values):
         results = list(self.outputs)
         if self._network is not None:
-            feeds = self._feed(values)
-            with torch.no_grad():
-                outs = self._network(feeds if len(feeds) != 1 else feeds[0])
+            outs = self._call_network(self._feed(values))
             outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
             for i, out in zip(self._symbolic_idx, outs):
                 results[i] = out
         return [to_numpy(r) for r in results]
+
+    def _call_network(self, feeds):
+        """The network's outputs, computed without autograd unless the graph
+        takes gradients (``K.gradients`` of an output with respect to an input,
+        a layer output or the weights): then with autograd on and the floating
+        inputs differentiable, for this and every later call."""
+        if not self._takes_gradients:
+            try:
+                with torch.no_grad():
+                    return self._network(feeds if len(feeds) != 1 else feeds[0])
+            except GradientsNeedGradMode:
+                self._takes_gradients = True
+        feeds = [f.detach().requires_grad_() if f.is_floating_point() else f for f in feeds]
+        with torch.enable_grad():
+            return self._network(feeds if len(feeds) != 1 else feeds[0])
 
     def __call__(self, inputs=None):
         values = [] if inputs is None else (

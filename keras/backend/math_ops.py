@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from keras.backend.config import floatx
-from keras.backend.session import learning_phase
+from keras.backend.session import in_shape_probe, learning_phase
 from keras.backend.symbolic import symbolic
 from keras.backend.variables import as_tensor, to_torch_dtype
 
@@ -508,23 +508,34 @@ def stop_gradient(variables):
     return _t(variables).detach()
 
 
+class GradientsNeedGradMode(ValueError):
+    """``K.gradients`` was called with autograd off (under ``torch.no_grad``),
+    so ``loss`` has no graph to differentiate."""
+
+
 @symbolic
 def gradients(loss, variables):
-    """Gradients of the scalar ``loss`` w.r.t. each of ``variables``.
+    """Gradients of the scalar ``loss`` w.r.t. each of ``variables``: always a
+    list, one entry per variable (a single tensor counts as a list of one), as
+    ``tf.gradients``; hence the idiom ``K.gradients(loss, model.input)[0]``.
 
     The variables must require grad and ``loss`` must have been computed from
     them; unconnected variables give ``None`` (as TensorFlow).
     """
-    single = isinstance(variables, torch.Tensor)
-    variables = [variables] if single else list(variables)
+    variables = list(variables) if isinstance(variables, (list, tuple)) else [variables]
+    if not loss.requires_grad and in_shape_probe():  # placeholders: only shapes matter
+        return [torch.zeros_like(_t(v)) for v in variables]
+    if not loss.requires_grad and not torch.is_grad_enabled():
+        raise GradientsNeedGradMode(
+            'K.gradients was called with autograd off (inside `torch.no_grad()`), so `loss` '
+            'has no graph to differentiate. Compute it under `torch.enable_grad()`.')
     if not loss.requires_grad:
         raise ValueError('`loss` is not connected to any tensor that requires grad. '
                          'Compute the loss from tensors with `requires_grad=True` '
                          '(Keras variables made with K.variable do not track gradients).')
     wanted = [v for v in variables if v.requires_grad]
     grads = iter(torch.autograd.grad(loss, wanted, retain_graph=True, allow_unused=True))
-    result = [next(grads) if v.requires_grad else None for v in variables]
-    return result[0] if single else result
+    return [next(grads) if v.requires_grad else None for v in variables]
 
 
 # Higher-order functions --------------------------------------------------

@@ -1,9 +1,11 @@
-"""Process-wide state of the backend: name counters, learning phase, device.
+"""Process-wide state of the backend: name counters, learning phase, device,
+and whether a layer is being run on placeholder values to learn its shapes.
 
 Keras 2 kept this state in a TensorFlow graph; here it is plain Python state,
 reset by :func:`clear_session`.
 """
 import collections
+import contextlib
 import threading
 
 import torch
@@ -92,3 +94,22 @@ def set_device(device):
     """Choose the device for models built or trained from now on."""
     global _DEVICE
     _DEVICE = torch.device(device) if device is not None else None
+
+
+@contextlib.contextmanager
+def shape_probe():
+    """Mark a block that runs a layer on placeholder zeros only to learn its
+    output shapes (see :func:`in_shape_probe`)."""
+    previous = getattr(_STATE, 'shape_probe', False)
+    _STATE.shape_probe = True
+    try:
+        yield
+    finally:
+        _STATE.shape_probe = previous
+
+
+def in_shape_probe():
+    """Whether the code runs inside :func:`shape_probe`: its tensors are
+    independent placeholders, so graph relations between them (``K.gradients``)
+    only have to give results of the right shapes."""
+    return getattr(_STATE, 'shape_probe', False)

@@ -87,7 +87,8 @@ def call_symbolic(layer, inputs, args, kwargs):
                 input_shapes=input_shapes, output_shapes=[o.shape for o in outputs],
                 arguments=dict(kwargs))
     node._list_input = multi
-    node._list_output = out_multi
+    # A call returning a list of one tensor has one output; the graph unpacks it.
+    node._list_output = out_multi or layer.__dict__.get('_call_returns_singleton', False)
     return outputs if out_multi else outputs[0]
 
 
@@ -155,7 +156,7 @@ def infer_output_shape(layer, input_shape):
 
     def run(fill):
         dummies = [_dummy(s, dt, fill) for s, dt in zip(shapes, dtypes)]
-        with torch.no_grad(), K_session.learning_phase_scope(0):
+        with torch.no_grad(), K_session.learning_phase_scope(0), K_session.shape_probe():
             out = layer.call(dummies if multi else dummies[0], **kwargs)
         return out
 
@@ -169,6 +170,10 @@ def infer_output_shape(layer, input_shape):
                          % (layer.name, layer.__class__.__name__, input_shape,
                             type(e).__name__, e))
     out_multi = isinstance(first, (list, tuple))
+    if out_multi and len(first) == 1 and getattr(layer, '_unpacks_singletons', True):
+        # a layer's list of one tensor is one output (Keras 2's rule)
+        layer.__dict__['_call_returns_singleton'] = True
+        out_multi, first, second = False, first[0], second[0]
     firsts = list(first) if out_multi else [first]
     seconds = list(second) if out_multi else [second]
     result = []

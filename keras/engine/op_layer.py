@@ -40,6 +40,10 @@ def _fill(value, real):
 class TensorOp(Layer):
     """A layer running one function on the values of its symbolic arguments."""
 
+    # A backend function's list result stays a list (``K.gradients(...)[0]``),
+    # even of one tensor, unlike a layer's (see ``layer_calls``).
+    _unpacks_singletons = False
+
     def __init__(self, function, args, kwargs, **layer_kwargs):
         super(TensorOp, self).__init__(**layer_kwargs)
         self.function = function

@@ -11,6 +11,7 @@ import torch
 from keras import distribute
 from keras.backend import session as K_session
 from keras.distribute import training_sync
+from keras.engine import inference_grad
 from keras.engine.base_layer import collect_call_losses, collect_call_metrics
 from keras.engine.compile_utils import weighted_loss
 from keras.mixed_precision import LossScaleOptimizer
@@ -184,9 +185,11 @@ class StepFunctions(object):
 
     def test(self, xs, ys, sws):
         """Losses and metric updates without training."""
-        with torch.no_grad(), K_session.learning_phase_scope(0):
-            total, per_output, outputs, masks = self._forward(xs, ys, sws, False)
-            self._update_metrics(ys, sws, outputs, masks, per_output)
+        with K_session.learning_phase_scope(0):
+            total, per_output, outputs, masks = inference_grad.run(
+                self.model, lambda: self._forward(xs, ys, sws, False))
+            with torch.no_grad():
+                self._update_metrics(ys, sws, outputs, masks, per_output)
         return total, per_output
 
     def _update_metrics(self, ys, sws, outputs, masks, per_output):

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from keras.backend import session as K_session
-from keras.engine import data_adapters
+from keras.engine import data_adapters, inference_grad
 from keras.engine.layer_weights import to_torch_dtype
 from keras.engine.base_layer import Layer  # noqa: F401 (2.3.1 exported it here)
 from keras.engine.network import Network
@@ -54,12 +54,10 @@ class Model(Network):
             from keras.utils.progbar import Progbar
             progbar = Progbar(target=n)
         self.train(False)
-        with torch.no_grad(), K_session.learning_phase_scope(0):
+        with K_session.learning_phase_scope(0):
             for start, stop in slices:
                 batch = data_adapters.to_device([a[start:stop] for a in inputs], dtypes, device)
-                with mp_policy.autocast(device):
-                    y, _, _ = self.run_graph(batch, training=False)
-                y = full_precision(y)
+                y = inference_grad.run(self, lambda: self._predict_batch(batch, device))
                 if outs is None:
                     outs = [[] for _ in y]
                 for acc, t in zip(outs, y):
@@ -70,6 +68,12 @@ class Model(Network):
             return [np.zeros((0,) + tuple(o.shape[1:]), dtype='float32') for o in self.outputs]
         return [torch.cat(acc, dim=0).cpu().numpy() if acc[0].dim() else
                 torch.stack(acc).cpu().numpy() for acc in outs]
+
+    def _predict_batch(self, batch, device):
+        """The outputs for one batch of device tensors, in full precision."""
+        with mp_policy.autocast(device):
+            y, _, _ = self.run_graph(batch, training=False)
+        return full_precision(y)
 
     # ---------------------------------------------------------------- predict
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,

@@ -1,13 +1,10 @@
 """``fit_generator``/``evaluate_generator``/``predict_generator``: the same loops
 fed by a Python generator or a ``keras.utils.Sequence``."""
 import numpy as np
-import torch
 
 from keras.backend import session as K_session
-from keras.engine import data_adapters
+from keras.engine import data_adapters, inference_grad
 from keras.engine.batch_sources import GeneratorSource, unpack_generator_output
-from keras.engine.train_step import full_precision
-from keras.mixed_precision import policy as mp_policy
 
 __all__ = ['fit_generator', 'evaluate_generator', 'predict_generator']
 
@@ -113,7 +110,7 @@ def _predict_items(model, source, progbar):
     from keras.distribute.sharding import EMPTY_STEPS
     batches = []
     model.train(False)
-    with torch.no_grad(), K_session.learning_phase_scope(0):
+    with K_session.learning_phase_scope(0):
         for step, item in enumerate(source.items()):
             if item is EMPTY_STEPS:
                 continue
@@ -125,9 +122,8 @@ def _predict_items(model, source, progbar):
             xs = model._standardize_x(x)
             device = model._model_device()
             batch = data_adapters.to_device(xs, model._input_dtypes(), device)
-            with mp_policy.autocast(device):
-                y, _, _ = model.run_graph(batch, training=False)
-            batches.append([t.detach().cpu().numpy() for t in full_precision(y)])
+            y = inference_grad.run(model, lambda: model._predict_batch(batch, device))
+            batches.append([t.cpu().numpy() for t in y])
             if progbar is not None:
                 progbar.update(step + 1)
     return batches

@@ -39,7 +39,10 @@ class Lambda(Layer):
         kwargs = dict(self.arguments)
         if generic_utils.has_arg(self.function, 'mask'):
             kwargs['mask'] = mask
-        return self.function(inputs, **kwargs)
+        outputs = self.function(inputs, **kwargs)
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
+            return outputs[0]  # a list of one is one tensor, as Keras 2 unpacked it
+        return outputs
 
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:

@@ -115,3 +115,30 @@ def test_function_single_output_without_phase(fake_network):
     inp, out = _FakeKerasTensor((None, 2)), _FakeKerasTensor((None, 2))
     f = K.function([inp], out)
     np.testing.assert_array_equal(f([np.ones((1, 2))]), [[2., 2.]])
+
+
+def test_function_of_gradients_saliency_and_weights():
+    # The Keras 2 idiom of saliency maps, deep dream and filter visualization:
+    # K.function([model.input], K.gradients(loss, model.input)).
+    from keras.layers import Conv2D, Dense, Flatten, Input
+    from keras.models import Model
+    inputs = Input((4, 4, 1))
+    features = Conv2D(2, 3, activation='relu', name='features')(inputs)
+    outputs = Dense(1)(Flatten()(features))
+    model = Model(inputs, outputs)
+    loss = K.mean(model.output)
+    saliency = K.gradients(loss, model.input)[0]
+    assert saliency.shape == (None, 4, 4, 1)
+    function = K.function([model.input], [loss, saliency])
+    x = RNG.rand(3, 4, 4, 1).astype('float32')
+    value, grad = function([x])
+    assert grad.shape == (3, 4, 4, 1)
+    xt = torch.tensor(x, requires_grad=True)
+    model(xt).mean().backward()
+    np.testing.assert_allclose(grad, xt.grad.numpy(), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(value, model.predict(x).mean(), rtol=1e-6)
+    # Grad-CAM: the gradient with respect to an inner layer's output.
+    cam = K.function([model.input], K.gradients(loss, model.get_layer('features').output))
+    assert cam([x])[0].shape == (3, 2, 2, 2)
+    weights = K.function([model.input], K.gradients(loss, model.trainable_weights))([x])
+    assert [w.shape for w in weights] == [tuple(v.shape) for v in model.trainable_weights]

@@ -202,6 +202,13 @@ def test_gradients_and_stop_gradient():
     assert isinstance(K.stop_gradient([w, w]), list)
     with pytest.raises(ValueError):
         K.gradients(K.sum(torch.ones(2)), [w])
+    single = K.gradients(loss, w)  # always a list, as tf.gradients
+    assert isinstance(single, list) and len(single) == 1
+    _close(single[0], [2., 4., 6.])
+    with torch.no_grad():
+        detached_loss = K.sum(K.square(w))
+    with pytest.raises(ValueError, match='autograd off'), torch.no_grad():
+        K.gradients(detached_loss, w)
 
 
 def test_higher_order():

@@ -450,3 +450,40 @@ def test_one_dimensional_targets_reach_custom_losses_as_columns():
     flat.compile('sgd', loss)
     flat.fit(x, labels, batch_size=4, verbose=0)
     assert seen[-1] == ('loss', (4,), (4,))
+
+
+def test_models_that_take_gradients_in_their_forward_pass_evaluate_and_predict():
+    # The SWWAE example's max-pooling switches: K.gradients inside a Lambda.
+    def switches(tensors):
+        before, after = tensors
+        return K.gradients(K.sum(after), before)
+
+    inputs = Input((4, 4, 1))
+    features = keras.layers.Conv2D(2, 1)(inputs)
+    pooled = keras.layers.MaxPooling2D()(features)
+    where = keras.layers.Lambda(switches)([features, pooled])
+    outputs = keras.layers.Flatten()(keras.layers.Multiply()([where, features]))
+    model = Model(inputs, outputs)
+    model.compile('sgd', 'mse')
+    x, y = np.random.rand(6, 4, 4, 1), np.random.rand(6, 32)
+    model.fit(x, y, batch_size=3, verbose=0, validation_data=(x, y))
+    preds = model.predict(x, batch_size=2)
+    mask = (preds != 0).reshape(6, 4, 4, 2)
+    assert mask.reshape(6, 2, 2, 2, 2, 2).sum(axis=(2, 4)).max() == 1  # one switch per window
+    np.testing.assert_allclose(model.predict_on_batch(x), preds, rtol=1e-6)
+    np.testing.assert_allclose(model.predict_generator(iter([x[:3], x[3:]]), steps=2), preds,
+                               rtol=1e-6)
+    assert np.isfinite(model.evaluate(x, y, verbose=0))
+    assert np.isfinite(model.test_on_batch(x, y))
+    # A loss that takes gradients (a WGAN-GP-style penalty on the inputs' gradient).
+    dense_in = Input((3,))
+    critic = Model(dense_in, Dense(1)(dense_in))
+
+    def penalty(y_true, y_pred):
+        grad = K.gradients(K.sum(y_pred), critic.layers[1].kernel)[0]
+        return K.mean(y_pred * y_true) + K.sum(K.square(grad))
+
+    critic.compile('sgd', penalty)
+    data = np.random.rand(4, 3)
+    critic.fit(data, np.ones((4, 1)), verbose=0)
+    assert np.isfinite(critic.evaluate(data, np.ones((4, 1)), verbose=0))
