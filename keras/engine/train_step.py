@@ -19,6 +19,21 @@ from keras.mixed_precision import policy as mp_policy
 
 __all__ = ['StepFunctions']
 
+# The step functions whose trainable set the parameters' ``requires_grad``
+# flags follow now.  Models may share layers (a GAN's discriminator is trained
+# alone and frozen inside the combined model): each training step claims the
+# flags for its own compiled weights before it runs.
+_grad_flags_owner = None
+
+
+def _mark_trainable(model, params):
+    """Autograd for ``params`` (a compiled model's trainable weights) and for
+    none of the model's other floating parameters."""
+    trainable = set(id(p) for p in params)
+    for p in model.parameters():
+        if p.dtype.is_floating_point:
+            p.requires_grad_(id(p) in trainable)
+
 
 class StepFunctions(object):
     """The compiled model's step functions (rebuilt by each ``compile``).
@@ -40,11 +55,18 @@ class StepFunctions(object):
         self._compiled = {}
         self._loss_scaler = None
         self.params = list(model._collected_trainable_weights)
+        self._claim_grad_flags()
         self.constraints = _collect_constraints(model, self.params)
         self.want_masks = any(o._keras_mask is not None for o in model.outputs)
         self.added_metrics = {}  # name -> Mean, for values reported with add_metric
         for name, _ in model.symbolic_metrics() if model._is_graph_network else []:
             self._added_metric(name)
+
+    def _claim_grad_flags(self):
+        global _grad_flags_owner
+        if _grad_flags_owner is not self:
+            _mark_trainable(self.model, self.params)
+            _grad_flags_owner = self
 
     def _added_metric(self, name):
         metric = self.added_metrics.get(name)
@@ -102,6 +124,7 @@ class StepFunctions(object):
         count, read from the data when None); ``xs=None`` is an empty step of
         a rank with no data left, which still joins the average.
         """
+        self._claim_grad_flags()
         if xs is None:
             return self._empty_train_step()
         if distribute.is_distributed():

@@ -177,10 +177,6 @@ class Model(Network):
         self.metrics_names = names
         self.loss_functions = [t.loss_fn for t in targets]
         self._collected_trainable_weights = self.trainable_weights
-        trainable = set(id(p) for p in self._collected_trainable_weights)
-        for p in self.parameters():
-            if p.dtype.is_floating_point:
-                p.requires_grad_(id(p) in trainable)
         self._step_functions = StepFunctions(self, targets, self.optimizer,
                                              jit_compile=self._jit_compile)
 

@@ -487,3 +487,29 @@ def test_models_that_take_gradients_in_their_forward_pass_evaluate_and_predict()
     data = np.random.rand(4, 3)
     critic.fit(data, np.ones((4, 1)), verbose=0)
     assert np.isfinite(critic.evaluate(data, np.ones((4, 1)), verbose=0))
+
+
+def test_gan_pattern_frozen_discriminator_inside_the_combined_model():
+    # The DCGAN/ACGAN recipe: the discriminator is compiled, then frozen and
+    # compiled again inside the combined model; each model trains what it
+    # collected when it was compiled, in any order.
+    discriminator = Sequential([Dense(4, activation='relu', input_dim=3),
+                                Dense(1, activation='sigmoid')])
+    discriminator.compile('sgd', 'binary_crossentropy')
+    generator = Sequential([Dense(3, input_dim=2)])
+    discriminator.trainable = False
+    noise = Input((2,))
+    combined = Model(noise, discriminator(generator(noise)))
+    combined.compile('sgd', 'binary_crossentropy')
+    assert len(combined._collected_trainable_weights) == 2  # the generator's only
+    z, real = np.random.rand(8, 2), np.random.rand(8, 3)
+    for _ in range(2):
+        d_before = [w.copy() for w in discriminator.get_weights()]
+        discriminator.train_on_batch(np.concatenate([real, generator.predict(z)]),
+                                     np.array([1] * 8 + [0] * 8))
+        assert all(not np.allclose(a, b) for a, b in zip(d_before, discriminator.get_weights()))
+        d_before = [w.copy() for w in discriminator.get_weights()]
+        g_before = [w.copy() for w in generator.get_weights()]
+        combined.train_on_batch(z, np.ones(8))
+        assert all(np.array_equal(a, b) for a, b in zip(d_before, discriminator.get_weights()))
+        assert all(not np.allclose(a, b) for a, b in zip(g_before, generator.get_weights()))
