@@ -6,6 +6,8 @@ device: no ``.item()``, no NumPy, no graph search (the exceptions: dynamic
 loss scaling reads one overflow flag per step).  The loss values are
 returned as 0-d tensors for the caller to read when it wants.
 """
+import weakref
+
 import torch
 
 from keras import distribute
@@ -22,7 +24,8 @@ __all__ = ['StepFunctions']
 # The step functions whose trainable set the parameters' ``requires_grad``
 # flags follow now.  Models may share layers (a GAN's discriminator is trained
 # alone and frozen inside the combined model): each training step claims the
-# flags for its own compiled weights before it runs.
+# flags for its own compiled weights before it runs.  (A weak reference: it
+# must not keep a model alive.)
 _grad_flags_owner = None
 
 
@@ -64,9 +67,9 @@ class StepFunctions(object):
 
     def _claim_grad_flags(self):
         global _grad_flags_owner
-        if _grad_flags_owner is not self:
+        if _grad_flags_owner is None or _grad_flags_owner() is not self:
             _mark_trainable(self.model, self.params)
-            _grad_flags_owner = self
+            _grad_flags_owner = weakref.ref(self)
 
     def _added_metric(self, name):
         metric = self.added_metrics.get(name)
