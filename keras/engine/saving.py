@@ -27,7 +27,6 @@ import io
 import json
 import os
 import stat
-import tempfile
 import warnings
 
 import numpy as np
@@ -39,6 +38,7 @@ from keras.engine.legacy_weights import preprocess_weights_for_loading
 from keras.utils import io_utils
 from keras.utils.h5_dict import HDF5_OBJECT_HEADER_LIMIT, H5Dict  # noqa: F401 (2.3.1 names)
 from keras.utils.io_utils import ask_to_proceed_with_overwrite
+from keras.utils.temp_files import temp_file_for
 
 __all__ = ['save_weights', 'load_weights', 'save_model', 'load_model',
            'save_weights_to_hdf5_group', 'load_weights_from_hdf5_group',
@@ -150,6 +150,18 @@ def _new_file_mode(target):
     return 0o666 & ~umask
 
 
+def _check_folder(path, target):
+    """Refuse a target whose folder is missing or is not a folder, naming it."""
+    folder = os.path.dirname(os.path.abspath(target))
+    if os.path.isdir(folder):
+        return
+    if os.path.exists(folder):
+        raise NotADirectoryError('Cannot save to %s: %s is a file, not a folder.'
+                                 % (path, folder))
+    raise FileNotFoundError('Cannot save to %s: the folder %s does not exist. Create it '
+                            'first.' % (path, folder))
+
+
 def write_h5(filepath, overwrite, write_fn, large_attributes=False):
     """Run ``write_fn(h5_group)`` on a new HDF5 file at ``filepath``, atomically.
 
@@ -178,23 +190,18 @@ def write_h5(filepath, overwrite, write_fn, large_attributes=False):
     if not overwrite and os.path.isfile(target):
         if not ask_to_proceed_with_overwrite(path):
             return False
-    folder = os.path.dirname(os.path.abspath(target))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError('Cannot save to %s: the folder %s does not exist. Create it '
-                                'first.' % (path, folder))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.%s.' % os.path.basename(target),
-                               suffix='.tmp')
-    os.close(fd)
-    try:
-        with h5py.File(tmp, 'w', libver=libver) as f:
-            write_fn(f)
-            f.flush()
+    _check_folder(path, target)
+    with temp_file_for(target) as tmp:
+        try:
+            with h5py.File(tmp, 'w', libver=libver) as f:
+                write_fn(f)
+                f.flush()
+        except OSError as e:
+            if e.errno is None:
+                raise
+            raise type(e)(e.errno, 'Cannot save to %s: %s' % (path, e.strerror or e)) from e
         os.chmod(tmp, _new_file_mode(target))
         os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
     return True
 
 

@@ -23,6 +23,7 @@ from keras.utils._enqueuers import (GeneratorEnqueuer, OrderedEnqueuer, Sequence
                                     init_pool_generator, iter_sequence_infinite,
                                     next_sample)
 from keras.utils.progbar import Progbar
+from keras.utils.temp_files import temp_file_for
 
 __all__ = ['get_file', 'validate_file', 'URLFetchError', 'Sequence',
            'SequenceEnqueuer', 'OrderedEnqueuer', 'GeneratorEnqueuer',
@@ -158,8 +159,11 @@ def _extract_into(path, extract):
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _download(origin, fpath):
+def _download(origin, fpath, announce=None):
     """Fetch ``origin`` into ``fpath`` through a temporary file and a rename.
+
+    ``announce()`` runs once the origin answered, before any byte is copied,
+    so that nothing is said about downloading when there is no network.
 
     Raises:
         URLFetchError: the origin could not be read.
@@ -173,17 +177,14 @@ def _download(origin, fpath):
         raise URLFetchError(message.format(origin, e.errno, e.reason))
     except (OSError, ValueError) as e:
         raise URLFetchError(message.format(origin, getattr(e, 'errno', None), e))
+    if announce is not None:
+        announce()
     folder = os.path.dirname(os.path.abspath(fpath))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(fpath) + '.',
-                               suffix='.part', dir=folder)
-    try:
-        with response, os.fdopen(fd, 'wb') as out:
+    with temp_file_for(fpath, suffix='.part') as tmp:
+        with response, open(tmp, 'wb') as out:
             _copy_with_progress(response, out, origin)
         os.replace(tmp, fpath)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def _copy_with_progress(response, out, origin):
@@ -226,10 +227,10 @@ def _use_stale_copy(fpath, file_hash, algorithm, origin, error):
         return
     _OFFLINE_FALLBACKS.add(key)
     warnings.warn(
-        'Using the cached file %s although its %s hash %s differs from the '
-        'expected %s: the origin %s could not be reached (%s).'
-        % (fpath, algorithm, _hash_file(fpath, algorithm), file_hash, origin,
-           error), UserWarning, stacklevel=4)
+        'Using the cached file %s: its %s hash %s differs from the expected %s and '
+        '%s could not be reached (%s).'
+        % (fpath, algorithm, _hash_file(fpath, algorithm), file_hash, origin, error),
+        UserWarning, stacklevel=4)
 
 
 def _fetch(name, fname, origin, file_hash, algorithm, cache_dir, cache_subdir):
@@ -243,13 +244,16 @@ def _fetch(name, fname, origin, file_hash, algorithm, cache_dir, cache_subdir):
             return found
         if (os.path.abspath(found), file_hash) in _OFFLINE_FALLBACKS:
             return found
-        print('A local file was found, but it seems to be incomplete or '
-              'outdated because the ' + algorithm + ' file hash does not match '
-              'the original value of ' + file_hash + ' so we will re-download '
-              'the data.')
-    print('Downloading data from', origin)
+
+    def announce():
+        if found is not None:
+            print('A local file was found, but it seems to be incomplete or outdated '
+                  'because the ' + algorithm + ' file hash does not match the original '
+                  'value of ' + file_hash + ' so we will re-download the data.')
+        print('Downloading data from', origin)
+
     try:
-        _download(origin, write_path)
+        _download(origin, write_path, announce)
     except URLFetchError as e:
         if found is None:
             raise URLFetchError(_missing_file_message(
