@@ -10,10 +10,24 @@ import torch
 
 from keras.callbacks.base import Callback
 
-try:
-    import requests
-except ImportError:  # the standard library does the job
-    requests = None
+
+def _requests():
+    """The ``requests`` package, imported on first use; None when it is not
+    installed (the standard library does the job).  Kept as the module
+    attribute ``requests``."""
+    if 'requests' not in globals():
+        try:
+            import requests
+        except ImportError:
+            requests = None
+        globals()['requests'] = requests
+    return globals()['requests']
+
+
+def __getattr__(name):
+    if name == 'requests':
+        return _requests()
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
 
 __all__ = ['RemoteMonitor']
 
@@ -55,6 +69,7 @@ class RemoteMonitor(Callback):
         for key, value in (logs or {}).items():
             send[key] = _jsonable(value)
         url = self.root + self.path
+        requests = _requests()
         if requests is not None:
             post, errors = self._post_requests, requests.exceptions.RequestException
         else:
@@ -65,6 +80,7 @@ class RemoteMonitor(Callback):
             warnings.warn('Warning: could not reach RemoteMonitor root server at ' + str(self.root))
 
     def _post_requests(self, url, send):
+        requests = _requests()
         if self.send_as_json:
             requests.post(url, json=send, headers=self.headers)
         else:

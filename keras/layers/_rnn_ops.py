@@ -23,6 +23,8 @@ import warnings
 import torch
 from torch.nn.utils import rnn as rnn_utils
 
+from keras.backend.outside_graph import outside_compiled_graph
+
 __all__ = ['run_loop', 'run_cell', 'run_fused', 'loop_runner', 'compiling', 'unroll_steps']
 
 _OPS = {'lstm': torch.lstm, 'gru': torch.gru, 'rnn_tanh': torch.rnn_tanh,
@@ -148,8 +150,8 @@ def run_cell(step, zs, states, mask=None, go_backwards=False, zero_output_for_ma
     return last, sequence, states
 
 
-_EAGER = {'run_loop': torch.compiler.disable(run_loop),
-          'run_cell': torch.compiler.disable(run_cell)}
+_EAGER = {'run_loop': outside_compiled_graph(run_loop),
+          'run_cell': outside_compiled_graph(run_cell)}
 
 
 def _apply_op(op, x, batch_sizes, states, weights, has_bias):
@@ -181,7 +183,7 @@ def _kernel(op, x, batch_sizes, states, weights, has_bias, train):
     return _call_op(fn, x, batch_sizes, hx, weights, has_bias, train)
 
 
-_kernel_outside_graph = torch.compiler.disable(_kernel)
+_kernel_outside_graph = outside_compiled_graph(_kernel)
 
 
 def _cpu_autocast_dtype():

@@ -11,6 +11,7 @@ inf/NaN reads one flag per step from the device.
 import torch
 
 from keras._optimizer_base import Optimizer
+from keras.backend.outside_graph import outside_compiled_graph
 
 __all__ = ['LossScaleOptimizer']
 
@@ -88,7 +89,7 @@ class LossScaleOptimizer(Optimizer):
         """``grads / loss_scale`` (``None`` entries stay ``None``)."""
         return [None if g is None else g / self._scale.to(g.device, g.dtype) for g in grads]
 
-    @torch.compiler.disable  # data-dependent: runs eagerly inside a compiled step
+    @outside_compiled_graph  # data-dependent: runs eagerly inside a compiled step
     def apply_gradients(self, params, grads):
         """Unscale ``grads`` (gradients of the scaled loss; float32 ones are
         unscaled in place) and update ``params``; with dynamic scaling, skip

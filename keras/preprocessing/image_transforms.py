@@ -14,10 +14,23 @@ import numpy as np
 
 from keras.preprocessing import image_io
 
-try:
-    from scipy import ndimage
-except ImportError:  # SciPy is optional.
-    ndimage = None
+
+def _scipy_ndimage():
+    """``scipy.ndimage``, imported on first use (SciPy is optional and slow to
+    import); None without SciPy.  Kept as the module attribute ``ndimage``."""
+    if 'ndimage' not in globals():
+        try:
+            from scipy import ndimage
+        except ImportError:
+            ndimage = None
+        globals()['ndimage'] = ndimage
+    return globals()['ndimage']
+
+
+def __getattr__(name):
+    if name == 'ndimage':
+        return _scipy_ndimage()
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
 
 __all__ = ['flip_axis', 'random_rotation', 'random_shift', 'random_shear', 'random_zoom',
            'apply_channel_shift', 'random_channel_shift', 'apply_brightness_shift',
@@ -221,6 +234,7 @@ def apply_affine_transform(x, theta=0, tx=0, ty=0, shear=0, zx=1, zy=1, row_axis
     matrix = transform_matrix_offset_center(matrix, h, w)
     # Channels first, then rows and columns, whatever the input layout.
     channels = np.moveaxis(x, (channel_axis, row_axis, col_axis), (0, 1, 2))
+    ndimage = _scipy_ndimage()
     if ndimage is not None:
         out = np.stack([ndimage.affine_transform(c, matrix[:2, :2], matrix[:2, 2],
                                                  order=order, mode=fill_mode, cval=cval)

@@ -85,7 +85,11 @@ def test_compiled_step_is_one_graph_without_breaks(make):
     assert dynamo_utils.counters['stats']['unique_graphs'] <= 2  # (full and last batch)
 
 
-def test_inductor_step_with_stacked_fused_lstms_trains():
+@pytest.mark.parametrize('backend', [
+    'aot_eager',
+    # inductor compiles C++ for minutes on a loaded 2-core machine
+    pytest.param(True, marks=pytest.mark.slow)])
+def test_compiled_step_with_stacked_fused_lstms_trains(backend):
     """The fused LSTM kernel runs outside the compiled graph (inductor's CPU
     lowering of it failed with 'expected Tensor() for op mkldnn_rnn_layer')."""
     rng = np.random.RandomState(0)
@@ -97,7 +101,7 @@ def test_inductor_step_with_stacked_fused_lstms_trains():
                             keras.layers.LSTM(4), Dense(1)])
         model.compile(keras.optimizers.SGD(lr=0.1), 'mse', jit_compile=jit_compile)
         return model
-    eager, jit = build(False), build(True)
+    eager, jit = build(False), build(backend)
     jit.set_weights(eager.get_weights())
     eager_loss = eager.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
     jit_loss = jit.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
