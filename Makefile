@@ -9,7 +9,8 @@ PY ?= .venv/bin/python
 	python3 -m venv .venv
 	.venv/bin/pip install -q --upgrade pip
 	.venv/bin/pip install -q -r requirements-dev.txt
-	.venv/bin/pip install -q --no-deps -e .
+	@# setuptools warns that an editable install of a flat layout sees ./keras: that is the point
+	PYTHONWARNINGS=ignore .venv/bin/pip install -q --no-deps -e .
 
 setup: .venv/bin/python
 
