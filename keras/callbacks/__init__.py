@@ -3,6 +3,7 @@
 ``TensorBoard`` needs the optional ``tensorboard`` package (checked when one
 is created); everything else needs only the core dependencies.
 """
+from keras.callbacks.backup_and_restore import BackupAndRestore
 from keras.callbacks.base import (BaseLogger, Callback, CallbackList, History, LambdaCallback,
                                   ProgbarLogger, TerminateOnNaN, configure_callbacks)
 from keras.callbacks.checkpoint import ModelCheckpoint
@@ -15,4 +16,4 @@ from keras.callbacks.tensorboard import TensorBoard
 __all__ = ['Callback', 'CallbackList', 'BaseLogger', 'TerminateOnNaN', 'ProgbarLogger',
            'History', 'ModelCheckpoint', 'EarlyStopping', 'RemoteMonitor',
            'LearningRateScheduler', 'ReduceLROnPlateau', 'CSVLogger', 'LambdaCallback',
-           'TensorBoard', 'configure_callbacks']
+           'TensorBoard', 'configure_callbacks', 'BackupAndRestore']

@@ -86,11 +86,35 @@ def initialize(backend=None, timeout=None):
         session.set_device(device)
         kwargs['device_id'] = device
     dist = _dist()
+    timeout = datetime.timedelta(seconds=seconds)
     with guard('joining the process group'):
+        store = _restart_store(timeout)
+        if store is not None:
+            kwargs['store'] = store
         dist.init_process_group(backend, rank=int(os.environ['RANK']),
                                 world_size=int(os.environ['WORLD_SIZE']),
-                                timeout=datetime.timedelta(seconds=seconds), **kwargs)
+                                timeout=timeout, **kwargs)
     return True
+
+
+def _restart_store(timeout):
+    """A store of this attempt's own under a restarted ``torchrun`` group, or None.
+
+    After ``torchrun --max-restarts`` restarts the workers, the launcher's
+    store (static rendezvous, torchrun's default) still holds the previous
+    attempt's keys, among them the addresses of dead processes, and joining
+    through it hangs; keys under a prefix naming the attempt start clean.
+    """
+    attempt = os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')
+    if attempt == '0':
+        return None
+    dist = _dist()
+    agent_hosts_store = os.environ.get('TORCHELASTIC_USE_AGENT_STORE') == 'True'
+    store = dist.TCPStore(os.environ['MASTER_ADDR'], int(os.environ['MASTER_PORT']),
+                          int(os.environ['WORLD_SIZE']),
+                          is_master=not agent_hosts_store and int(os.environ['RANK']) == 0,
+                          timeout=timeout)
+    return dist.PrefixStore('keras/attempt_%s/' % attempt, store)
 
 
 def default_backend():

@@ -55,6 +55,8 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
     model.train(True)
     model._broadcast_pending = distributed  # done before the first step (the model is built)
     callbacks.on_train_begin()
+    # BackupAndRestore sets where an interrupted run stopped.
+    initial_epoch = max(initial_epoch, model.__dict__.pop('_resume_from_epoch', 0))
     try:
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
