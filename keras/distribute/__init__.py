@@ -14,7 +14,8 @@ model is then built on the right device).  Then, on every rank:
   rank's part of the data (``batch_size`` is per rank: the global batch is
   ``batch_size * world_size``; see :mod:`keras.distribute.sharding`), and
   applies the gradients averaged over all ranks (weighted by their batch
-  rows), so the weights stay the same everywhere;
+  rows) by PyTorch's ``DistributedDataParallel``, bucket by bucket while the
+  backward pass still runs, so the weights stay the same everywhere;
 - the epoch's loss and metrics (and ``val_*``) are merged over all ranks'
   samples, so ``History``, ``EarlyStopping`` and ``ReduceLROnPlateau`` see the
   same numbers on every rank; a stop requested on any rank stops all ranks

@@ -1,5 +1,6 @@
 """What the training loops do differently when several processes train one
-model: the same start, averaged gradients, merged metrics, one printer.
+model: the same start, merged metrics, one printer (the gradients are averaged
+by DDP: :mod:`keras.distribute.ddp_step`).
 
 Every function here is a no-op (or returns its input) in a single process.
 """
@@ -9,7 +10,7 @@ from keras.distribute import collectives
 from keras.distribute.process_group import is_distributed, rank, world_size
 from keras.distribute.sharding import Shard
 
-__all__ = ['average_gradients', 'broadcast_training_state', 'broadcast_model_state',
+__all__ = ['broadcast_training_state', 'broadcast_model_state',
            'reduce_metric_states', 'reduce_loss', 'rank_callbacks', 'data_shard',
            'move_model_to_rank_device']
 
@@ -32,38 +33,6 @@ def move_model_to_rank_device(model):
         if p.device != device:
             model.to(device)
         return
-
-
-def average_gradients(params, grads, rows):
-    """The mean over all ranks of each rank's gradients weighted by its batch
-    rows (the gradient one process would get on the union of the batches).
-
-    One flattened all-reduce per dtype carries the weighted gradients, the
-    rows and, per parameter, whether the rank had a gradient.  A rank with an
-    empty batch passes ``rows=0`` and ``None`` gradients.
-
-    Returns:
-        The averaged gradients; ``None`` where no rank had one.
-    """
-    device = params[0].device
-    empty = rows == 0
-    weight = float(rows)
-    values = []
-    for p, g in zip(params, grads):
-        values.append(torch.zeros_like(p) if g is None else g * weight)
-    meta = torch.tensor([weight] + [0. if g is None else 1. for g in grads],
-                        dtype=torch.float32, device=device)
-    summed = collectives.all_reduce_sum(values + [meta], what='averaging the gradients')
-    meta = summed.pop()
-    total_rows = meta[:1].clamp_min(1.)
-    if empty:  # learn from the others which parameters have gradients
-        present = [v > 0 for v in meta[1:].tolist()]
-    else:
-        present = [g is not None for g in grads]
-    out = []
-    for g, keep in zip(summed, present):
-        out.append(g.div_(total_rows.to(g.dtype)) if keep else None)
-    return out
 
 
 def _optimizer_tensors(optimizer, params):

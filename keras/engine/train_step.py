@@ -12,7 +12,7 @@ import torch
 
 from keras import distribute
 from keras.backend import session as K_session
-from keras.distribute import training_sync
+from keras.distribute.ddp_step import DDPStep
 from keras.engine import inference_grad
 from keras.engine.base_layer import collect_call_losses, collect_call_metrics
 from keras.engine.compile_utils import weighted_loss
@@ -57,6 +57,7 @@ class StepFunctions(object):
         self.jit_compile = jit_compile
         self._compiled = {}
         self._loss_scaler = None
+        self._ddp = None  # DDPStep, made at the first step with several processes
         self.params = list(model._collected_trainable_weights)
         self._claim_grad_flags()
         self.constraints = _collect_constraints(model, self.params)
@@ -128,10 +129,10 @@ class StepFunctions(object):
         a rank with no data left, which still joins the average.
         """
         self._claim_grad_flags()
-        if xs is None:
-            return self._empty_train_step()
         if distribute.is_distributed():
             return self._distributed_train_step(xs, ys, sws, rows)
+        if xs is None:
+            return self._empty_train_step()
         return self._jitted('step', self._train_step)(xs, ys, sws)
 
     def _train_step(self, xs, ys, sws):
@@ -146,21 +147,28 @@ class StepFunctions(object):
         return total.detach(), [None if v is None else v.detach() for v in per_output]
 
     def _distributed_train_step(self, xs, ys, sws, rows):
-        """The step with the gradient average between the (compiled) forward
-        pass and the update."""
-        total, per_output, outputs, masks = self._jitted('forward', self._train_forward)(
-            xs, ys, sws)
+        """The step with the gradients averaged by DDP during the backward pass
+        (see :mod:`keras.distribute.ddp_step`); ``xs=None``: this rank has no
+        batch but joins the average with weight 0."""
         optimizer = self._optimizer()
-        grads = []
-        if self.params:
-            if rows is None:
-                rows = int(next(t for t in xs if t is not None).shape[0])
-            grads = training_sync.average_gradients(
-                self.params, self._gradients(total, optimizer), rows)
+        if not self.params:
+            return self._empty_train_step() if xs is None else self._train_step(xs, ys, sws)
+        if rows is None:
+            rows = 0 if xs is None else int(next(t for t in xs if t is not None).shape[0])
+        if self._ddp is None:
+            self._ddp = DDPStep(self.model, lambda *batch: self._jitted(
+                'forward', self._train_forward)(*batch))
+        scale = optimizer.get_scaled_loss if isinstance(optimizer, LossScaleOptimizer) else None
+        total, per_output, outputs, masks = self._ddp.run(xs, ys, sws, rows, scale)
+        grads = [p.grad for p in self.params]
+        for p in self.params:
+            p.grad = None
         self._apply(grads, optimizer)
+        if xs is None:
+            return torch.zeros((), device=total.device), [None] * len(self.targets)
         with torch.no_grad():
             self._update_metrics(ys, sws, outputs, masks, per_output)
-        return total.detach(), per_output
+        return total.detach(), [None if v is None else v.detach() for v in per_output]
 
     def _train_forward(self, xs, ys, sws):
         with K_session.learning_phase_scope(1):
@@ -202,11 +210,7 @@ class StepFunctions(object):
 
     def _empty_train_step(self):
         device = self.params[0].device if self.params else torch.device('cpu')
-        if distribute.is_distributed():
-            grads = []
-            if self.params:
-                grads = training_sync.average_gradients(self.params, [None] * len(self.params), 0)
-            self._apply(grads, self._optimizer())
+        self._apply([], self._optimizer())  # (still counts the step)
         return torch.zeros((), device=device), [None] * len(self.targets)
 
     def test(self, xs, ys, sws):

@@ -52,6 +52,9 @@ def _worker(rank, port, fn, queue):
 def run_job(fn, deadline=60., wait_for=range(WORLD)):
     """Run ``fn(rank)`` in WORLD forked processes; ``{rank: (status, value)}``
     once the ranks ``wait_for`` have reported (the others are then killed)."""
+    # DistributedDataParallel imports torch._dynamo when it is first made (seconds
+    # of CPU): import it once here so that the forked ranks inherit it.
+    import torch._dynamo  # noqa: F401
     ctx = multiprocessing.get_context('fork')
     queue = ctx.Queue()
     port = _free_port()
