@@ -412,6 +412,14 @@ class Model(Network):
             use_multiprocessing=use_multiprocessing, verbose=verbose), kwargs)
         return training_generator.predict_generator(self, generator, **arguments)
 
+    def export(self, filepath, format=None, verbose=False):
+        """Write the model for serving without Keras (Keras 3's spelling):
+        ``format='onnx'`` (ONNX) or ``'torch'`` (a ``torch.export`` program,
+        ``.pt2``), in inference mode with a dynamic batch dimension; see
+        :mod:`keras.export`."""
+        from keras.export import export_model
+        return export_model(self, filepath, format=format, verbose=verbose)
+
 
 class _LimitedSteps(object):
     """An array source cut (or cycled) to a fixed number of steps per epoch."""

@@ -25,7 +25,8 @@ from torch.nn.utils import rnn as rnn_utils
 
 from keras.backend.outside_graph import outside_compiled_graph
 
-__all__ = ['run_loop', 'run_cell', 'run_fused', 'loop_runner', 'compiling', 'unroll_steps']
+__all__ = ['run_loop', 'run_cell', 'run_fused', 'loop_runner', 'compiling', 'exporting',
+           'unroll_steps']
 
 _OPS = {'lstm': torch.lstm, 'gru': torch.gru, 'rnn_tanh': torch.rnn_tanh,
         'rnn_relu': torch.rnn_relu}
@@ -43,6 +44,13 @@ def compiling():
     """Whether the code runs under ``torch.compile``'s tracing."""
     compiler = getattr(torch, 'compiler', None)
     return compiler is not None and compiler.is_compiling()
+
+
+def exporting():
+    """Whether ``torch.export`` traces the code (``model.export``): masks then
+    take the traceable loop instead of packing, which reads the lengths."""
+    is_exporting = getattr(getattr(torch, 'compiler', None), 'is_exporting', None)
+    return is_exporting is not None and is_exporting()
 
 
 def unroll_steps():
@@ -143,7 +151,8 @@ def run_cell(step, zs, states, mask=None, go_backwards=False, zero_output_for_ma
     sequence = torch.stack(hs, dim=1) if want_sequence else None
     last = states[0]
     if mask is not None:
-        shown = mask if zero_output_for_mask else mask.cummax(dim=1).values
+        # (steps after the first kept one; a cumulative sum, which ONNX has)
+        shown = mask if zero_output_for_mask else mask.to(torch.int32).cumsum(dim=1) > 0
         if want_sequence:
             sequence = torch.where(shown[..., None], sequence, torch.zeros_like(sequence))
         last = torch.where(shown[:, -1:], last, torch.zeros_like(last))
@@ -286,6 +295,8 @@ def run_fused(op, x, states, weights, has_bias, mask=None, go_backwards=False,
         mask = None if mask is None else mask.flip(1)
     runs = None
     if mask is not None:
+        if exporting():
+            return None
         runs = _mask_runs(mask)
         if runs is None:
             return None
