@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from keras import backend as K
+from keras import optimizer_graph
 from keras.backend.variables import to_torch_dtype
 
 __all__ = ['Optimizer', 'clip_norm']
@@ -96,7 +97,26 @@ class Optimizer(object):
         self.updates = []
         self._params = None
         self._plans = {}
-        self._add_scalar('iterations', 0, 'int64')
+        if not isinstance(getattr(type(self), 'iterations', None), property):
+            self._add_scalar('iterations', 0, 'int64')  # (a wrapper may forward its own)
+        if self._owns_updates():
+            self.weights = []  # Keras 2.3.1: plain lists the subclass fills
+
+    def __init_subclass__(cls, **kwargs):
+        super(Optimizer, cls).__init_subclass__(**kwargs)
+        if 'get_updates' in cls.__dict__:
+            cls.get_updates = optimizer_graph.builds_graph(cls.__dict__['get_updates'])
+
+    @classmethod
+    def _owns_updates(cls):
+        """Whether ``get_updates`` is a Keras 2 subclass's own."""
+        return cls.get_updates is not Optimizer.get_updates
+
+    @classmethod
+    def _builds_graph(cls):
+        """Whether this optimizer trains through ``get_updates`` (a Keras 2 subclass
+        overriding it or ``get_gradients``) rather than its fused update alone."""
+        return cls._owns_updates() or cls.get_gradients is not Optimizer.get_gradients
 
     # -- tensor-valued attributes -------------------------------------------------
 
@@ -113,8 +133,13 @@ class Optimizer(object):
     def __setattr__(self, name, value):
         scalars = self.__dict__.get('_scalars')
         if scalars and name in scalars and value is not scalars[name]:
-            K.set_value(scalars[name], value)
-            return
+            if isinstance(value, torch.nn.Parameter) and self._owns_updates():
+                scalars[name] = value  # a Keras 2 subclass owns its variables
+            elif K.is_tensor(value) and not isinstance(value, torch.Tensor):
+                pass  # a symbolic value while a wrapper builds a graph (`lr * multiplier`)
+            else:
+                K.set_value(scalars[name], value)
+                return
         object.__setattr__(self, name, value)
 
     @property
@@ -139,8 +164,28 @@ class Optimizer(object):
         """Scalar state saved between ``iterations`` and the slots."""
         return []
 
+    def _graph_step(self, params):
+        """The compiled ``get_updates`` step for ``params`` (traced once per list)."""
+        step = self.__dict__.get('_last_graph_step')
+        if step is not None and step[0] is params and len(params) == len(step[1].params):
+            return step[1]
+        steps = self.__dict__.setdefault('_graph_steps', {})
+        key = tuple(id(p) for p in params)
+        if key not in steps:
+            steps[key] = optimizer_graph.GraphStep(self, params)
+        self.__dict__['_last_graph_step'] = (params, steps[key])
+        return steps[key]
+
     def build(self, params):
-        """Create the optimizer state for ``params`` (in that order), if not done yet."""
+        """Create the optimizer state for ``params`` (in that order), if not done yet
+        (for a ``get_updates`` optimizer: trace its update graph)."""
+        if self._builds_graph():
+            self._graph_step(list(params))
+            return
+        self._build_state(params)
+
+    def _build_state(self, params):
+        """The fused update's per-parameter slots for ``params``."""
         params = list(params)
         if self._params is None:
             self._params, self._index = [], {}
@@ -163,7 +208,11 @@ class Optimizer(object):
 
     @property
     def weights(self):
-        """``[iterations] + extra scalars + slots``, Keras 2.3.1's order ([] until built)."""
+        """``[iterations] + extra scalars + slots``, Keras 2.3.1's order ([] until built);
+        a plain list once assigned (``get_updates`` optimizers fill their own)."""
+        assigned = self.__dict__.get('_assigned_weights')
+        if assigned is not None:
+            return assigned
         if self._params is None:
             return []
         out = [self.iterations] + self._extra_weights()
@@ -171,8 +220,16 @@ class Optimizer(object):
             out.extend(self._state[spec[0]])
         return out
 
+    @weights.setter
+    def weights(self, value):
+        self.__dict__['_assigned_weights'] = list(value)
+
     def get_weight_names(self):
         """Names for :attr:`weights` in Keras 2.3.1's style (``Adam/m_0:0``)."""
+        if '_assigned_weights' in self.__dict__:
+            prefix = type(self).__name__ + '/'
+            return [prefix + (getattr(w, '_keras_name', None) or 'Variable_%d' % i) + ':0'
+                    for i, w in enumerate(self.weights)]
         if self._params is None:
             return []
         prefix = type(self).__name__ + '/'
@@ -217,14 +274,17 @@ class Optimizer(object):
 
     # -- the update -------------------------------------------------------------------
 
+    @optimizer_graph.builds_graph
     def get_updates(self, loss, params):
-        raise NotImplementedError(
-            'Optimizer.get_updates builds a symbolic graph, which does not exist on '
-            'PyTorch. Compute the gradients and call '
-            '`optimizer.apply_gradients(params, grads)` instead.')
+        """Update ops of one step on the symbolic ``loss`` (for ``K.function``);
+        a built-in optimizer gives one op running its fused update."""
+        return optimizer_graph.fused_updates(self, loss, params)
 
     def get_gradients(self, loss, params):
-        """Gradients of the scalar tensor ``loss`` for ``params``, clipped as configured."""
+        """Gradients of the scalar tensor ``loss`` for ``params``, clipped as configured
+        (symbolic when ``loss`` is)."""
+        if K.is_tensor(loss) and not isinstance(loss, torch.Tensor):
+            return optimizer_graph.symbolic_gradients(self, loss, list(params))
         grads = torch.autograd.grad(loss, list(params), allow_unused=True)
         if any(g is None for g in grads):
             raise ValueError('An operation has `None` for gradient. Please make sure '
@@ -235,7 +295,17 @@ class Optimizer(object):
             return self._clip([list(grads)])[0]
 
     def apply_gradients(self, params, grads):
-        """One update of ``params`` (in place) with ``grads``; ``None`` grads are skipped."""
+        """One update of ``params`` (in place) with ``grads``; ``None`` grads are skipped
+        (given as zeros to a ``get_updates`` optimizer)."""
+        if self._builds_graph():
+            self._graph_step(params).run(grads)
+            return
+        self._update_params(params, grads)
+        with torch.no_grad():
+            self.iterations.add_(1)
+
+    def _update_params(self, params, grads):
+        """:meth:`apply_gradients` without counting the step in ``iterations``."""
         with torch.no_grad():
             groups = self._plan(params, grads)
             scalars = self._step_scalars(self._decayed_lr())
@@ -249,7 +319,6 @@ class Optimizer(object):
                     decay = torch._foreach_mul(ps, local['lr'] * self.weight_decay)
                     torch._foreach_sub_(ps, decay)
                 self._update(ps, gs, state, local)
-            self.iterations.add_(1)
 
     def _on_cpu_fast_path(self, params):
         """Whether the update of ``params`` may read the 0-d hyper-parameters as
@@ -291,7 +360,7 @@ class Optimizer(object):
         return plan
 
     def _make_plan(self, params, live):
-        self.build(params)
+        self._build_state(params)
         if live:
             self._move_scalars(params[live[0]].device)
         by_key = {}
@@ -416,7 +485,7 @@ class Optimizer(object):
                     np.shape(a) != tuple(p.shape) for a, p in zip(arrays, params)):
                 return False
         if slots:
-            self.build(params)
+            self._build_state(params)
         with torch.no_grad():
             K.set_value(self.iterations, np.asarray(iterations).reshape(()))
             self._load_extras(extras, tf2, int(np.asarray(iterations)))

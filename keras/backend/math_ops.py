@@ -253,7 +253,7 @@ def abs(x):
 @symbolic
 def sqrt(x):
     """Square root; negative entries are clipped to 0 first (as Keras 2.3.1)."""
-    return torch.sqrt(torch.clamp(_t(x), min=0.))
+    return torch.clamp(_t(x), min=0.).sqrt_()  # (in place on the new clipped tensor)
 
 
 @symbolic
@@ -513,15 +513,25 @@ class GradientsNeedGradMode(ValueError):
     so ``loss`` has no graph to differentiate."""
 
 
-@symbolic
 def gradients(loss, variables):
     """Gradients of the scalar ``loss`` w.r.t. each of ``variables``: always a
     list, one entry per variable (a single tensor counts as a list of one), as
     ``tf.gradients``; hence the idiom ``K.gradients(loss, model.input)[0]``.
 
-    The variables must require grad and ``loss`` must have been computed from
-    them; unconnected variables give ``None`` (as TensorFlow).
+    On a symbolic ``loss`` the gradients are symbolic too, computed with
+    autograd when ``K.function`` runs them.  The variables must require grad
+    and ``loss`` must have been computed from them; unconnected variables give
+    ``None`` (as TensorFlow).
     """
+    if getattr(loss, '_gradient_feeds', None) is not None:  # an optimizer's training step
+        from keras.optimizer_graph import fed_gradients
+        return fed_gradients(loss, variables if isinstance(variables, (list, tuple))
+                             else [variables])
+    return _gradients(loss, variables)
+
+
+@symbolic
+def _gradients(loss, variables):
     variables = list(variables) if isinstance(variables, (list, tuple)) else [variables]
     if not loss.requires_grad and in_shape_probe():  # placeholders: only shapes matter
         return [torch.zeros_like(_t(v)) for v in variables]
@@ -536,6 +546,9 @@ def gradients(loss, variables):
     wanted = [v for v in variables if v.requires_grad]
     grads = iter(torch.autograd.grad(loss, wanted, retain_graph=True, allow_unused=True))
     return [next(grads) if v.requires_grad else None for v in variables]
+
+
+gradients.__wrapped_backend_fn__ = _gradients.__wrapped_backend_fn__
 
 
 # Higher-order functions --------------------------------------------------

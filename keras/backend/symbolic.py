@@ -10,6 +10,8 @@ import functools
 
 import torch
 
+from keras.backend import graph_scope
+
 # Types that are never symbolic: checked first, by identity, because every
 # decorated backend call on real tensors (activations, losses) asks.
 _PLAIN_TYPES = frozenset([torch.Tensor, torch.nn.Parameter, int, float, bool, str,
@@ -43,15 +45,26 @@ def contains_keras_tensor(args, kwargs=None):
     return False
 
 
+# Backend functions that only read a variable's static shape: they stay eager
+# while a graph is built (``K.zeros(K.shape(p))`` makes a slot).
+_STATIC = frozenset(['shape'])
+
+
 def symbolic(func):
-    """Decorator: record ``func`` as a graph op when called on KerasTensors."""
+    """Decorator: record ``func`` as a graph op when called on KerasTensors, or
+    on variables while a graph is built (:mod:`keras.backend.graph_scope`)."""
     fn = func
+    reads_values = fn.__name__ not in _STATIC
+    depth = graph_scope.DEPTH
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         if contains_keras_tensor(args, kwargs):
             from keras.engine.op_layer import call_symbolically
             return call_symbolically(fn, args, kwargs)
+        if depth[0] and reads_values and graph_scope.building_graph() and \
+                graph_scope.reads_variable(args, kwargs):
+            return graph_scope.record_on_variables(fn, args, kwargs)
         return fn(*args, **kwargs)
 
     wrapper.__wrapped_backend_fn__ = fn

@@ -9,9 +9,12 @@ import contextlib
 import numpy as np
 import torch
 
+from keras.backend.array_conversion import numpy_to_tensor
 from keras.backend.config import floatx
-from keras.backend.session import get_device, get_uid
+from keras.backend import graph_scope
+from keras.backend.session import get_device, get_uid, in_shape_probe
 from keras.backend.symbolic import symbolic
+from keras.backend.update_ops import UpdateOp
 
 __all__ = [
     'to_torch_dtype', 'from_torch_dtype', 'as_tensor', 'cast_to_floatx',
@@ -56,8 +59,13 @@ def to_torch_dtype(dtype):
     try:
         return _TORCH_DTYPES[name]
     except KeyError:
-        raise ValueError('Unknown dtype: %r. Expected one of %s.'
-                         % (dtype, ', '.join(sorted(_KERAS_DTYPES.values()))))
+        raise UnknownDtypeError('Unknown dtype: %r. Expected one of %s.'
+                                % (dtype, ', '.join(sorted(_KERAS_DTYPES.values()))))
+
+
+class UnknownDtypeError(ValueError, TypeError):
+    """A dtype name Keras does not know: a ``ValueError``, and the
+    ``TypeError`` Keras 2.3.1's TensorFlow backend raised for it."""
 
 
 def from_torch_dtype(dtype):
@@ -80,13 +88,13 @@ def as_tensor(x, dtype=None, device=None):
     if device is None:
         device = get_device()
     if dtype is not None:
-        return torch.as_tensor(np.asarray(x), dtype=to_torch_dtype(dtype), device=device)
+        return numpy_to_tensor(x, to_torch_dtype(dtype), device)
     if isinstance(x, np.ndarray) or isinstance(x, np.generic):
-        return torch.as_tensor(x, device=device)
+        return numpy_to_tensor(x, device=device)
     arr = np.asarray(x)
     if arr.dtype.kind == 'f':
         arr = arr.astype(floatx() if floatx() != 'bfloat16' else 'float32')
-    return torch.as_tensor(arr, device=device)
+    return numpy_to_tensor(arr, device=device)
 
 
 def cast_to_floatx(x):
@@ -105,7 +113,8 @@ def variable(value, dtype=None, name=None, constraint=None):
     """Create a Keras variable (a non-trainable ``Parameter``) holding a copy of ``value``.
 
     Args:
-        value: NumPy array, list, number or tensor.
+        value: NumPy array (any strides), list, number, tensor, or SciPy
+            sparse matrix (giving a sparse variable).
         dtype: Keras dtype; default :func:`floatx`.
         name: Optional name, kept as ``_keras_name``.
         constraint: Optional projection applied after optimizer updates.
@@ -114,7 +123,7 @@ def variable(value, dtype=None, name=None, constraint=None):
     if isinstance(value, torch.Tensor):
         data = value.detach().to(device=get_device(), dtype=torch_dtype).clone()
     else:
-        data = torch.tensor(np.asarray(value), dtype=torch_dtype, device=get_device())
+        data = numpy_to_tensor(value, torch_dtype, get_device(), copy=True)
     return _make_variable(data, name, constraint)
 
 
@@ -128,14 +137,21 @@ def constant(value, dtype=None, shape=None, name=None):
 
 
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
-    """Not available: there are no graph placeholders here."""
-    raise NotImplementedError(
-        'K.placeholder is not supported by the PyTorch backend: use '
-        '`keras.layers.Input(shape=...)` to create a symbolic input.')
+    """A symbolic input to feed through :func:`keras.backend.function`.
+
+    Args:
+        shape: Tuple of sizes, ``None`` for unknown ones (any axis).
+        ndim: Rank, when ``shape`` is not given (all sizes unknown).
+        dtype: Keras dtype; default :func:`floatx`.
+        sparse: Accepted; the placeholder takes dense values.
+        name: Optional name.
+    """
+    from keras.engine.graph_inputs import placeholder as make_placeholder
+    return make_placeholder(shape=shape, ndim=ndim, dtype=dtype, sparse=sparse, name=name)
 
 
 def is_placeholder(x):
-    """True for a symbolic model input (a KerasTensor made by ``Input``)."""
+    """True for a symbolic input (``K.placeholder`` or ``Input``)."""
     return bool(getattr(x, '_is_keras_tensor', False)) and bool(
         getattr(x, '_is_placeholder', False))
 
@@ -158,10 +174,13 @@ def is_keras_tensor(x):
     if not is_tensor(x):
         raise ValueError('Unexpectedly found an instance of type `%s`. Expected '
                          'a symbolic tensor instance.' % (type(x),))
-    return bool(getattr(x, '_is_keras_tensor', False))
+    return bool(getattr(x, '_is_keras_tensor', False)) and not getattr(
+        x, '_is_backend_placeholder', False)
 
 
 def is_sparse(tensor):
+    if getattr(tensor, '_is_keras_tensor', False):
+        return bool(getattr(tensor, '_keras_sparse', False))
     return isinstance(tensor, torch.Tensor) and tensor.layout != torch.strided
 
 
@@ -283,6 +302,8 @@ def to_numpy(x):
     """A NumPy copy of a tensor, array or number."""
     if isinstance(x, torch.Tensor):
         x = x.detach()
+        if x.layout != torch.strided:
+            x = x.to_dense()
         if x.dtype == torch.bfloat16:
             x = x.float()
         return x.to('cpu', copy=True).numpy()  # a copy, never a view of a variable
@@ -314,8 +335,10 @@ def set_value(x, value):
     if tuple(value.shape) != tuple(x.shape):
         raise ValueError('Cannot set a variable of shape %s to a value of shape %s.'
                          % (tuple(x.shape), tuple(value.shape)))
+    if not isinstance(value, torch.Tensor):
+        value = numpy_to_tensor(value, x.dtype, x.device)
     with torch.no_grad():
-        x.copy_(torch.as_tensor(value, device=x.device, dtype=x.dtype))
+        x.copy_(value.to(device=x.device, dtype=x.dtype))
 
 
 def batch_set_value(tuples):
@@ -341,24 +364,64 @@ def _in_place(x, fn):
     return x
 
 
+def _check_variable(x, what):
+    if not isinstance(x, torch.Tensor):
+        raise ValueError('K.%s changes a variable (made with K.variable or a layer '
+                         'weight); got %r.' % (what, x))
+
+
+def _deferred(value):
+    """Whether an update by ``value`` waits for a function to run it: the value
+    is symbolic, a graph is being built, or a layer's shapes are probed."""
+    return (bool(getattr(value, '_is_keras_tensor', False)) or graph_scope.building_graph()
+            or in_shape_probe())
+
+
 def update(x, new_x):
-    """Set ``x`` to ``new_x`` in place; return ``x``."""
+    """Set ``x`` to ``new_x``: at once (returns ``x``), or as an ``UpdateOp`` for
+    ``K.function`` when ``new_x`` is symbolic or a graph is being built."""
+    _check_variable(x, 'update')
+    if _deferred(new_x):
+        return UpdateOp(x, new_x, 'assign')
     return _in_place(x, lambda v: v.copy_(as_tensor(new_x, device=v.device)))
 
 
 def update_add(x, increment):
-    """``x += increment`` in place; return ``x``."""
+    """``x += increment``: at once (returns ``x``) or as an ``UpdateOp`` (see :func:`update`)."""
+    _check_variable(x, 'update_add')
+    if _deferred(increment):
+        return UpdateOp(x, increment, 'add')
     return _in_place(x, lambda v: v.add_(as_tensor(increment, device=v.device)))
 
 
 def update_sub(x, decrement):
-    """``x -= decrement`` in place; return ``x``."""
+    """``x -= decrement``: at once (returns ``x``) or as an ``UpdateOp`` (see :func:`update`)."""
+    _check_variable(x, 'update_sub')
+    if _deferred(decrement):
+        return UpdateOp(x, decrement, 'sub')
     return _in_place(x, lambda v: v.sub_(as_tensor(decrement, device=v.device)))
 
 
-@symbolic
+def _moving_average(x, value, momentum):
+    target = as_tensor(value, device=x.device).to(x.dtype)
+    return x - (x - target) * (1.0 - momentum)
+
+
 def moving_average_update(x, value, momentum):
-    """``x = x * momentum + value * (1 - momentum)`` in place; return ``x``."""
+    """``x = x * momentum + value * (1 - momentum)``: at once (returns ``x``) or
+    as an ``UpdateOp`` (see :func:`update`)."""
+    _check_variable(x, 'moving_average_update')
+    if _deferred(value):
+        if graph_scope.building_graph():
+            new = graph_scope.record_on_variables(_moving_average, (x, value, momentum), {})
+        elif getattr(value, '_is_keras_tensor', False):
+            from keras.engine.op_layer import call_symbolically
+            new = call_symbolically(_moving_average, (x, value, momentum), {})
+        else:
+            with torch.no_grad():
+                new = _moving_average(x, value, momentum)
+        return UpdateOp(x, new, 'assign')
+
     def step(v):
         target = as_tensor(value, device=v.device).to(v.dtype)
         v.sub_((v - target) * (1.0 - momentum))
@@ -372,7 +435,11 @@ def name_scope(name):
 
 
 def control_dependencies(control_inputs):
-    """Accepted for compatibility: eager code already runs in order."""
+    """Eager code already runs in order; while a graph is built (``get_updates``),
+    ops built in the block read variables as the ``control_inputs`` updates
+    leave them."""
+    if graph_scope.building_graph():
+        return graph_scope.control_dependencies(control_inputs)
     return contextlib.nullcontext()
 
 

@@ -6,6 +6,7 @@ other layers or ``add_loss`` terms, as Keras 2's TensorFlow graph allowed.
 """
 import operator
 
+from keras.backend import graph_scope
 from keras.engine.base_layer import Layer
 from keras.engine.keras_tensor import is_keras_tensor
 
@@ -51,6 +52,9 @@ class TensorOp(Layer):
         self._kwargs = kwargs
         self.supports_masking = False
 
+    def compute_mask(self, inputs, mask=None):
+        return None  # an op's result carries no mask (as a TF op's did not)
+
     def call(self, inputs):
         real = inputs if isinstance(inputs, list) else [inputs]
         args = [_fill(a, real) for a in self._args]
@@ -65,6 +69,8 @@ class TensorOp(Layer):
 
 
 def call_symbolically(fn, args, kwargs):
+    if graph_scope.DEPTH[0]:  # inside K.control_dependencies: read updated variables
+        args, kwargs = graph_scope.forward_reads(args, kwargs)
     tensors = []
     args = [_extract(a, tensors) for a in args]
     kwargs = {k: _extract(v, tensors) for k, v in kwargs.items()}

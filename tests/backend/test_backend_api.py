@@ -43,7 +43,7 @@ TENSOR_FUNCTIONS = sorted(
     set(math_ops.__all__ + shape_ops.__all__ + nn_ops.__all__ + conv_ops.__all__
         + ctc.__all__) - {'arange'}) + [
     'rnn', 'zeros_like', 'ones_like', 'identity', 'cast', 'shape', 'size',
-    'print_tensor', 'to_dense', 'moving_average_update']
+    'print_tensor', 'to_dense']
 
 
 @pytest.mark.parametrize('name', TENSOR_FUNCTIONS)

@@ -1,6 +1,3 @@
-import sys
-import types
-
 import numpy as np
 import pytest
 import torch
@@ -66,54 +63,26 @@ def test_function_on_real_tensors_and_updates():
         K.function([torch.zeros(2)], [v])
 
 
-class _FakeKerasTensor(object):
-    _is_keras_tensor = True
-
-    def __init__(self, shape, dtype='float32'):
-        self.shape, self.dtype = shape, dtype
-
-
-class _FakeNetwork(torch.nn.Module):
-    """Stands in for keras.engine.network.Network: y = 2x (+1 in training)."""
-    built_with = None
-
-    def __init__(self, inputs, outputs):
-        super(_FakeNetwork, self).__init__()
-        _FakeNetwork.built_with = (inputs, outputs)
-
-    def forward(self, x):
-        xs = x if isinstance(x, list) else [x]
-        bonus = float(K.learning_phase())
-        return [xs[0] * 2 + bonus, xs[-1].sum(-1)]
-
-
-@pytest.fixture
-def fake_network(monkeypatch):
-    module = types.ModuleType('keras.engine.network')
-    module.Network = _FakeNetwork
-    monkeypatch.setitem(sys.modules, 'keras.engine.network', module)
-    return module
-
-
-def test_function_builds_a_network_and_feeds_the_learning_phase(fake_network):
-    inp = _FakeKerasTensor((None, 3))
-    out1, out2 = _FakeKerasTensor((None, 3)), _FakeKerasTensor((None,))
-    f = K.function([inp, K.learning_phase()], [out1, out2])
-    assert _FakeNetwork.built_with == ([inp], [out1, out2])
-    x = np.arange(6).reshape(2, 3)                    # ints: cast to the input's dtype
-    test_out = f([x, 0])
+def test_function_feeds_the_learning_phase_at_any_position():
+    from keras.layers import Dropout
+    x = K.placeholder(shape=(None, 3))
+    y = Dropout(0.5)(x) * 2
+    f = K.function([K.learning_phase(), x], [y, K.sum(x, axis=-1)])
+    data = np.arange(6).reshape(2, 3)                  # ints: cast to the input's dtype
+    test_out = f([0, data])
     assert isinstance(test_out, list) and test_out[0].dtype == np.float32
-    np.testing.assert_array_equal(test_out[0], x * 2)
-    np.testing.assert_array_equal(test_out[1], x.sum(-1))
-    np.testing.assert_array_equal(f([x, 1])[0], x * 2 + 1)
+    np.testing.assert_array_equal(test_out[0], data * 2)
+    np.testing.assert_array_equal(test_out[1], data.sum(-1))
+    train_out = f([1, np.ones((200, 3))])[0]
+    assert set(np.unique(train_out)) <= {0., 4.} and 0. in train_out
     assert K.learning_phase() == 0
     with pytest.raises(ValueError):
-        f([x])
+        f([data])
 
 
-def test_function_single_output_without_phase(fake_network):
-    inp, out = _FakeKerasTensor((None, 2)), _FakeKerasTensor((None, 2))
-    f = K.function([inp], out)
+def test_function_single_output_without_phase():
+    x = K.placeholder(shape=(None, 2))
+    f = K.function([x], x * 2)
     np.testing.assert_array_equal(f([np.ones((1, 2))]), [[2., 2.]])
 
 

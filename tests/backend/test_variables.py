@@ -43,9 +43,7 @@ def test_dtype_helpers():
         K.to_torch_dtype('float17')
 
 
-def test_placeholder_and_sessions_are_refused():
-    with pytest.raises(NotImplementedError, match='Input'):
-        K.placeholder(shape=(2, 3))
+def test_sessions_are_refused():
     with pytest.raises(RuntimeError, match='session'):
         K.get_session()
     with pytest.raises(RuntimeError):
