@@ -1,6 +1,8 @@
 """``keras.models``: model classes, (de)serialization of architectures, files."""
 import json
 
+from keras.engine.cloning import (  # noqa: F401 (2.3.1's private names too)
+    _clone_functional_model, _clone_sequential_model, clone_model)
 from keras.engine.input_layer import Input, InputLayer
 from keras.engine.sequential import Sequential
 from keras.engine.training import Model
@@ -37,19 +39,13 @@ def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
                              safe_mode=safe_mode)
 
 
-def save_model(model, filepath, overwrite=True, include_optimizer=True):
+def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None):
     from keras.engine import saving
     return saving.save_model(model, filepath, overwrite=overwrite,
-                             include_optimizer=include_optimizer)
+                             include_optimizer=include_optimizer, save_format=save_format)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     from keras.engine import saving
     return saving.load_model(filepath, custom_objects=custom_objects, compile=compile,
                              safe_mode=safe_mode)
-
-
-def clone_model(model, input_tensors=None, clone_function=None):
-    """A new model with the same architecture and freshly initialized weights."""
-    from keras.engine.cloning import clone_model as _clone
-    return _clone(model, input_tensors=input_tensors, clone_function=clone_function)

@@ -506,9 +506,14 @@ def deserialize(config, custom_objects=None):
     """Build an optimizer from ``serialize``'s output (names case-insensitive).
 
     tf.keras's ``"Custom>Adam"`` class names and configuration keys are accepted.
+    As in Keras 2.3.1, a built-in class name in ``config`` itself is lower-cased
+    (``'Adam'`` becomes ``'adam'``).
     """
-    config = dict(config)
     name = config.get('class_name')
+    if isinstance(name, str) and name.lower() in _ALL_CLASSES and \
+            not (custom_objects and name in custom_objects):
+        config['class_name'] = name.lower()
+    config = dict(config)
     module_objects = _ALL_CLASSES
     if isinstance(name, str):
         short = name.split('>', 1)[1] if '>' in name else name

@@ -188,10 +188,11 @@ def test_sparse_categorical_crossentropy_logits_3d_and_ignore_class():
 
 
 def _np_bce(t, p):
-    # Clipped in float32, as TensorFlow and torch do (1 - 1e-7 rounds there).
+    # Clipped in float32, as TensorFlow and torch do (1 - 1e-7 rounds there); epsilon
+    # inside the logs, as Keras 2.3.1 on TensorFlow 2 and tf.keras compute it.
     p = np.clip(p.astype('float32'), np.float32(EPS), np.float32(1) - np.float32(EPS))
     p = p.astype('float64')
-    return np.mean(_np_sigmoid_ce(t, np.log(p / (1 - p))), -1)
+    return -np.mean(t * np.log(p + EPS) + (1 - t) * np.log(1 - p + EPS), -1)
 
 
 def test_binary_crossentropy():
@@ -200,8 +201,13 @@ def test_binary_crossentropy():
     p[0, 0], p[1, 1] = 0., 1.
     out = _run(losses.binary_crossentropy, t, p)
     np.testing.assert_allclose(out, _np_bce(t, p.astype('float64')), rtol=1e-5)
-    naive = -np.mean(t * np.log(np.clip(p, EPS, 1 - EPS)) +
-                     (1 - t) * np.log(1 - np.clip(p, EPS, 1 - EPS)), -1)
+    # saturated probabilities: Keras 2.3.1's value (on TensorFlow 2) for these
+    sure = np.array([[1., 0.], [1., 0.]], 'float32')
+    np.testing.assert_allclose(
+        _run(losses.binary_crossentropy, np.array([[1., 0.], [0., 1.]], 'float32'), sure),
+        [0., 15.3791], rtol=1e-4, atol=1e-6)
+    naive = -np.mean(t * np.log(np.clip(p, EPS, 1 - EPS) + EPS) +
+                     (1 - t) * np.log(1 - np.clip(p, EPS, 1 - EPS) + EPS), -1)
     np.testing.assert_allclose(out, naive, rtol=1e-4)
     logits = _rand((5, 3), 13, -4, 4)
     np.testing.assert_allclose(_run(losses.binary_crossentropy, t, logits, from_logits=True),

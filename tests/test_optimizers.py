@@ -314,7 +314,12 @@ def test_get_and_deserialize():
         optimizers.get('nope')
     config = {'class_name': 'Adam', 'config': {}}
     optimizers.deserialize(config)
-    assert config['class_name'] == 'Adam'  # the caller's dict is left alone
+    assert config['class_name'] == 'adam'  # lower-cased in place, as Keras 2.3.1 does
+    assert config['config'] == {}  # (nothing else of the caller's dict changes)
+    config = optimizers.serialize(optimizers.RMSprop(lr=0.25))
+    again = optimizers.serialize(optimizers.deserialize(config))
+    again['class_name'] = again['class_name'].lower()
+    assert again == config
     assert optimizers.sgd is optimizers.SGD and optimizers.nadam is optimizers.Nadam
 
 
@@ -331,8 +336,8 @@ def test_constructor_arguments():
         optimizers.Adam(use_ema=True)
     with pytest.raises(ValueError, match='schedule'):
         optimizers.Adam(learning_rate={'class_name': 'ExponentialDecay', 'config': {}})
-    with pytest.raises(NotImplementedError, match='apply_gradients'):
-        optimizers.SGD().get_updates(None, [])
+    # Keras 2's graph contract: no parameters, no update ops (see test_optimizers_get_updates).
+    assert optimizers.SGD().get_updates(K.placeholder(shape=()), []) == []
 
 
 TF_RMSPROP = {'centered': False, 'clipnorm': None, 'clipvalue': None, 'ema_momentum': 0.99,

@@ -142,16 +142,18 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def binary_crossentropy(target, output, from_logits=False):
     """Element-wise binary cross-entropy.
 
-    Without ``from_logits`` the output is clipped to ``[epsilon, 1 - epsilon]``
-    and turned back into logits (``log(p / (1 - p))``), as Keras 2.3.1.
+    Without ``from_logits`` the probabilities are clipped to
+    ``[epsilon, 1 - epsilon]`` and the loss is
+    ``-(t * log(p + epsilon) + (1 - t) * log(1 - p + epsilon))``: Keras 2.3.1's
+    numbers on TensorFlow 2 (and tf.keras's).
     """
     output = _t(output)
     target = _target_like(target, output)
-    if not from_logits:
-        eps = epsilon()
-        output = torch.clamp(output, eps, 1. - eps)
-        output = torch.log(output / (1. - output))
-    return F.binary_cross_entropy_with_logits(output, target, reduction='none')
+    if from_logits:
+        return F.binary_cross_entropy_with_logits(output, target, reduction='none')
+    eps = epsilon()
+    output = torch.clamp(output, eps, 1. - eps)
+    return -(target * torch.log(output + eps) + (1. - target) * torch.log(1. - output + eps))
 
 
 @symbolic
@@ -164,8 +166,14 @@ def dropout(x, level, noise_shape=None, seed=None):
         noise_shape: Shape of the keep/drop mask, broadcast to ``x`` (``None``
             entries take ``x``'s size).
         seed: Integer seed for a reproducible mask.
+
+    Raises:
+        ValueError: ``level`` is a number outside ``[0, 1)``.
     """
     x = _t(x)
+    if isinstance(level, (int, float)) and not 0. <= level < 1.:
+        raise ValueError('K.dropout: `level` is the fraction of entries to drop and must be '
+                         'in [0, 1); received %r.' % (level,))
     if noise_shape is None and seed is None:
         return random_ops.dropout(x, level)
     shape = tuple(x.shape) if noise_shape is None else tuple(

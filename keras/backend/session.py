@@ -70,6 +70,37 @@ class learning_phase_scope(object):
         return False
 
 
+class in_call_updates_scope(object):
+    """Run a block in which layers apply only the in-call updates of
+    ``variables`` (BatchNormalization's moving statistics...).
+
+    Outside any scope (``variables=None``) a layer called in training applies
+    its own updates, as a PyTorch module does.  ``fit`` runs its steps with the
+    variables of ``model.updates`` (frozen layers excluded), ``predict`` and
+    ``evaluate`` with none.  (A class, reusable: training enters it every step.)
+    """
+
+    __slots__ = ('_variables', '_previous')
+
+    def __init__(self, variables=None):
+        self._variables = None if variables is None else frozenset(variables)
+
+    def __enter__(self):
+        self._previous = getattr(_STATE, 'in_call_updates', None)
+        _STATE.in_call_updates = self._variables
+
+    def __exit__(self, *exc_info):
+        _STATE.in_call_updates = self._previous
+        return False
+
+
+def in_call_update_allowed(variable):
+    """Whether a layer's call may change ``variable`` now (see
+    :class:`in_call_updates_scope`)."""
+    allowed = getattr(_STATE, 'in_call_updates', None)
+    return allowed is None or variable in allowed
+
+
 def get_device():
     """The device models and data go to: CUDA, then MPS, then CPU.
 

@@ -251,6 +251,11 @@ class CallbackList(object):
         if hook == 'begin':
             self._t_enter_batch = time.time()
 
+    def wants_batch_hook(self, mode, hook):
+        """Whether some callback does something in ``on_{mode}_batch_{hook}``
+        (so a loop builds that hook's logs only when they are read)."""
+        return bool(self.callbacks) and bool(self._active('on_%s_batch_%s' % (mode, hook)))
+
     def _active(self, hook_name):
         """The callbacks whose ``hook_name`` does something (cached)."""
         # (an attribute set on an instance later, e.g. ``cb.on_batch_end = f``,

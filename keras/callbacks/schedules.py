@@ -6,7 +6,6 @@ import torch
 
 from keras import backend as K
 from keras.callbacks.base import Callback
-from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['LearningRateScheduler', 'ReduceLROnPlateau']
 
@@ -92,10 +91,10 @@ class ReduceLROnPlateau(Callback):
     def __init__(self, monitor='val_loss', factor=0.1, patience=10, verbose=0, mode='auto',
                  min_delta=1e-4, cooldown=0, min_lr=0, **kwargs):
         super(ReduceLROnPlateau, self).__init__()
-        if 'epsilon' in kwargs:
-            min_delta = convert_kwargs('ReduceLROnPlateau', kwargs,
-                                       {'epsilon': 'min_delta'})['min_delta']
-            del kwargs['min_delta']
+        if 'epsilon' in kwargs:  # (Keras 2.3.1's warning, word for word)
+            min_delta = kwargs.pop('epsilon')
+            warnings.warn('`epsilon` argument is deprecated and will be removed, use '
+                          '`min_delta` instead.', stacklevel=2)
         if kwargs:
             raise TypeError('ReduceLROnPlateau got unexpected keyword arguments: %s.'
                             % ', '.join(sorted(kwargs)))

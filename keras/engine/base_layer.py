@@ -11,11 +11,11 @@ import numpy as np
 import torch
 
 from keras.backend import session as K_session
-from keras.engine import layer_weights
-from keras.engine.input_spec import InputSpec, assert_input_compatibility
+from keras.engine import graph_methods, layer_tracking, layer_weights
+from keras.engine.input_spec import InputSpec, assert_input_compatibility, shape_argument
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
 from keras.engine.node import Node  # noqa: F401 (2.3.1 exported it here)
-from keras.engine.layer_calls import call_symbolic
+from keras.engine.layer_calls import call_symbolic, numpy_to_tensors
 from keras.mixed_precision import execution as mp_execution
 from keras.mixed_precision import policy as mp_policy
 from keras.utils.generic_utils import to_snake_case
@@ -103,6 +103,13 @@ class Layer(torch.nn.Module):
     """
 
     activity_regularizer = None  # class default: looked up every forward pass
+    # Whether outputs depend on the learning phase when ``training`` is not
+    # given (Dropout, BatchNormalization...): Keras 2's ``_uses_learning_phase``.
+    uses_learning_phase = False
+
+    def __init_subclass__(cls, **kwargs):
+        super(Layer, cls).__init_subclass__(**kwargs)
+        graph_methods.wrap_subclass(cls)  # compute_mask(keras_tensor) records graph ops
 
     def __init__(self, **kwargs):
         if '_parameters' not in self.__dict__:
@@ -133,9 +140,11 @@ class Layer(torch.nn.Module):
         self.name = name
         if 'input_shape' in kwargs or 'batch_input_shape' in kwargs:
             if 'batch_input_shape' in kwargs:
-                batch_input_shape = tuple(kwargs['batch_input_shape'])
+                batch_input_shape = shape_argument(self, 'batch_input_shape',
+                                                   kwargs['batch_input_shape'])
             else:
-                batch_input_shape = (kwargs.get('batch_size'),) + tuple(kwargs['input_shape'])
+                batch_input_shape = (kwargs.get('batch_size'),) + \
+                    shape_argument(self, 'input_shape', kwargs['input_shape'])
             self.batch_input_shape = batch_input_shape
         self._set_dtype_policy(kwargs.get('dtype') or kwargs.get('input_dtype'))
         self._initial_weights = kwargs.get('weights')
@@ -247,15 +256,25 @@ class Layer(torch.nn.Module):
 
     @property
     def updates(self):
-        # State changes (moving averages, RNN states) happen in place as tensor
-        # ops during the forward pass; there is nothing left to run.
-        return []
+        """The updates of every call (see :mod:`keras.engine.layer_tracking`)."""
+        return layer_tracking.layer_updates(self)
 
     def add_update(self, updates, inputs=None):
-        """Accepted for Keras 2 code; ``K.update`` already changed the value."""
+        """Record update ops (conditional on ``inputs``, or unconditional).
+
+        ``K.update*`` on real values has already assigned; on symbolic values it
+        returns an ``UpdateOp`` that functions given ``updates=`` apply.
+        """
+        updates = [u for u in (updates if isinstance(updates, list) else [updates])
+                   if u is not None]
+        if updates and K_session.in_shape_probe():  # reported for the symbolic call
+            layer_tracking.probe_added(self, updates=updates)
+        elif updates:
+            layer_tracking.record(layer_tracking.table(self, '_per_input_updates'),
+                                  inputs, updates)
 
     def get_updates_for(self, inputs):
-        return []
+        return layer_tracking.updates_for(self, inputs)
 
     def add_weight(self, name=None, shape=None, dtype=None, initializer=None,
                    regularizer=None, trainable=True, constraint=None):
@@ -304,17 +323,24 @@ class Layer(torch.nn.Module):
     def __call__(self, inputs, *args, **kwargs):
         if _has_keras_tensor(inputs):
             return call_symbolic(self, inputs, args, kwargs)
+        inputs = numpy_to_tensors(self, inputs)
         if not self.built:
             self._build_from_values(inputs)
         if mp_policy.mixed_in_use():  # then each layer runs in its own policy
-            return mp_execution.call(self, inputs, args, kwargs)
-        return torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+            outputs = mp_execution.call(self, inputs, args, kwargs)
+        else:
+            outputs = torch.nn.Module.__call__(self, inputs, *args, **kwargs)
+        if 'training' in kwargs or self.uses_learning_phase:
+            _mark_learning_phase(outputs, kwargs.get('training') is None and
+                                 bool(self.uses_learning_phase))
+        return outputs
 
     def forward(self, inputs, *args, **kwargs):
         outputs = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:
-            for out in (outputs if isinstance(outputs, (list, tuple)) else [outputs]):
-                self.add_loss(self.activity_regularizer(out))
+            self.add_loss([self.activity_regularizer(out) for out in
+                           (outputs if isinstance(outputs, (list, tuple)) else [outputs])],
+                          inputs)
         return outputs
 
     def _build_from_values(self, inputs):
@@ -339,8 +365,11 @@ class Layer(torch.nn.Module):
         """Shape of the output for inputs of ``input_shape``.
 
         The base implementation runs the layer once on small zero tensors; layers
-        with fixed rules override it.
+        with fixed rules override it.  Reached through ``super()`` from such an
+        override it returns ``input_shape``, as Keras 2.3.1's base did.
         """
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            return input_shape
         from keras.engine.layer_calls import infer_output_shape
         return infer_output_shape(self, input_shape)
 
@@ -362,21 +391,38 @@ class Layer(torch.nn.Module):
     # ----------------------------------------------------------------- losses
     def add_loss(self, losses, inputs=None):
         """Add a loss: a symbolic tensor (graph-time), a real tensor (computed in
-        ``call``), a number or a zero-argument callable."""
+        ``call``), a number or a zero-argument callable.
+
+        ``inputs`` marks the losses as depending on those inputs (activity
+        regularization); ``None``: unconditional (weight penalties).
+        """
+        collected = getattr(_LOSS_STATE, 'losses', None)
+        reported, eager = [], []
         for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
             if loss is None:
+                continue
+            if isinstance(loss, torch.Tensor):  # computed in a forward pass
+                if collected is not None:
+                    collected.append(loss)
+                else:
+                    eager.append(loss)
                 continue
             if is_keras_tensor(loss):
                 self._symbolic_losses.append(loss)
             elif callable(loss):
                 self._callable_losses.append(loss)
-            elif isinstance(loss, torch.Tensor):
-                collected = getattr(_LOSS_STATE, 'losses', None)
-                if collected is not None:
-                    collected.append(loss)
             else:
                 value = float(loss)
                 self._callable_losses.append(lambda value=value: torch.tensor(value))
+            reported.append(loss)
+        if reported:
+            layer_tracking.record(layer_tracking.table(self, '_per_input_losses'),
+                                  inputs, reported)
+        if eager:
+            if K_session.in_shape_probe():  # reported for the symbolic call
+                layer_tracking.probe_added(self, losses=len(eager))
+            else:
+                layer_tracking.record_eager_losses(self, inputs, eager)
 
     def add_metric(self, value, name=None, aggregation=None):
         """Report a value as a metric, averaged over each epoch like ``loss``.
@@ -384,14 +430,20 @@ class Layer(torch.nn.Module):
         Args:
             value: a symbolic tensor (``model.add_metric(K.mean(x), name='m')``) or,
                 inside ``call``, a real tensor.
-            name: the name shown in ``metrics_names`` and ``History``.
+            name: the name shown in ``metrics_names`` and ``History``; by
+                default the metric's own name when ``value`` is what a
+                ``Metric`` object returned (``model.add_metric(Mean('m')(y))``).
             aggregation: ``None`` or ``'mean'`` (Keras averages).
         """
         if aggregation not in (None, 'mean'):
             raise ValueError('add_metric on layer %s: only aggregation="mean" is supported, got '
                              '%r.' % (self.name, aggregation))
         if name is None:
-            raise ValueError('add_metric on layer %s needs a `name` for the metric.' % self.name)
+            name = getattr(getattr(value, '_metric_obj', None), 'name', None)
+        if name is None:
+            raise ValueError('add_metric on layer %s needs a `name` for the metric (unless the '
+                             'value is the result of a Metric object), e.g. '
+                             '`self.add_metric(K.sum(x), name=\'activity\')`.' % self.name)
         if is_keras_tensor(value):
             if all(n != name for n, _ in self._symbolic_metrics):
                 self._symbolic_metrics.append((name, value))
@@ -413,13 +465,17 @@ class Layer(torch.nn.Module):
 
     @property
     def losses(self):
-        losses = list(self._symbolic_losses)
-        for layer in self._layers:
-            losses += [x for x in layer._symbolic_losses if x not in losses]
-        return losses + self.regularization_losses()
+        """Every loss of the layer and its sub-layers: those of its calls
+        (activity regularization) and the unconditional ones (weight penalties,
+        evaluated now)."""
+        return layer_tracking.dedupe_losses(layer_tracking.all_conditional_losses(self) +
+                                            layer_tracking.unconditional_losses(self))
 
     def get_losses_for(self, inputs):
-        return self.losses if inputs is None else []
+        """The losses of calls on ``inputs`` (``None``: the unconditional ones)."""
+        if inputs is None:
+            return layer_tracking.unconditional_losses(self)
+        return layer_tracking.conditional_losses(self, inputs)
 
     # ----------------------------------------------------------------- config
     def get_config(self):
@@ -511,6 +567,13 @@ class Layer(torch.nn.Module):
 
     def __repr__(self):
         return '<%s name=%s, built=%s>' % (self.__class__.__name__, self.name, self.built)
+
+
+def _mark_learning_phase(outputs, value):
+    """Set Keras 2's ``_uses_learning_phase`` on a direct call's real outputs."""
+    for y in (outputs if isinstance(outputs, (list, tuple)) else [outputs]):
+        if isinstance(y, torch.Tensor):
+            y._uses_learning_phase = value
 
 
 def _has_keras_tensor(inputs):

@@ -148,6 +148,11 @@ class GeneratorSource(object):
     ``steps`` counts global batches: the rank reads batches ``rank, rank +
     world, ...`` and yields ``ceil(steps / world)`` steps, empty ones
     (``rows == 0``) where it has no batch left.
+
+    Worker threads or processes start when the first batch is read (so after
+    ``on_train_begin``), and the same workers serve every later epoch.  A
+    ``Sequence`` read without ``steps`` is read whole each epoch, its length
+    read again after each epoch (:meth:`end_epoch`), as it may change.
     """
 
     def __init__(self, generator, steps, convert, workers=1, use_multiprocessing=False,
@@ -156,6 +161,7 @@ class GeneratorSource(object):
         from keras.utils import data_utils
         self.generator = generator
         self.is_sequence = isinstance(generator, data_utils.Sequence)
+        self._whole_sequence = self.is_sequence and steps is None
         if steps is None:
             if self.is_sequence:
                 steps = len(generator)
@@ -163,6 +169,11 @@ class GeneratorSource(object):
                 raise ValueError('`steps=None` is only valid for a generator based on the '
                                  '`keras.utils.Sequence` class. Please specify `steps` or use '
                                  'the `keras.utils.Sequence` class.')
+        if where != 'predict_generator' and int(steps) < 1:
+            what = ('a Sequence of length %d' % len(generator) if self._whole_sequence
+                    else '`steps`=%r' % (steps,))
+            raise ValueError('%s: expected at least one batch per epoch; received %s.'
+                             % (where, what))
         self.shard = shard
         self.global_steps = int(steps)
         self.steps = sharding.local_steps(self.global_steps, shard)
@@ -179,14 +190,17 @@ class GeneratorSource(object):
             else:
                 self.enqueuer = data_utils.GeneratorEnqueuer(
                     generator, use_multiprocessing=use_multiprocessing)
-            self.enqueuer.start(workers=workers, max_queue_size=max_queue_size)
-            self._iterator = self.enqueuer.get()
+            self._start = lambda: self.enqueuer.start(workers=workers,  # noqa: E731
+                                                      max_queue_size=max_queue_size)
         elif self.is_sequence:
             self._iterator = data_utils.iter_sequence_infinite(generator)
         else:
             self._iterator = generator
 
     def _next(self):
+        if self._iterator is None:  # the first batch: start the workers now
+            self._start()
+            self._iterator = self.enqueuer.get()
         try:
             return next(self._iterator)
         except StopIteration:
@@ -211,7 +225,20 @@ class GeneratorSource(object):
             x, y, sw = unpack_generator_output(item, self.where)
             yield self.convert(x, y, sw)
 
+    def end_epoch(self):
+        """After a training epoch: the new step count of a ``Sequence`` read
+        whole (its length may change in its ``on_epoch_end``), else None."""
+        if not self._whole_sequence:
+            return None
+        from keras.distribute import sharding
+        if self.enqueuer is not None and self._iterator is not None:
+            self.enqueuer.join_end_of_epoch()  # (the workers call on_epoch_end)
+        self.global_steps = len(self.generator)
+        self.steps = sharding.local_steps(self.global_steps, self.shard)
+        return self.steps
+
     def close(self):
         if self.enqueuer is not None:
-            self.enqueuer.stop()
+            if self._iterator is not None:
+                self.enqueuer.stop()
             self.enqueuer = None

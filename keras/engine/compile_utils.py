@@ -2,13 +2,15 @@
 
 Names follow Keras 2.3.1: ``'acc'`` stays ``acc`` and ``'accuracy'`` stays
 ``accuracy``; with several outputs, ``<output>_loss`` and
-``<output>_<metric>``; weighted metrics get a ``weighted_`` prefix.
+``<output>_<metric>``; weighted metrics are named like the others, and a
+name already taken gets ``_1``, ``_2``... (``output_1_mean_squared_error_1``).
+Outputs without a loss get no metrics, as in Keras 2.3.1.
 """
 import warnings
 
 import torch
 
-__all__ = ['OutputTarget', 'resolve_outputs', 'weighted_loss']
+__all__ = ['OutputTarget', 'resolve_outputs', 'weighted_loss', 'attribute_metrics']
 
 _ACCURACY_NAMES = ('accuracy', 'acc')
 _CROSSENTROPY_NAMES = ('crossentropy', 'ce')
@@ -101,8 +103,6 @@ def make_metric(metric, shape, loss_fn, weighted, prefix):
         else:
             name = metric if isinstance(metric, str) else getattr(fn, '__name__', 'metric')
             obj = metrics_module.MeanMetricWrapper(fn, name=name)
-    if weighted:
-        name = 'weighted_' + name
     return prefix + name, obj
 
 
@@ -114,9 +114,19 @@ def resolve_outputs(model, loss, metrics, loss_weights, sample_weight_mode, weig
     shapes = [tuple(o.shape) for o in model.outputs]
     loss_list = _per_output(loss, names, 'loss')
     loss_fns = [None if l is None else losses_module.get(l) for l in loss_list]
+    if loss_weights is not None and not isinstance(loss_weights, (dict, list)):
+        raise TypeError('Could not interpret loss_weights argument: %r - expected a list or a '
+                        'dict (one weight per output).' % (loss_weights,))
     weights = _per_output(loss_weights if loss_weights is not None else 1., names,
                           'loss_weights', default=1.)
     modes = _per_output(sample_weight_mode, names, 'sample_weight_mode')
+    if isinstance(sample_weight_mode, dict):
+        for name, loss_fn in zip(names, loss_fns):
+            if loss_fn is not None and name not in sample_weight_mode:
+                raise ValueError('Output "%s" missing from the sample_weight_mode dictionary: '
+                                 'give a mode (None or "temporal") for every output with a '
+                                 'loss (%s).' % (name, [n for n, f in zip(names, loss_fns)
+                                                        if f is not None]))
     for mode in modes:
         if mode not in (None, 'temporal'):
             raise ValueError('sample_weight_mode must be None or "temporal", got %r.' % (mode,))
@@ -126,9 +136,12 @@ def resolve_outputs(model, loss, metrics, loss_weights, sample_weight_mode, weig
     targets = []
     for i, name in enumerate(names):
         prefix = name + '_' if multi else ''
-        built = [make_metric(m, shapes[i], loss_fns[i], False, prefix) for m in metric_lists[i]]
-        built_w = [make_metric(m, shapes[i], loss_fns[i], True, prefix)
-                   for m in weighted_lists[i]]
+        built, built_w = [], []
+        if loss_fns[i] is not None:  # (Keras 2.3.1 skips the metrics of loss-free outputs)
+            built = [make_metric(m, shapes[i], loss_fns[i], False, prefix)
+                     for m in metric_lists[i]]
+            built_w = [make_metric(m, shapes[i], loss_fns[i], True, prefix)
+                       for m in weighted_lists[i]]
         target = OutputTarget(name, shapes[i], loss_fns[i], weights[i], built, built_w, modes[i])
         if multi and target.has_loss:
             target.loss_metric = metrics_module.Mean(name=name + '_loss')
@@ -137,8 +150,23 @@ def resolve_outputs(model, loss, metrics, loss_weights, sample_weight_mode, weig
     if multi:
         metric_names += [t.name + '_loss' for t in targets if t.has_loss]
     for t in targets:
-        metric_names += [n for n, _ in t.metrics] + [n for n, _ in t.weighted_metrics]
-    return targets, _dedupe(metric_names)
+        t.metrics = _unique_names(t.metrics, metric_names)
+        t.weighted_metrics = _unique_names(t.weighted_metrics, metric_names)
+    return targets, metric_names
+
+
+def attribute_metrics(model):
+    """``[(name, metric)]``: the ``Metric`` objects set as attributes of
+    ``model`` or of its layers, in the order they were set.  Keras 2.3.1
+    tracks those (``self.mean = Mean('m')`` in a subclassed model) and lists
+    them after the compiled metrics, before the ones ``add_metric`` creates."""
+    from keras.base_metric import Metric
+    found = []
+    for owner in [model] + list(model.layers):
+        for value in list(owner.__dict__.values()):
+            if isinstance(value, Metric) and all(value is not m for _, m in found):
+                found.append((value.name, value))
+    return found
 
 
 def _metric_lists(metrics, names):
@@ -157,7 +185,11 @@ def _metric_lists(metrics, names):
                                  'entry per model output. The model has %d outputs, but you '
                                  'passed metrics=%s' % (len(names), metrics))
             return [list(m) for m in metrics]
-        return [list(metrics) for _ in names]
+        if len(names) == 1:
+            return [list(metrics)]
+        # one list for every output: each output gets its own copy of a Metric object
+        from keras.metrics import clone_metric
+        return [[clone_metric(m) for m in metrics] for _ in names]
     raise TypeError('Type of `metrics` argument not understood. Expected a list or dictionary, '
                     'found: %r' % (metrics,))
 
@@ -166,16 +198,22 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _dedupe(names):
-    seen = {}
+def _unique_names(named_metrics, taken):
+    """``(name, metric)`` pairs renamed ``name_1``, ``name_2``... where ``name``
+    is in ``taken`` (which gets the new names), the metric objects renamed too."""
     out = []
-    for n in names:
-        if n in seen:
-            seen[n] += 1
-            out.append('%s_%d' % (n, seen[n]))
-        else:
-            seen[n] = 0
-            out.append(n)
+    for name, metric in named_metrics:
+        unique, j = name, 1
+        while unique in taken:
+            unique = '%s_%d' % (name, j)
+            j += 1
+        taken.append(unique)
+        if getattr(metric, 'name', unique) != unique:  # (as Keras 2.3.1 renames them)
+            try:
+                metric.name = unique
+            except AttributeError:  # (a read-only name: the logs still use ``unique``)
+                pass
+        out.append((unique, metric))
     return out
 
 

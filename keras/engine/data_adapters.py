@@ -7,18 +7,27 @@ into torch tensors on the model's device.
 import numpy as np
 import torch
 
+from keras.engine import data_checks
 from keras.engine.layer_weights import to_torch_dtype
 
 __all__ = ['standardize', 'check_array_lengths', 'to_device', 'batch_slices', 'num_samples']
 
 
+def _is_sparse(x):
+    """A SciPy sparse matrix (told without importing SciPy)."""
+    return hasattr(x, 'toarray') and hasattr(x, 'nnz') and hasattr(x, 'shape')
+
+
 def _is_tensor_like(x):
-    return isinstance(x, (np.ndarray, torch.Tensor)) or hasattr(x, '__array__')
+    return isinstance(x, (np.ndarray, torch.Tensor)) or hasattr(x, '__array__') or \
+        _is_sparse(x)
 
 
 def _as_array(x):
     if isinstance(x, torch.Tensor):
         return x
+    if _is_sparse(x):  # (made dense once: batches are cut from device tensors)
+        return np.asarray(x.toarray())
     if hasattr(x, 'values') and hasattr(x, 'columns'):  # pandas DataFrame
         return np.asarray(x.values)
     if hasattr(x, 'shape') and hasattr(x, '__getitem__') and not isinstance(x, np.ndarray) \
@@ -70,6 +79,8 @@ def standardize(data, names, shapes, exception_prefix, check_batch_axis=True):
         raise ValueError('Error when checking model %s: expected %d array(s) (%s), got %d.'
                          % (exception_prefix, len(names), names, len(arrays)))
     arrays = [_as_array(a) for a in arrays]
+    for name, a in zip(names, arrays):
+        data_checks.check_numeric(a, name, exception_prefix)
     for i, a in enumerate(arrays):
         if a.ndim == 1 and shapes is not None and shapes[i] is not None and len(shapes[i]) == 2:
             arrays[i] = a.reshape(-1, 1)  # Keras expands 1-D data to (n, 1)

@@ -6,7 +6,8 @@ through a *file-io* object with TensorFlow's ``file_io`` interface
 (``FileIO(name, mode)``, ``file_exists(name)``, ``delete_file(name)``): the
 ``tf_file_io`` of the decorated function's module when it has one (so
 ``keras.engine.saving.tf_file_io`` can be patched in tests, as in 2.3.1;
-see :class:`keras.utils.test_utils.tf_file_io_proxy`), else this module's
+see :class:`keras.utils.test_utils.tf_file_io_proxy`; likewise its
+``ask_to_proceed_with_overwrite``), else this module's
 default, which uses TensorFlow when it is installed and ``fsspec`` (with
 ``gcsfs``) otherwise; without either a ``gs://`` path raises an
 ``ImportError`` that says what to install.  Other paths pass through.
@@ -79,16 +80,30 @@ class _DefaultFileIO(object):
 tf_file_io = _DefaultFileIO()
 
 
+def _from_module_of(function, name):
+    module = sys.modules.get(getattr(function, '__module__', None) or '')
+    return getattr(module, name, None)
+
+
 def _file_io(function):
     """The file-io object for ``function``: its module's ``tf_file_io``, else ours."""
-    module = sys.modules.get(getattr(function, '__module__', None) or '')
-    return getattr(module, 'tf_file_io', None) or tf_file_io
+    return _from_module_of(function, 'tf_file_io') or tf_file_io
 
 
-def _copy(file_io, source, target, overwrite=True):
+def _ask(function, target):
+    """Whether to overwrite ``target``: ``function``'s module's prompt, else
+    :func:`keras.utils.io_utils.ask_to_proceed_with_overwrite`."""
+    ask = _from_module_of(function, 'ask_to_proceed_with_overwrite')
+    if ask is None:
+        from keras.utils.io_utils import ask_to_proceed_with_overwrite as ask
+    return ask(target)
+
+
+def _copy(file_io, source, target, overwrite=True, ask=None):
+    """Copy ``source`` to ``target``; with ``overwrite=False`` an existing
+    ``target`` is replaced only if ``ask(target)`` (default: the prompt) agrees."""
     if not overwrite and file_io.file_exists(target):
-        from keras.utils.io_utils import ask_to_proceed_with_overwrite
-        if not ask_to_proceed_with_overwrite(target):
+        if not (ask or functools.partial(_ask, None))(target):
             return
     with file_io.FileIO(source, 'rb') as src, file_io.FileIO(target, 'wb') as dst:
         shutil.copyfileobj(src, dst)
@@ -110,7 +125,8 @@ def allow_write_to_gcs(save_function):
         local = _temporary_path(filepath)
         try:
             result = save_function(obj, local, True, *args, **kwargs)
-            _copy(_file_io(save_function), local, filepath, overwrite)
+            _copy(_file_io(save_function), local, filepath, overwrite,
+                  functools.partial(_ask, save_function))
         finally:
             os.remove(local)
         return result

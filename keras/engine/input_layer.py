@@ -1,7 +1,12 @@
 """``InputLayer`` and ``Input()``: where a model's graph starts."""
+import numpy as np
+import torch
+
 from keras.backend import config as K_config
 from keras.backend import session as K_session
+from keras.engine import layer_weights
 from keras.engine.base_layer import Layer
+from keras.engine.input_spec import shape_argument
 from keras.engine.keras_tensor import KerasTensor
 from keras.engine.node import Node
 
@@ -28,6 +33,8 @@ class InputLayer(Layer):
             dtype = dtype or kwargs.pop('input_dtype')
         if not name:
             name = 'input_' + str(K_session.get_uid('input'))
+        if dtype is None and isinstance(input_tensor, torch.Tensor):
+            dtype = layer_weights.dtype_name(input_tensor.dtype)  # as 2.3.1: K.dtype(tensor)
         super(InputLayer, self).__init__(dtype=dtype or K_config.floatx(), name=name, **kwargs)
         if sparse:
             raise ValueError('InputLayer %s: sparse inputs are not supported; pass dense '
@@ -41,13 +48,20 @@ class InputLayer(Layer):
             if input_shape is None:
                 raise ValueError('An Input layer needs `shape` (or `batch_shape`); layer %s got '
                                  'neither.' % name)
-            batch_input_shape = (batch_size,) + tuple(input_shape)
-        else:
-            batch_input_shape = tuple(batch_input_shape)
-        self.batch_input_shape = tuple(None if d is None else int(d) for d in batch_input_shape)
+            batch_input_shape = (batch_size,) + shape_argument(self, 'shape', input_shape)
+        batch_input_shape = shape_argument(self, 'batch_shape', batch_input_shape)
+        self.batch_input_shape = batch_input_shape
         tensor = KerasTensor(self.batch_input_shape, self.dtype, name=name,
                              history=(self, 0, 0))
         self.is_placeholder = input_tensor is None
+        # ``Input(tensor=variable_or_array)``: the model reads that value when it is
+        # given no data for this input (``train_on_batch(None, y)``), as 2.3.1 did.
+        self._input_value = None
+        if input_tensor is not None and not getattr(input_tensor, '_is_keras_tensor', False):
+            self._input_value = input_tensor if isinstance(input_tensor, torch.Tensor) \
+                else torch.as_tensor(np.asarray(input_tensor),
+                                     dtype=layer_weights.to_torch_dtype(self.dtype),
+                                     device=K_session.get_device())
         Node(self, inbound_layers=[], node_indices=[], tensor_indices=[],
              input_tensors=[tensor], output_tensors=[tensor], input_masks=[None],
              output_masks=[None], input_shapes=[self.batch_input_shape],
@@ -71,10 +85,14 @@ def Input(shape=None, batch_shape=None, name=None, dtype=None, sparse=False, ten
     if shape is None and batch_shape is None and tensor is None:
         raise ValueError('Please provide to Input either a `shape` or a `batch_shape` argument. '
                          'Note that `shape` does not include the batch dimension.')
+    if getattr(tensor, '_is_placeholder', False) and \
+            getattr(tensor, '_is_backend_placeholder', False):
+        tensor._is_backend_placeholder = False  # a K.placeholder becomes a Keras tensor
+        return tensor
     if shape is not None and batch_shape is None:
         if isinstance(shape, int):
             shape = (shape,)
-        batch_shape = (batch_size,) + tuple(shape)
+        batch_shape = (batch_size,) + shape_argument('Input', 'shape', shape)
     layer = InputLayer(batch_input_shape=batch_shape, name=name, dtype=dtype, sparse=sparse,
                        input_tensor=tensor)
     return layer._inbound_nodes[0].output_tensors[0]

@@ -1,6 +1,33 @@
 """``InputSpec``: what a layer accepts, checked when it is called."""
 
-__all__ = ['InputSpec', 'assert_input_compatibility']
+import numbers
+
+__all__ = ['InputSpec', 'assert_input_compatibility', 'shape_argument', 'ShapeArgumentError']
+
+
+class ShapeArgumentError(ValueError, TypeError):
+    """A bad ``shape``/``input_shape`` argument: a ``ValueError``, also the
+    ``TypeError`` Keras 2.3.1 raised for a shape that was not a tuple."""
+
+
+def shape_argument(owner, argument, value):
+    """``value`` (ints, ``None`` for unknown sizes) as a tuple, or an error naming
+    ``owner`` (a layer, or a name such as ``'Input'``) and ``argument``."""
+    who = owner if isinstance(owner, str) else '%s %s' % (type(owner).__name__,
+                                                          getattr(owner, 'name', ''))
+    message = ('%s: `%s` must be a tuple of non-negative integers (None for an unknown '
+               'size); received %r.' % (who, argument, value))
+    if isinstance(value, (str, bytes)) or not hasattr(value, '__iter__'):
+        raise ShapeArgumentError(message)
+    result = []
+    for d in value:
+        if isinstance(d, float) and d.is_integer():
+            d = int(d)
+        if d is not None and (isinstance(d, bool) or not isinstance(d, numbers.Integral) or
+                              d < 0):
+            raise ShapeArgumentError(message)
+        result.append(None if d is None else int(d))
+    return tuple(result)
 
 
 class InputSpec(object):

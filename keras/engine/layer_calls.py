@@ -1,14 +1,20 @@
-"""Calling a layer on symbolic tensors: build, infer shapes and masks, record a Node."""
+"""Calling a layer on symbolic tensors: build, infer shapes and masks, record a Node.
+
+(Also: NumPy inputs of an eager call become torch tensors, as tf.keras does.)
+"""
 import inspect
 import threading
 
+import numpy as np
 import torch
 
 from keras.backend import session as K_session
+from keras.engine import layer_tracking
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
 from keras.engine.node import Node
 
-__all__ = ['call_symbolic', 'infer_output_shape', 'call_arg_names', 'is_shape_list']
+__all__ = ['call_symbolic', 'infer_output_shape', 'call_arg_names', 'is_shape_list',
+           'numpy_to_tensors']
 
 _PENDING = threading.local()  # dtypes/kwargs of the symbolic call in progress
 
@@ -32,6 +38,31 @@ def is_shape_list(shape):
     """True for a list of shapes, False for a single shape tuple."""
     return (isinstance(shape, (list, tuple)) and len(shape) > 0
             and all(isinstance(s, (list, tuple)) for s in shape))
+
+
+def numpy_to_tensors(layer, inputs):
+    """NumPy arrays in ``inputs`` (or a list of them) as tensors on the layer's
+    device: floats in the layer's dtype, other dtypes kept (integer ids)."""
+    if isinstance(inputs, torch.Tensor):
+        return inputs
+    if isinstance(inputs, (list, tuple)):
+        if not any(isinstance(x, np.ndarray) for x in inputs):
+            return inputs
+        return type(inputs)(numpy_to_tensors(layer, x) for x in inputs)
+    if not isinstance(inputs, np.ndarray):
+        return inputs
+    if inputs.dtype.kind not in 'biuf':
+        raise ValueError('Layer %s was called on a NumPy array of dtype %s; pass numbers (a '
+                         'NumPy array of ints, floats or bools, or a torch tensor).'
+                         % (layer.name, inputs.dtype))
+    param = next(layer.parameters(), None)
+    device = param.device if param is not None else K_session.get_device()
+    tensor = torch.from_numpy(np.ascontiguousarray(inputs))
+    if tensor.is_floating_point():
+        from keras.engine.layer_weights import to_torch_dtype
+        want = to_torch_dtype(layer.dtype) if layer.dtype else torch.float32
+        tensor = tensor.to(want if want.is_floating_point else torch.float32)
+    return tensor.to(device)
 
 
 def _as_shape(shape):
@@ -60,6 +91,7 @@ def call_symbolic(layer, inputs, args, kwargs):
             layer.assert_input_compatibility(input_list)
         masks = [x._keras_mask for x in input_list]
         mask_arg = None if all(m is None for m in masks) else (masks if multi else masks[0])
+        layer_tracking.start_probe(layer)
         output_shape = layer.compute_output_shape(shape_arg)
         output_masks = _symbolic_masks(layer, inputs, input_list, mask_arg)
     finally:
@@ -67,6 +99,7 @@ def call_symbolic(layer, inputs, args, kwargs):
         _PENDING.kwargs = None
     out_multi = is_shape_list(output_shape)
     out_shapes = [_as_shape(s) for s in output_shape] if out_multi else [_as_shape(output_shape)]
+    _check_output_sizes(layer, shape_arg, out_shapes if out_multi else out_shapes[0])
     if not isinstance(output_masks, (list, tuple)):
         output_masks = [output_masks] * len(out_shapes)
     dtypes = _output_dtypes(layer, input_list, len(out_shapes))
@@ -89,7 +122,43 @@ def call_symbolic(layer, inputs, args, kwargs):
     node._list_input = multi
     # A call returning a list of one tensor has one output; the graph unpacks it.
     node._list_output = out_multi or layer.__dict__.get('_call_returns_singleton', False)
+    uses_phase = _uses_learning_phase(layer, input_list, kwargs)
+    for y in outputs:
+        y._uses_learning_phase = uses_phase
+    layer_tracking.record_call(layer, inputs, outputs, kwargs)
     return outputs if out_multi else outputs[0]
+
+
+_WINDOW_ARGUMENTS = ('kernel_size', 'pool_size', 'strides', 'dilation_rate', 'padding',
+                     'cropping', 'data_format')
+
+
+def _check_output_sizes(layer, input_shape, output_shape):
+    """Refuse an output size < 1 from a kernel or pool (< 0 from any layer),
+    naming the layer, its input shape and the window arguments. (Cropping a
+    whole axis away, to size 0, is allowed, as Keras 2.3.1 allowed it.)"""
+    shapes = output_shape if is_shape_list(output_shape) else [output_shape]
+    owner = getattr(layer, 'layer', layer)  # a wrapper: the wrapped layer's window
+    arguments = [(name, getattr(owner, name)) for name in _WINDOW_ARGUMENTS
+                 if getattr(owner, name, None) is not None]
+    windowed = any(name in ('kernel_size', 'pool_size') for name, _ in arguments)
+    smallest = 1 if windowed else 0
+    if all(d is None or d >= smallest for s in shapes for d in s):
+        return
+    told = ', '.join('%s=%r' % item for item in arguments) or 'its arguments'
+    raise ValueError('Layer %s (%s) would output shape %s for input shape %s: a %s size '
+                     'means a kernel, pool or crop larger than its (padded) input along that '
+                     'axis. Check %s against the input shape.'
+                     % (layer.name, layer.__class__.__name__, output_shape, input_shape,
+                        'zero or negative' if windowed else 'negative', told))
+
+
+def _uses_learning_phase(layer, input_list, kwargs):
+    """Keras 2's rule: an output depends on the learning phase when an input
+    does, or when the layer reads it (no ``training`` argument given)."""
+    if any(getattr(x, '_uses_learning_phase', False) for x in input_list):
+        return True
+    return kwargs.get('training') is None and bool(layer.uses_learning_phase)
 
 
 def _output_dtypes(layer, input_list, n):
@@ -115,19 +184,9 @@ def _symbolic_masks(layer, inputs, input_list, mask_arg):
     overridden = type(layer).compute_mask is not Layer.compute_mask
     if not overridden:
         return layer.compute_mask(inputs, mask_arg)
-    dummies = [_dummy(x.shape, x.dtype, 2) for x in input_list]
-    dummy_masks = None
-    if mask_arg is not None:
-        dummy_masks = [None if x._keras_mask is None else
-                       torch.ones([2 if d is None else d for d in x._keras_mask.shape],
-                                  dtype=torch.bool, device=dummies[0].device)
-                       for x in input_list]
-        if not isinstance(inputs, (list, tuple)):
-            dummy_masks = dummy_masks[0]
-    dummy_in = dummies if isinstance(inputs, (list, tuple)) else dummies[0]
-    with torch.no_grad(), K_session.learning_phase_scope(0):
-        result = layer.compute_mask(dummy_in, dummy_masks)
-    return _masks_to_symbolic(result, input_list)
+    # An override is graph-aware (see ``graph_methods``): on symbolic tensors it
+    # records the mask as a graph op, which ``K.function`` can evaluate.
+    return _masks_to_symbolic(layer.compute_mask(inputs, mask_arg), input_list)
 
 
 def _masks_to_symbolic(result, input_list):
@@ -156,13 +215,24 @@ def infer_output_shape(layer, input_shape):
 
     def run(fill):
         dummies = [_dummy(s, dt, fill) for s, dt in zip(shapes, dtypes)]
+        layer_tracking.start_probe(layer)  # what one run of `call` adds
         with torch.no_grad(), K_session.learning_phase_scope(0), K_session.shape_probe():
             out = layer.call(dummies if multi else dummies[0], **kwargs)
         return out
 
+    ones = False
     try:
-        first = run(2)
-        second = run(3) if has_unknown else first
+        try:
+            first = run(2)
+            second = run(3) if has_unknown else first
+        except Exception:
+            if not has_unknown:
+                raise
+            # Unknown sizes of 2 or 3 may not broadcast against operands of fixed
+            # size (a placeholder plus a variable): size 1 always does; output
+            # sizes of 1 are then reported unknown.
+            first = second = run(1)
+            ones = True
     except Exception as e:
         raise ValueError('Could not infer the output shape of layer %s (%s) for input shape '
                          '%s: %s: %s. Give the layer a `compute_output_shape` method (or '
@@ -183,7 +253,8 @@ def infer_output_shape(layer, input_shape):
         if a.dim() != b.dim():
             raise ValueError('Layer %s returns outputs whose rank depends on the input size; '
                              'give it a `compute_output_shape` method.' % layer.name)
-        result.append(tuple(None if da != db else int(da) for da, db in zip(a.shape, b.shape)))
+        result.append(tuple(None if da != db or (ones and da == 1) else int(da)
+                            for da, db in zip(a.shape, b.shape)))
     from keras.engine.layer_weights import dtype_name
     layer.__dict__['_inferred_dtypes'] = [dtype_name(torch.as_tensor(a).dtype)
                                           for a in firsts]

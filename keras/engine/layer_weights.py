@@ -3,6 +3,7 @@ import numpy as np
 import torch
 
 from keras.backend import session as K_session
+from keras.backend.array_conversion import numpy_to_tensor
 
 __all__ = ['create_weight', 'store_transposed', 'assign', 'adopt', 'weight_name',
            'to_torch_dtype', 'dtype_name', 'unique', 'to_numpy']
@@ -147,4 +148,4 @@ def assign(layer, params, values):
         arrays.append(arr)
     with torch.no_grad():
         for p, arr in zip(params, arrays):
-            p.copy_(torch.as_tensor(arr, dtype=p.dtype))
+            p.copy_(numpy_to_tensor(arr, p.dtype, p.device))

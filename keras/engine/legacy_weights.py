@@ -168,11 +168,25 @@ def _convert_keras1(layer, weights):
     elif kind == 'LSTM' and len(weights) == 12:
         weights = _merge_gates(weights, (0, 2, 1, 3))  # stored i, c, f, o -> i, f, c, o
     elif kind == 'ConvLSTM2D' and len(weights) == 12:
-        weights = _merge_gates(weights, (0, 2, 1, 3))
-        if fmt == 'channels_first':
-            weights[0] = np.transpose(weights[0], (2, 3, 1, 0))
-            weights[1] = np.transpose(weights[1], (2, 3, 1, 0))
+        weights = _merge_gates(_conv_lstm_gates_in_keras2_layout(layer, weights), (0, 2, 1, 3))
     return weights
+
+
+def _conv_lstm_gates_in_keras2_layout(layer, weights):
+    """Keras 1 ConvLSTM2D per-gate kernels ``(rows, cols, in, out)`` as they are;
+    Theano-layout ones ``(out, in, rows, cols)`` transposed to that.  A shape
+    that fits both layouts is taken as Theano's under ``channels_first``."""
+    out = list(weights)
+    for i, w in enumerate(weights):
+        if i % 3 == 2 or w.ndim != 4:  # the biases
+            continue
+        full = tuple(int(d) for d in layer.weights[i % 3].shape)
+        keras2 = full[:3] + (full[3] // 4,)
+        theano = (keras2[3], keras2[2]) + keras2[:2]
+        is_keras2, is_theano = w.shape == keras2, w.shape == theano
+        if is_theano and (not is_keras2 or layer.data_format == 'channels_first'):
+            out[i] = np.transpose(w, (2, 3, 1, 0))
+    return out
 
 
 # --------------------------------------------------------------- convolutions

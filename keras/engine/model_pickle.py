@@ -20,12 +20,59 @@ import numpy as np
 
 from keras.utils.h5_dict import H5Dict
 
-__all__ = ['pickle_model', 'unpickle_model', 'is_pickled_model']
+__all__ = ['pickle_model', 'unpickle_model', 'is_pickled_model', 'needs_named_form',
+           'rebind_optimizer_state']
 
 
 def is_pickled_model(state):
     """Whether ``state`` is a Keras 2.3.1 pickle state (the dict form of a model file)."""
     return isinstance(state, dict) and bool(state.get('_is_group')) and 'model_config' in state
+
+
+def _is_local(obj):
+    """Whether pickle cannot find ``obj`` (or its class) by name: defined
+    inside a function."""
+    target = obj if callable(obj) and hasattr(obj, '__qualname__') else type(obj)
+    return '<locals>' in getattr(target, '__qualname__', '')
+
+
+def _compile_objects(model):
+    found = [model.__dict__.get('optimizer')]
+    for value in (model.__dict__.get('loss'), model.__dict__.get('_compile_metrics'),
+                  model.__dict__.get('_compile_weighted_metrics')):
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, (list, tuple)):
+                stack.extend(item)
+            elif item is not None and not isinstance(item, str):
+                found.append(item)
+    return [obj for obj in found if obj is not None]
+
+
+def needs_named_form(model):
+    """Whether ``model`` pickles as Keras 2.3.1 did (its model file, where
+    custom objects go by name) rather than as its own objects: a graph model
+    whose layers, optimizer, losses or metrics are classes or functions
+    defined inside a function, which pickle cannot name (unpickling then
+    finds them in a ``CustomObjectScope``, as in Keras 2.3.1)."""
+    if not getattr(model, '_is_graph_network', False):
+        return False
+    return any(_is_local(obj) for obj in list(model.layers) + _compile_objects(model))
+
+
+def rebind_optimizer_state(optimizer):
+    """After unpickling: key an optimizer's slots by its (new) parameter
+    objects again, so training goes on from the pickled state."""
+    params = getattr(optimizer, '_params', None)
+    if not isinstance(params, list) or not isinstance(optimizer.__dict__.get('_index'), dict):
+        return
+    optimizer._index = {id(p): i for i, p in enumerate(params)}
+    optimizer.__dict__['_plans'] = {}
+    for cache in ('_graph_steps', '_last_graph_step'):
+        optimizer.__dict__.pop(cache, None)
 
 
 def _h5_file():

@@ -10,7 +10,7 @@ import torch
 
 from keras.backend import session as K_session
 from keras.engine import graph as graph_lib
-from keras.engine import layer_weights
+from keras.engine import layer_tracking, layer_weights
 from keras.engine.base_layer import Layer, hook_generation, report_metric
 from keras.engine.input_layer import InputLayer
 from keras.engine.keras_tensor import is_keras_tensor
@@ -42,8 +42,8 @@ class Network(Layer):
             self._init_subclassed_network(**kwargs)
 
     # ------------------------------------------------------------- creation
-    def _base_init(self, name, trainable=True):
-        Layer.__init__(self, name=name or None, trainable=trainable)
+    def _base_init(self, name, trainable=True, dtype=None):
+        Layer.__init__(self, name=name or None, trainable=trainable, dtype=dtype)
         self._is_graph_network = False
         self.inputs = []
         self.outputs = []
@@ -51,10 +51,10 @@ class Network(Layer):
         self._plan = None
         self._output_mask_cache = None
 
-    def _init_subclassed_network(self, name=None, trainable=True, **kwargs):
+    def _init_subclassed_network(self, name=None, trainable=True, dtype=None, **kwargs):
         if kwargs:
             Layer.__init__(self, name=name, trainable=trainable, **kwargs)
-        self._base_init(name, trainable)
+        self._base_init(name, trainable, dtype)
         self.built = False
 
     def _init_graph_network(self, inputs, outputs, name=None, trainable=True):
@@ -66,6 +66,9 @@ class Network(Layer):
         self._nested_outputs = outputs
         _check_graph_tensors(self.name, self.inputs, 'inputs')
         _check_graph_tensors(self.name, self.outputs, 'outputs')
+        if len(set(id(x) for x in self.inputs)) != len(self.inputs):
+            raise ValueError('The list of inputs passed to the model %s is redundant: each '
+                             'input should appear only once. Got: %s' % (self.name, self.inputs))
         for x in self.inputs:
             layer, node_index, _ = x._keras_history
             if not isinstance(layer, InputLayer) or node_index != 0:
@@ -159,8 +162,19 @@ class Network(Layer):
         layer_weights.assign(self, self._ordered_weights(), weights)
 
     @property
+    def updates(self):
+        """Updates of the layer calls in this model, as Keras 2.3.1 reports them
+        (none while the model is frozen)."""
+        return layer_tracking.network_updates(self)
+
+    @property
     def state_updates(self):
-        return []
+        """The updates of the stateful layers (RNN states)."""
+        out = []
+        for layer in self.layers:
+            if getattr(layer, 'stateful', False):
+                out += layer.updates
+        return out
 
     @property
     def stateful(self):
@@ -177,7 +191,9 @@ class Network(Layer):
 
     @property
     def uses_learning_phase(self):
-        return True
+        """Whether an output depends on the learning phase (dropout, batch
+        normalization... with no ``training`` argument given)."""
+        return any(getattr(x, '_uses_learning_phase', False) for x in self.outputs)
 
     # ------------------------------------------------------------------ call
     def _get_plan(self):
@@ -199,7 +215,7 @@ class Network(Layer):
 
     def _symbolic_loss_tensors(self):
         """Symbolic ``add_loss`` terms this graph can compute from its inputs."""
-        return self._computable(t for t in self.losses if is_keras_tensor(t))
+        return self._computable(layer_tracking.symbolic_training_losses(self))
 
     def _computable(self, tensors):
         return [t for t in tensors
@@ -220,12 +236,9 @@ class Network(Layer):
 
     @property
     def losses(self):
-        losses = list(self._symbolic_losses)
-        for layer in self.layers:
-            for t in layer.losses:
-                if is_keras_tensor(t) and not any(t is x for x in losses):
-                    losses.append(t)
-        return losses
+        """The losses of the layer calls in this model and the unconditional
+        ones, each once (Keras 2.3.1's ``Network.losses``)."""
+        return layer_tracking.network_losses(self)
 
     def regularization_losses(self):
         out = [reg(w) for w, reg in self._regularizers]
@@ -269,6 +282,8 @@ class Network(Layer):
             training = bool(K_session.learning_phase())
         values = [None] * n_slots
         for slot, x, spec in zip(input_slots, inputs, self.inputs):
+            if x is None:
+                x = _fed_input(self, spec)
             if not isinstance(x, torch.Tensor):  # e.g. model(numpy_array), tf.keras style
                 x = torch.as_tensor(x, dtype=layer_weights.to_torch_dtype(spec.dtype),
                                     device=self._model_device())
@@ -337,14 +352,18 @@ class Network(Layer):
         return None
 
     def compute_mask(self, inputs, mask=None):
-        if not self._is_graph_network or all(x._keras_mask is None for x in self.outputs):
+        if not self._is_graph_network:
             return None
-        _, _, out_masks = self.run_graph(inputs, masks=mask, want_masks=True)
-        return unpack_singleton(out_masks) if out_masks and len(out_masks) == 1 else out_masks
+        out_masks = None
+        if any(x._keras_mask is not None for x in self.outputs):
+            _, _, out_masks = self.run_graph(inputs, masks=mask, want_masks=True)
+        out_masks = out_masks or [None] * len(self.outputs)  # one per output, as 2.3.1
+        return unpack_singleton(out_masks) if len(out_masks) == 1 else out_masks
 
     def compute_output_shape(self, input_shape):
         if not self._is_graph_network:
-            return super(Network, self).compute_output_shape(input_shape)
+            from keras.engine.layer_calls import infer_output_shape
+            return infer_output_shape(self, input_shape)
         from keras.engine.shape_inference import graph_output_shapes
         shapes = graph_output_shapes(self, input_shape)
         return shapes[0] if len(shapes) == 1 else shapes
@@ -376,6 +395,9 @@ class Network(Layer):
     # ----------------------------------------------------------- reporting
     def summary(self, line_length=None, positions=None, print_fn=None):
         from keras.utils.layer_utils import print_summary
+        check = getattr(type(self), '_check_trainable_weights_consistency', None)
+        if check is not None:
+            check(self)
         if not self.built:
             raise ValueError('This model has not yet been built. Build the model first by '
                              'calling build() or calling fit() with some data. Or specify '
@@ -394,12 +416,13 @@ class Network(Layer):
         return saving.load_weights(self, filepath, by_name=by_name,
                                    skip_mismatch=skip_mismatch, reshape=reshape)
 
-    def save(self, filepath, overwrite=True, include_optimizer=True):
+    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):
         """Save architecture, weights and optimizer state to one HDF5 file
-        (``keras.models.load_model`` reads it back)."""
+        (``keras.models.load_model`` reads it back); a ``.keras`` name or
+        ``save_format='keras'`` writes tf.keras 2.13+'s zip format instead."""
         from keras.engine import saving
         saving.save_model(self, filepath, overwrite=overwrite,
-                          include_optimizer=include_optimizer)
+                          include_optimizer=include_optimizer, save_format=save_format)
 
     def __setstate__(self, state):
         # ``pickle.loads`` of a model: our own pickles hold the object's
@@ -435,11 +458,21 @@ def _module_key(name):
     return key or 'layer'
 
 
+def _fed_input(model, spec):
+    """The value an ``Input(tensor=...)`` holds, for an input given no data."""
+    value = getattr(spec._keras_history[0], '_input_value', None)
+    if value is None:
+        raise ValueError('Model %s got no data for its input %s; pass it in `x` (only an '
+                         '`Input(tensor=...)` built on a variable or array may be left out).'
+                         % (model.name, spec.name))
+    return value
+
+
 def _check_graph_tensors(name, tensors, what):
     for x in tensors:
         if not is_keras_tensor(x):
-            raise TypeError('%s of model %s must be symbolic tensors (from `Input` or layer '
-                            'calls). Found: %r' % (what.capitalize(), name, x))
+            raise ValueError('%s of model %s must be symbolic tensors (from `Input` or layer '
+                             'calls). Found: %r' % (what.capitalize(), name, x))
 
 
 def _translate_legacy_kwargs(kwargs):

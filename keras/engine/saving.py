@@ -221,6 +221,9 @@ def open_h5(filepath):
     path = os.fspath(filepath)
     path = path.decode('utf8') if isinstance(path, bytes) else path
     if os.path.isdir(path):
+        from keras.engine.keras_zip import saved_model_error
+        if saved_model_error(path) is not None:
+            raise saved_model_error(path)
         raise IOError('%s is a directory (a TensorFlow SavedModel?). Only HDF5 files (Keras 2 '
                       '`.h5` files) can be loaded.' % path)
     if not os.path.exists(path):
@@ -380,6 +383,7 @@ def save_weights_to_hdf5_group(group, layers):
         write_named_arrays(g, names, _weight_values(weights))
 
 
+@allow_write_to_gcs
 def save_weights(model, filepath, overwrite=True, save_format=None):
     """``model.save_weights``: all layer weights to an HDF5 file (or open group)."""
     check_save_format(save_format)
@@ -437,9 +441,9 @@ def _check_shapes(k, layer, file_layer, params, values, file_names):
     for i, (p, v) in enumerate(zip(params, values)):
         if tuple(p.shape) != tuple(v.shape):
             saved = (' "%s"' % file_names[i]) if file_names else ''
-            raise ValueError('Layer #%d (named "%s" in the current model) was found to '
-                             'correspond to layer %s in the save file, but its weight "%s" has '
-                             'shape %s while the saved weight%s has shape %s.'
+            raise ValueError('Layer #%d (named "%s" in the current model) corresponds to '
+                             'layer %s in the save file; its weight "%s" has shape %s, but the '
+                             'saved weight%s has shape %s.'
                              % (k, layer.name, file_layer, weight_name(p), tuple(p.shape),
                                 saved, tuple(v.shape)))
     return list(zip(params, values))
@@ -542,14 +546,26 @@ def load_weights_from_hdf5_group_by_name(f, layers, skip_mismatch=False, reshape
     assign_weights(pairs)
 
 
+@allow_read_from_gcs
 def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=False):
     """``model.load_weights``: read a Keras 2 HDF5 weights (or model) file."""
-    if skip_mismatch and not by_name:
-        warnings.warn('`skip_mismatch=True` only applies with `by_name=True`; it is ignored.')
+    from keras.engine import keras_zip, keras_zip_state
+    if keras_zip.is_keras_zip(filepath):
+        return keras_zip.load_weights(model, filepath, by_name=by_name,
+                                      skip_mismatch=skip_mismatch)
     with reading(filepath, 'weights'), open_h5(filepath) as f:
         group = f
         if not _has_attribute(f, 'layer_names') and 'model_weights' in f:
             group = f['model_weights']
+        if keras_zip_state.is_zip_weights_layout(group):  # tf.keras 2.13+ `.weights.h5`
+            if by_name:
+                raise ValueError('%s has the tf.keras 2.13+ weights layout (by attribute '
+                                 'path), which has no layer names: load it without '
+                                 '`by_name`.' % (_source(filepath),))
+            return keras_zip_state.read_layers(group, model, skip_mismatch=skip_mismatch)
+        if skip_mismatch and not by_name:
+            warnings.warn('`skip_mismatch=True` only applies with `by_name=True`; it is '
+                          'ignored.')
         _check_weights_group(group, filepath)
         if by_name:
             load_weights_from_hdf5_group_by_name(group, model.layers,
@@ -560,9 +576,14 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=Fa
 
 # ------------------------------------------------------------- model files
 @allow_write_to_gcs
-def save_model(model, filepath, overwrite=True, include_optimizer=True):
-    """Save architecture, weights and optimizer state to one HDF5 file."""
-    from keras.engine import model_file
+def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None):
+    """Save architecture, weights and optimizer state to one HDF5 file (or, for
+    a ``.keras`` name or ``save_format='keras'``, a tf.keras 2.13+ archive)."""
+    from keras.engine import keras_zip, model_file
+    if keras_zip.wants_keras_zip(filepath, save_format):
+        return keras_zip.save_model(model, filepath, overwrite=overwrite,
+                                    include_optimizer=include_optimizer)
+    check_save_format(save_format)
     return model_file.save_model(model, filepath, overwrite=overwrite,
                                  include_optimizer=include_optimizer)
 
@@ -570,7 +591,10 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
 @allow_read_from_gcs
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Rebuild a model saved by :func:`save_model` (or Keras 2 / tf.keras)."""
-    from keras.engine import model_file
+    from keras.engine import keras_zip, model_file
+    if keras_zip.is_keras_zip(filepath):
+        return keras_zip.load_model(filepath, custom_objects=custom_objects, compile=compile,
+                                    safe_mode=safe_mode)
     return model_file.load_model(filepath, custom_objects=custom_objects, compile=compile,
                                  safe_mode=safe_mode)
 

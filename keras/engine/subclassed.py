@@ -14,7 +14,7 @@ from keras.engine.layer_calls import call_arg_names
 from keras.engine.layer_weights import dtype_name
 from keras.utils.generic_utils import to_list, unpack_singleton
 
-__all__ = ['build_from_data', 'build_from_shapes', 'run_call']
+__all__ = ['build_from_data', 'build_from_shapes', 'run_call', 'set_inputs']
 
 
 def run_call(model, inputs, training):
@@ -58,3 +58,45 @@ def build_from_shapes(model, input_shape):
     samples = [torch.zeros([2 if d is None else int(d) for d in s], device=device)
                for s in shapes]
     _record(model, samples)
+
+
+def _shape_of(value):
+    if isinstance(value, KerasTensor):
+        return tuple(value.shape)
+    if isinstance(value, list):
+        value = np.asarray(value)
+        if value.ndim == 1:
+            value = value[:, None]
+    return (None,) + tuple(np.shape(value)[1:])
+
+
+def set_inputs(model, inputs):
+    """Keras 2.3.1's ``model._set_inputs(inputs)``: give a model whose inputs
+    are not set (a deferred Sequential, a subclassed model, or a graph model
+    whose ``inputs`` were cleared) its inputs, from symbolic tensors or arrays.
+
+    Raises:
+        ValueError: if the inputs are already set, or do not fit the graph.
+    """
+    given = to_list(inputs, allow_tuple=True)
+    if hasattr(model, '_stack'):  # Sequential: build from the first input's shape
+        model.build(_shape_of(given[0]))
+        return
+    if model.inputs:
+        raise ValueError('Model inputs are already set (model %s).' % model.name)
+    if not getattr(model, '_is_graph_network', False):
+        if all(isinstance(v, KerasTensor) for v in given):
+            build_from_shapes(model, [list(v.shape) for v in given])
+        else:
+            build_from_data(model, [np.asarray(v) for v in given])
+        return
+    own = list(to_list(model._nested_inputs, allow_tuple=True))
+    shapes = [_shape_of(v) for v in given]
+    if len(given) != len(own) or any(
+            len(s) != len(x.shape) or any(a is not None and b is not None and a != b
+                                          for a, b in zip(s[1:], x.shape[1:]))
+            for s, x in zip(shapes, own)):
+        raise ValueError('Model %s takes %d input(s) of shapes %s; _set_inputs got %d of '
+                         'shapes %s.' % (model.name, len(own), [tuple(x.shape) for x in own],
+                                         len(given), shapes))
+    model.inputs = own

@@ -13,8 +13,9 @@ import torch
 from keras import distribute
 from keras.backend import session as K_session
 from keras.distribute.ddp_step import DDPStep
-from keras.engine import inference_grad
+from keras.engine import inference_grad, layer_tracking
 from keras.engine.base_layer import collect_call_losses, collect_call_metrics
+from keras.engine import compile_utils
 from keras.engine.compile_utils import weighted_loss
 from keras.mixed_precision import LossScaleOptimizer
 from keras.mixed_precision import policy as mp_policy
@@ -38,6 +39,12 @@ def _mark_trainable(model, params):
             p.requires_grad_(id(p) in trainable)
 
 
+def _release_grad_flags(steps):
+    global _grad_flags_owner
+    if _grad_flags_owner is not None and _grad_flags_owner() is steps:
+        _grad_flags_owner = None
+
+
 class StepFunctions(object):
     """The compiled model's step functions (rebuilt by each ``compile``).
 
@@ -59,26 +66,53 @@ class StepFunctions(object):
         self._loss_scaler = None
         self._ddp = None  # DDPStep, made at the first step with several processes
         self.params = list(model._collected_trainable_weights)
+        self._weights_checked = True  # (consistent now)
         self._claim_grad_flags()
+        # The first step claims the flags again and compares the trainable weights
+        # with those collected now (2.3.1 warned when `trainable` changed since).
+        self._weights_checked = False
+        _release_grad_flags(self)
         self.constraints = _collect_constraints(model, self.params)
+        # What layers may change in their own calls during a step: the state of
+        # ``model.updates`` (frozen BatchNormalization keeps its statistics).
+        self.update_variables = frozenset(layer_tracking.trainable_update_variables(model))
         self.want_masks = any(o._keras_mask is not None for o in model.outputs)
-        self.added_metrics = {}  # name -> Mean, for values reported with add_metric
-        for name, _ in model.symbolic_metrics() if model._is_graph_network else []:
-            self._added_metric(name)
+        # name -> metric of the values reported with add_metric: a Mean of them, or the
+        # Metric object that made them (its own running result is reported, as Keras 2.3.1)
+        self.added_metrics = {}
+        self._metric_sources = set()  # names whose metric is such a Metric object
+        self._ambiguous_metrics = set()  # names of several Metric attributes: an error
+        for name, metric in compile_utils.attribute_metrics(model):
+            if name in self.added_metrics:
+                self._ambiguous_metrics.add(name)
+            else:
+                self._added_metric(name, metric)
+        for name, t in model.symbolic_metrics() if model._is_graph_network else []:
+            self._added_metric(name, getattr(t, '_metric_obj', None))
 
     def _claim_grad_flags(self):
         global _grad_flags_owner
         if _grad_flags_owner is None or _grad_flags_owner() is not self:
             _mark_trainable(self.model, self.params)
             _grad_flags_owner = weakref.ref(self)
+            if not self._weights_checked:  # once per compile, before training
+                self._weights_checked = True
+                self.model._check_trainable_weights_consistency()
 
-    def _added_metric(self, name):
+    def _added_metric(self, name, source=None):
         metric = self.added_metrics.get(name)
         if metric is None:
             from keras import metrics
-            metric = self.added_metrics[name] = metrics.Mean(name=name)
+            if source is not None:
+                self._metric_sources.add(name)
+            metric = source if source is not None else metrics.Mean(name=name)
+            self.added_metrics[name] = metric
             if name not in self.model.metrics_names:
                 self.model.metrics_names.append(name)
+        elif name in self._ambiguous_metrics:
+            raise ValueError('Please provide different names for the metrics you have added: '
+                             'model %s has several Metric objects named "%s".'
+                             % (self.model.name, name))
         return metric
 
     def _losses(self, ys, sws, outputs, masks):
@@ -117,7 +151,9 @@ class StepFunctions(object):
                 total = total + t
         with torch.no_grad():
             for name, value in reported:
-                self._added_metric(name).update_state(value.detach())
+                metric = self._added_metric(name, getattr(value, '_metric_obj', None))
+                if name not in self._metric_sources:
+                    metric.update_state(value.detach())
         return total, per_output, outputs, masks
 
     def train(self, xs, ys, sws, rows=None):
@@ -171,7 +207,9 @@ class StepFunctions(object):
         return total.detach(), [None if v is None else v.detach() for v in per_output]
 
     def _train_forward(self, xs, ys, sws):
-        with K_session.learning_phase_scope(1):
+        # (scopes made here, not kept: torch.compile traces only local ones)
+        with K_session.learning_phase_scope(1), \
+                K_session.in_call_updates_scope(self.update_variables):
             return self._forward(xs, ys, sws, True)
 
     def _optimizer(self):
@@ -215,9 +253,10 @@ class StepFunctions(object):
 
     def test(self, xs, ys, sws):
         """Losses and metric updates without training."""
-        with K_session.learning_phase_scope(0):
+        with K_session.learning_phase_scope(0), K_session.in_call_updates_scope(()):
+            training = bool(K_session.learning_phase())  # 1 after K.set_learning_phase(1)
             total, per_output, outputs, masks = inference_grad.run(
-                self.model, lambda: self._forward(xs, ys, sws, False))
+                self.model, lambda: self._forward(xs, ys, sws, training))
             with torch.no_grad():
                 self._update_metrics(ys, sws, outputs, masks, per_output)
         return total, per_output

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from keras.backend import session as K_session
-from keras.engine import data_adapters, inference_grad
+from keras.engine import data_adapters, data_checks, inference_grad
 from keras.engine.layer_weights import to_torch_dtype
 from keras.engine.base_layer import Layer  # noqa: F401 (2.3.1 exported it here)
 from keras.engine.network import Network
@@ -17,6 +17,23 @@ __all__ = ['Model']
 
 class Model(Network):
     """A trainable graph of layers (``Model(inputs, outputs)``)."""
+
+    # Keras 2.3.1's backend functions, made by ``_make_*_function`` (batch_functions.py).
+    train_function = None
+    test_function = None
+    predict_function = None
+
+    # ---------------------------------------------------------------- pickle
+    def __getstate__(self):
+        from keras.engine import model_pickle
+        if model_pickle.needs_named_form(self):
+            return model_pickle.pickle_model(self)
+        return super(Model, self).__getstate__()
+
+    def __setstate__(self, state):
+        from keras.engine import model_pickle
+        super(Model, self).__setstate__(state)
+        model_pickle.rebind_optimizer_state(self.__dict__.get('optimizer'))
 
     # ------------------------------------------------------------------ data
     def _ensure_built_for(self, x):
@@ -42,8 +59,9 @@ class Model(Network):
         return data_adapters.standardize(x, self.input_names, shapes, 'input',
                                          check_batch_axis=check_batch_axis)
 
-    def _forward_batches(self, inputs, batch_size, verbose=0):
-        """Run the model in inference mode over ``inputs`` batch by batch."""
+    def _forward_batches(self, inputs, batch_size, verbose=0, callbacks=None):
+        """Run the model in inference mode over ``inputs`` batch by batch
+        (``callbacks``: a ``CallbackList`` in ``'predict'`` mode, or None)."""
         n = data_adapters.num_samples(inputs)
         device = self._model_device()
         dtypes = self._input_dtypes()
@@ -54,16 +72,24 @@ class Model(Network):
             from keras.utils.progbar import Progbar
             progbar = Progbar(target=n)
         self.train(False)
+        if callbacks is not None:
+            callbacks.on_predict_begin()
         with K_session.learning_phase_scope(0):
-            for start, stop in slices:
+            for step, (start, stop) in enumerate(slices):
+                if callbacks is not None:
+                    callbacks.on_predict_batch_begin(step, {'batch': step, 'size': stop - start})
                 batch = data_adapters.to_device([a[start:stop] for a in inputs], dtypes, device)
                 y = inference_grad.run(self, lambda: self._predict_batch(batch, device))
                 if outs is None:
                     outs = [[] for _ in y]
                 for acc, t in zip(outs, y):
                     acc.append(t.detach())
+                if callbacks is not None:
+                    _predict_batch_end(callbacks, step, stop - start, y)
                 if progbar is not None:
                     progbar.update(stop)
+        if callbacks is not None:
+            callbacks.on_predict_end()
         if outs is None:
             return [np.zeros((0,) + tuple(o.shape[1:]), dtype='float32') for o in self.outputs]
         return [torch.cat(acc, dim=0).cpu().numpy() if acc[0].dim() else
@@ -71,8 +97,10 @@ class Model(Network):
 
     def _predict_batch(self, batch, device):
         """The outputs for one batch of device tensors, in full precision."""
-        with mp_policy.autocast(device):
-            y, _, _ = self.run_graph(batch, training=False)
+        # In the learning phase (0 unless ``K.set_learning_phase(1)``), without
+        # training updates (moving statistics stay as they are).
+        with mp_policy.autocast(device), K_session.in_call_updates_scope(()):
+            y, _, _ = self.run_graph(batch)
         return full_precision(y)
 
     # ---------------------------------------------------------------- predict
@@ -84,10 +112,12 @@ class Model(Network):
         if x is None:
             raise ValueError('predict needs input data `x`.')
         if _is_generator_like(x):
-            return self.predict_generator(x, steps=steps, max_queue_size=max_queue_size,
-                                          workers=workers,
+            return self.predict_generator(x, steps=steps, callbacks=callbacks,
+                                          max_queue_size=max_queue_size, workers=workers,
                                           use_multiprocessing=use_multiprocessing,
                                           verbose=verbose)
+        batch_size = data_checks.check_batch_size(batch_size, 'predict')
+        data_checks.check_steps(steps, 'steps', 'predict')
         self._ensure_built_for(x)
         inputs = self._standardize_x(x)
         n = data_adapters.num_samples(inputs)
@@ -95,12 +125,15 @@ class Model(Network):
             batch_size = max(1, int(np.ceil(n / float(steps))))
         self._check_stateful_batch(n, batch_size)
         shard = self._data_shard()
+        callback_list = self._callbacks(callbacks, False, batch_size, None, steps, n, verbose,
+                                        None, mode='predict')
         if shard is None:
-            outs = self._forward_batches(inputs, batch_size, verbose=verbose)
+            outs = self._forward_batches(inputs, batch_size, verbose, callback_list)
         else:  # rows rank, rank + world, ... here; all rows, in order, on every rank
             from keras.distribute import collectives, sharding
             part = [a[shard.rank::shard.world] for a in inputs]
-            outs = self._forward_batches(part, batch_size, verbose if shard.rank == 0 else 0)
+            outs = self._forward_batches(part, batch_size, verbose if shard.rank == 0 else 0,
+                                         callback_list)
             parts = collectives.all_gather_objects(outs, what='gathering the predictions')
             outs = [sharding.interleave([p[i] for p in parts]) for i in range(len(outs))]
         return outs[0] if len(outs) == 1 else outs
@@ -111,6 +144,34 @@ class Model(Network):
         inputs = self._standardize_x(x)
         outs = self._forward_batches(inputs, max(1, data_adapters.num_samples(inputs)))
         return outs[0] if len(outs) == 1 else outs
+
+    # ------------------------------------------- Keras 2.3.1's private builders
+    def _make_train_function(self):
+        """Set ``self.train_function`` (``f(x + y + sample_weights)``)."""
+        from keras.engine.batch_functions import BatchFunction
+        self._check_compiled('using it')
+        if self.train_function is None:
+            self.train_function = BatchFunction(self, 'train')
+
+    def _make_test_function(self):
+        """Set ``self.test_function`` (``f(x + y + sample_weights)``)."""
+        from keras.engine.batch_functions import BatchFunction
+        self._check_compiled('using it')
+        if self.test_function is None:
+            self.test_function = BatchFunction(self, 'test')
+
+    def _make_predict_function(self):
+        """Set ``self.predict_function`` (``f(x)``)."""
+        from keras.engine.batch_functions import BatchFunction
+        if self.predict_function is None:
+            self.predict_function = BatchFunction(self, 'predict')
+
+    def _set_inputs(self, inputs, outputs=None, training=None):
+        """Keras 2.3.1's private setter of a model's inputs (tensors or arrays);
+        see :func:`keras.engine.subclassed.set_inputs`.  ``outputs`` and
+        ``training`` are accepted and unused: the graph or ``call`` gives them."""
+        from keras.engine.subclassed import set_inputs
+        set_inputs(self, inputs)
 
     def _check_stateful_batch(self, n, batch_size):
         if not self.stateful:
@@ -144,9 +205,7 @@ class Model(Network):
                 come from a different random stream.
         """
         from keras import optimizers
-        if target_tensors is not None:
-            raise ValueError('`target_tensors` feeds TensorFlow tensors and is not supported: '
-                             'pass the targets as NumPy arrays to fit() instead.')
+        self.__dict__['_target_tensors_arg'] = target_tensors  # (not a torch attribute)
         for key in kwargs:
             if key not in ('jit_compile', 'run_eagerly', 'steps_per_execution'):
                 raise TypeError('Invalid keyword argument(s) in `compile`: %r' % (key,))
@@ -158,7 +217,7 @@ class Model(Network):
         self._compile_weighted_metrics = weighted_metrics
         self._jit_compile = _jit_option(kwargs.get('jit_compile', False))
         self._supports_training = True
-        for attr in ('_step_functions', '_targets'):
+        for attr in ('_step_functions', '_targets', 'train_function', 'test_function'):
             self.__dict__.pop(attr, None)
         # A model without outputs yet (deferred Sequential, subclassed model) finishes
         # compiling when the first data builds it, as in Keras 2.
@@ -170,6 +229,9 @@ class Model(Network):
         from keras.engine import compile_utils
         from keras.engine.train_step import StepFunctions
         self._compile_pending = False
+        from keras.engine import target_tensors
+        self._target_tensors = target_tensors.resolve(
+            self, self.__dict__.get('_target_tensors_arg'))
         targets, names = compile_utils.resolve_outputs(
             self, self.loss, self._compile_metrics, self.loss_weights, self.sample_weight_mode,
             self._compile_weighted_metrics)
@@ -182,14 +244,27 @@ class Model(Network):
 
     @property
     def metrics(self):
-        """The stateful metric objects of a compiled model."""
+        """The stateful metric objects of a compiled model: the compiled ones,
+        then those of ``add_metric`` (known once a step made them)."""
         if not hasattr(self, '_targets'):
             return []
-        return [m for t in self._targets for _, m in t.metrics + t.weighted_metrics]
+        found = [m for t in self._targets for _, m in t.metrics + t.weighted_metrics]
+        steps = self.__dict__.get('_step_functions')
+        return found + (list(steps.added_metrics.values()) if steps is not None else [])
 
     def reset_metrics(self):
         if hasattr(self, '_step_functions'):
             self._step_functions.reset_metrics()
+
+    def _check_trainable_weights_consistency(self):
+        """Warn when ``trainable`` changed since ``compile`` (the training step
+        still updates the weights collected then), as Keras 2.3.1 did."""
+        collected = self.__dict__.get('_collected_trainable_weights')
+        if collected is not None and len(collected) != len(self.trainable_weights):
+            import warnings
+            warnings.warn(UserWarning(
+                'Discrepancy between trainable weights and collected trainable weights, did '
+                'you set `model.trainable` without calling `model.compile` after ?'))
 
     def _check_compiled(self, what):
         if getattr(self, 'optimizer', None) is None:
@@ -262,16 +337,21 @@ class Model(Network):
                                       initial_epoch=initial_epoch)
         if batch_size is None and steps_per_epoch is None:
             batch_size = 32
+        batch_size = data_checks.check_batch_size(batch_size, 'fit')
+        data_checks.check_steps(steps_per_epoch, 'steps_per_epoch', 'fit')
+        data_checks.check_epochs(epochs, initial_epoch)
+        data_checks.check_validation_split(validation_split)
         self._ensure_built_for(x)
         self._check_compiled('training the model')
         xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight, class_weight)
+        data_checks.check_num_samples(xs + ys, 'fit')
         val = None
         if validation_data is not None:
             val = self._validation_arrays(validation_data)
         elif validation_split and 0. < validation_split < 1.:
             (xs, ys, sws), val = training_data.split_validation([xs, ys, sws],
                                                                 validation_split)
-        n = data_adapters.num_samples(xs)
+        n = data_adapters.num_samples(xs + ys)  # x may be None: Input(tensor=...)
         shard = self._data_shard(shuffle_seed=True)
         if batch_size is None:  # each step is one global batch of all ranks together
             batch_size = max(1, -(-n // (int(steps_per_epoch) * (shard.world if shard else 1))))
@@ -287,6 +367,7 @@ class Model(Network):
         callback_list = self._callbacks(callbacks, val is not None, batch_size, epochs,
                                         steps_per_epoch, samples, verbose,
                                         'steps' if steps_per_epoch else 'samples')
+        _set_validation_data(callback_list, training_data.callback_validation_data(self, val))
         if val is not None and verbose and callback_list.params.get('verbose'):
             print('Train on %d samples, validate on %d samples'
                   % (n, data_adapters.num_samples(val[0])))
@@ -305,10 +386,11 @@ class Model(Network):
         self._ensure_built_for(x_val)
         return training_data.prepare_arrays(self, x_val, y_val, sw_val)
 
-    def _run_test(self, source, callbacks=None, progbar=None, count_samples=True):
+    def _run_test(self, source, callbacks=None, progbar=None, count_samples=True,
+                  close_source=True):
         from keras.engine.training_loop import test_loop
         return test_loop(self, source, callbacks=callbacks, progbar=progbar,
-                         count_samples=count_samples)
+                         count_samples=count_samples, close_source=close_source)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, max_queue_size=10, workers=1,
@@ -322,10 +404,13 @@ class Model(Network):
                                            verbose=verbose)
         if batch_size is None and steps is None:
             batch_size = 32
+        batch_size = data_checks.check_batch_size(batch_size, 'evaluate')
+        data_checks.check_steps(steps, 'steps', 'evaluate')
         self._ensure_built_for(x)
         self._check_compiled('evaluating the model')
         xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight)
-        n = data_adapters.num_samples(xs)
+        data_checks.check_num_samples(xs + ys, 'evaluate')
+        n = data_adapters.num_samples(xs + ys)  # x may be None: Input(tensor=...)
         shard = self._data_shard()
         if batch_size is None:
             batch_size = max(1, -(-n // (int(steps) * (shard.world if shard else 1))))
@@ -335,7 +420,9 @@ class Model(Network):
         if verbose == 1 and (shard is None or shard.rank == 0):
             from keras.utils.progbar import Progbar
             progbar = Progbar(target=source.local_samples)
-        values = self._run_test(source, progbar=progbar)
+        callback_list = self._callbacks(callbacks, False, batch_size, None, steps,
+                                        source.local_samples, verbose, None, mode='test')
+        values = self._run_test(source, callback_list, progbar=progbar)
         return values[0] if len(values) == 1 else values
 
     # --------------------------------------------------------------- batches
@@ -345,7 +432,8 @@ class Model(Network):
         self._ensure_built_for(x)
         self._check_compiled('training the model')
         xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight, class_weight)
-        source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs)), False)
+        data_checks.check_num_samples(xs + ys, 'train_on_batch')
+        source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs + ys)), False)
         xs_t, ys_t, sws_t, _ = next(source.epoch())
         self.train(True)
         total, _ = self._step_functions.train(xs_t, ys_t, sws_t)
@@ -361,7 +449,8 @@ class Model(Network):
         self._ensure_built_for(x)
         self._check_compiled('evaluating the model')
         xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight)
-        source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs)), False)
+        data_checks.check_num_samples(xs + ys, 'test_on_batch')
+        source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs + ys)), False)
         xs_t, ys_t, sws_t, _ = next(source.epoch())
         self.train(False)
         total, _ = self._step_functions.test(xs_t, ys_t, sws_t)
@@ -440,6 +529,21 @@ class _LimitedSteps(object):
                 if done >= self.steps:
                     return
             self._iter = None
+
+
+def _set_validation_data(callback_list, arrays):
+    for callback in callback_list:
+        callback.validation_data = arrays
+
+
+def _predict_batch_end(callbacks, step, rows, outputs):
+    """``on_predict_batch_end`` with Keras 2.3.1's logs (``'outputs'``: the
+    batch's predictions as NumPy arrays, read only when a callback wants them)."""
+    logs = None
+    if callbacks.wants_batch_hook('predict', 'end'):
+        logs = {'batch': step, 'size': rows,
+                'outputs': [t.detach().cpu().numpy() for t in outputs]}
+    callbacks.on_predict_batch_end(step, logs)
 
 
 def _jit_option(value):

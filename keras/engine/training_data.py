@@ -5,10 +5,10 @@ Inputs, targets and sample weights become lists in model order, with Keras
 """
 import numpy as np
 
-from keras.engine import data_adapters
+from keras.engine import data_adapters, data_checks
 from keras.engine.compile_utils import class_weight_to_sample_weight
 
-__all__ = ['prepare_arrays', 'target_shapes', 'split_validation']
+__all__ = ['prepare_arrays', 'target_shapes', 'split_validation', 'callback_validation_data']
 
 
 def _is_sparse_loss(loss_fn):
@@ -55,6 +55,16 @@ def _check_loss_target(model, ys):
                              'integer targets.' % (tuple(y.shape),))
 
 
+def _check_sparse_targets(model, ys):
+    """Labels of a sparse loss within the output's classes (NumPy data only)."""
+    for target, y in zip(model._targets, ys):
+        if y is not None and target.has_loss and _is_sparse_loss(target.loss_fn) and \
+                target.shape:
+            raw = getattr(target.loss_fn, 'fn', target.loss_fn)
+            loss_name = getattr(target.loss_fn, 'name', None) or getattr(raw, '__name__', 'loss')
+            data_checks.check_sparse_labels(y, loss_name, target.name, target.shape[-1])
+
+
 def _per_output_weights(value, names, weight_type):
     """Spread ``sample_weight``/``class_weight`` over the outputs, as Keras 2.3.1."""
     if value is None or (isinstance(value, list) and not value):
@@ -91,9 +101,17 @@ def _check_sample_weight(target, sw, y):
                          'specify `sample_weight_mode="temporal"` in compile(). If you just '
                          'mean to use sample-wise weights, make sure your sample_weight array '
                          'is 1D.' % (sw.shape,))
-    if y is not None and sw.shape[0] != y.shape[0]:
+    if y is not None and sw.ndim > y.ndim:
         raise ValueError('Found a sample_weight with shape %s. Expected sample_weight with rank '
                          'less than or equal to %d' % (sw.shape, y.ndim))
+    if y is not None and tuple(y.shape[:sw.ndim]) != tuple(sw.shape):
+        detail = ('it has %d entries for %d samples (one weight per sample expected)'
+                  % (sw.shape[0], y.shape[0]) if sw.shape[0] != y.shape[0] else
+                  'its shape must be the target\'s first %d axes, %s'
+                  % (sw.ndim, tuple(y.shape[:sw.ndim])))
+        raise ValueError('Found a sample_weight array with shape %s for an input with shape %s. '
+                         'sample_weight cannot be broadcast: %s.'
+                         % (sw.shape, tuple(y.shape), detail))
     return sw.astype('float32')
 
 
@@ -101,6 +119,8 @@ def prepare_arrays(model, x, y=None, sample_weight=None, class_weight=None,
                    check_targets=True):
     """Return ``(xs, ys, sws)`` as lists of arrays in model order."""
     xs = model._standardize_x(x)
+    from keras.engine.target_tensors import fixed_targets
+    y = fixed_targets(model, y)
     if y is None:
         if check_targets and any(t.has_loss for t in model._targets):
             raise ValueError('You must pass target data `y` (the model has a loss to compute).')
@@ -117,6 +137,7 @@ def prepare_arrays(model, x, y=None, sample_weight=None, class_weight=None,
             value = value.reshape(-1, 1)  # Keras 2.3.1 makes 1-D targets (n, 1) for any loss
         ys[i] = value
     _check_loss_target(model, ys)
+    _check_sparse_targets(model, ys)
     sws = [None if w is None else np.asarray(w)
            for w in _per_output_weights(sample_weight, names, 'sample_weight')]
     cws = _per_output_weights(class_weight, names, 'class_weight')
@@ -146,3 +167,22 @@ def split_validation(groups, validation_split):
     train = [[None if a is None else a[:split_at] for a in g] for g in groups]
     val = [[None if a is None else a[split_at:] for a in g] for g in groups]
     return train, val
+
+
+def callback_validation_data(model, val):
+    """``Callback.validation_data`` as Keras 2.3.1 sets it in ``fit``: the
+    validation inputs, then the targets and sample weights of the outputs that
+    have a loss (weights of ones where none were given), in one flat list."""
+    if val is None:
+        return []
+    xs, ys, sws = val
+    targets, weights = [], []
+    for target, y, sw in zip(model._targets, ys, sws):
+        if not target.has_loss or y is None:
+            continue
+        if sw is None:
+            temporal = target.sample_weight_mode == 'temporal'
+            sw = np.ones(tuple(y.shape[:2]) if temporal else (y.shape[0],), dtype='float32')
+        targets.append(y)
+        weights.append(sw)
+    return list(xs) + targets + weights

@@ -3,7 +3,7 @@ fed by a Python generator or a ``keras.utils.Sequence``."""
 import numpy as np
 
 from keras.backend import session as K_session
-from keras.engine import data_adapters, inference_grad
+from keras.engine import data_adapters, inference_grad, training_data
 from keras.engine.batch_sources import GeneratorSource, unpack_generator_output
 
 __all__ = ['fit_generator', 'evaluate_generator', 'predict_generator']
@@ -11,7 +11,6 @@ __all__ = ['fit_generator', 'evaluate_generator', 'predict_generator']
 
 def _converter(model, class_weight=None):
     """Standardize one generator batch and move it to the device."""
-    from keras.engine import training_data
 
     def convert(x, y, sw):
         model._ensure_built_for(x)
@@ -34,28 +33,35 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
                              max_queue_size=max_queue_size, shuffle=shuffle,
                              where='fit_generator', shard=shard)
     sequence = generator if source.is_sequence and workers == 0 else None
-    val_run = None
-    do_validation = validation_data is not None
-    if do_validation:
+    val_source, val_arrays = None, None
+    if validation_data is not None:
         from keras.engine.training import _is_generator_like
-        if _is_generator_like(validation_data):
-            def val_run():
-                val_source = GeneratorSource(validation_data, validation_steps,
-                                             _converter(model), workers=workers,
-                                             use_multiprocessing=use_multiprocessing,
-                                             max_queue_size=max_queue_size,
-                                             where='validation generator', shard=shard)
-                return model._run_test(val_source, callback_list, count_samples=False)
+        if _is_generator_like(validation_data):  # one reader for every epoch, as Keras 2.3.1
+            val_source = GeneratorSource(validation_data, validation_steps, _converter(model),
+                                         workers=workers,
+                                         use_multiprocessing=use_multiprocessing,
+                                         max_queue_size=max_queue_size,
+                                         where='validation generator', shard=shard)
         else:
             val = model._validation_arrays(validation_data)
-            val_source_arrays = model._array_source(val[0], val[1], val[2], 32, False, shard)
-
-            def val_run():
-                return model._run_test(val_source_arrays, callback_list)
-    callback_list = model._callbacks(callbacks, do_validation, None, epochs, source.steps,
-                                     None, verbose, 'steps')
-    return fit_loop(model, source, epochs, initial_epoch, callback_list, val_run=val_run,
-                    validation_freq=validation_freq, sequence=sequence)
+            val_source = model._array_source(val[0], val[1], val[2], 32, False, shard)
+            val_arrays = training_data.callback_validation_data(model, val)
+    callback_list = model._callbacks(callbacks, val_source is not None, None, epochs,
+                                     source.steps, None, verbose, 'steps')
+    if val_arrays is not None:  # (Keras 2.3.1 sets it for arrays only)
+        for callback in callback_list:
+            callback.validation_data = val_arrays
+    val_run = None
+    if val_source is not None:
+        def val_run():
+            return model._run_test(val_source, callback_list, count_samples=val_arrays is not None,
+                                   close_source=False)
+    try:
+        return fit_loop(model, source, epochs, initial_epoch, callback_list, val_run=val_run,
+                        validation_freq=validation_freq, sequence=sequence)
+    finally:
+        if getattr(val_source, 'close', None) is not None:
+            val_source.close()
 
 
 def evaluate_generator(model, generator, steps=None, callbacks=None, max_queue_size=10,
@@ -70,7 +76,9 @@ def evaluate_generator(model, generator, steps=None, callbacks=None, max_queue_s
     if verbose == 1 and (shard is None or shard.rank == 0):
         from keras.utils.progbar import Progbar
         progbar = Progbar(target=source.steps)
-    values = model._run_test(source, progbar=progbar, count_samples=False)
+    callback_list = model._callbacks(callbacks, False, None, None, source.steps, None, verbose,
+                                     None, mode='test')
+    values = model._run_test(source, callback_list, progbar=progbar, count_samples=False)
     return values[0] if len(values) == 1 else values
 
 
@@ -91,10 +99,14 @@ def predict_generator(model, generator, steps=None, callbacks=None, max_queue_si
     if verbose == 1 and (shard is None or shard.rank == 0):
         from keras.utils.progbar import Progbar
         progbar = Progbar(target=source.steps)
+    callback_list = model._callbacks(callbacks, False, None, None, source.steps, None, verbose,
+                                     None, mode='predict')
+    callback_list.on_predict_begin()
     try:
-        batches = _predict_items(model, source, progbar)
+        batches = _predict_items(model, source, progbar, callback_list)
     finally:
         source.close()
+    callback_list.on_predict_end()
     if shard is not None:  # global batch g was predicted by rank g % world
         parts = collectives.all_gather_objects(batches, what='gathering the predictions')
         batches = [parts[g % shard.world][g // shard.world]
@@ -105,7 +117,7 @@ def predict_generator(model, generator, steps=None, callbacks=None, max_queue_si
     return result[0] if len(result) == 1 else result
 
 
-def _predict_items(model, source, progbar):
+def _predict_items(model, source, progbar, callbacks):
     """``[[output arrays of batch 0], ...]`` for this process's batches."""
     from keras.distribute.sharding import EMPTY_STEPS
     batches = []
@@ -120,10 +132,14 @@ def _predict_items(model, source, progbar):
                 x = item
             model._ensure_built_for(x)
             xs = model._standardize_x(x)
+            rows = data_adapters.num_samples(xs)
+            callbacks.on_predict_batch_begin(step, {'batch': step, 'size': rows})
             device = model._model_device()
             batch = data_adapters.to_device(xs, model._input_dtypes(), device)
             y = inference_grad.run(model, lambda: model._predict_batch(batch, device))
             batches.append([t.cpu().numpy() for t in y])
+            callbacks.on_predict_batch_end(step, {'batch': step, 'size': rows,
+                                                  'outputs': batches[-1]})
             if progbar is not None:
                 progbar.update(step + 1)
     return batches

@@ -76,12 +76,22 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
                 model.stop_training = collectives.any_rank(model.stop_training)
             if model.stop_training:
                 break
+            _new_epoch_steps(source, callbacks)
     finally:
         close = getattr(source, 'close', None)
         if close is not None:
             close()
     callbacks.on_train_end()
     return model.history
+
+
+def _new_epoch_steps(source, callbacks):
+    """A ``Sequence`` read whole may change its length after an epoch: read
+    it again and tell the callbacks (``params['steps']``), as Keras 2.3.1."""
+    end_epoch = getattr(source, 'end_epoch', None)
+    steps = end_epoch() if end_epoch is not None else None
+    if steps is not None:
+        callbacks.set_params(dict(callbacks.params, steps=steps))
 
 
 def _train_epoch(model, source, callbacks, distributed):
@@ -120,8 +130,11 @@ def _train_epoch(model, source, callbacks, distributed):
     return epoch_logs
 
 
-def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
-    """Loss (averaged over samples) and metric values over ``source``.
+def test_loop(model, source, callbacks=None, progbar=None, count_samples=True,
+              close_source=True):
+    """Loss (averaged over samples) and metric values over ``source``
+    (closed at the end unless ``close_source`` is False: a source that
+    validates every epoch keeps its workers).
 
     With several processes each rank reads its shard and the sums behind the
     loss and the metrics are merged, so every rank returns the values over
@@ -146,13 +159,16 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True):
                 total_sum = total_sum + total * rows
                 seen += rows
             if callbacks is not None:
-                callbacks.on_test_batch_end(step, _batch_logs(step, rows, model.metrics_names,
-                                                              total, steps.metric_values()))
+                logs = None
+                if callbacks.wants_batch_hook('test', 'end'):
+                    logs = _batch_logs(step, rows, model.metrics_names, total,
+                                       steps.metric_values())
+                callbacks.on_test_batch_end(step, logs)
             if progbar is not None:
                 progbar.update(seen if count_samples else step + 1)
     finally:
         close = getattr(source, 'close', None)
-        if close is not None:
+        if close is not None and close_source:
             close()
     if distribute.is_distributed():
         total_sum, seen = training_sync.reduce_loss(model._step_functions, total_sum, seen)

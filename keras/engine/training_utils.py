@@ -98,13 +98,40 @@ def standardize_sample_weights(sample_weight, output_names):
 
 
 def check_array_length_consistency(inputs, targets, weights=None):
-    """Raise ``ValueError`` unless inputs, targets and weights agree on the sample count."""
-    data_adapters.check_array_lengths(inputs or [], targets or [], weights or [])
+    """Raise ``ValueError`` unless inputs, targets and weights agree on the sample count.
+
+    As Keras 2.3.1's: each argument is a list of arrays (an array is taken as
+    the list of its rows), and ``None`` (or a ``None`` entry) counts as 0 samples.
+    """
+    def lengths(arrays):
+        if arrays is None:
+            return {0}
+        return set(0 if a is None else int(a.shape[0]) for a in arrays)
+
+    def shapes(arrays):
+        return [None if a is None else tuple(a.shape) for a in arrays]
+
+    set_x, set_y, set_w = lengths(inputs), lengths(targets), lengths(weights)
+    for found, arrays, what in ((set_x, inputs, 'input arrays (x)'),
+                                (set_y, targets, 'target arrays (y)'),
+                                (set_w, weights, 'sample_weight arrays')):
+        if len(found) > 1:
+            raise ValueError('All %s should have the same number of samples. Got array '
+                             'shapes: %s' % (what, shapes(arrays)))
+    if set_x and set_y and set_x != set_y:  # (an empty list is not checked)
+        raise ValueError('Input arrays should have the same number of samples as target '
+                         'arrays. Found %d input samples and %d target samples.'
+                         % (set_x.pop(), set_y.pop()))
+    if set_y and set_w and set_y != set_w:
+        raise ValueError('Sample_weight arrays should have the same number of samples as '
+                         'target arrays. Got %d input samples and %d target samples.'
+                         % (set_y.pop(), set_w.pop()))
 
 
 def check_array_lengths(inputs, targets, weights=None):
-    """Keras 2.2's name of :func:`check_array_length_consistency`."""
-    check_array_length_consistency(inputs, targets, weights)
+    """Like :func:`check_array_length_consistency`, where ``None`` means
+    "not given" rather than 0 samples."""
+    data_adapters.check_array_lengths(inputs or [], targets or [], weights or [])
 
 
 def _loss_name(loss):

@@ -9,6 +9,7 @@ from keras.backend import config as K_config
 from keras.backend.shape_ops import resize_images
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
+from keras.layers import _arguments
 from keras.legacy import conv_arguments as legacy
 from keras.legacy.conv_arguments import keras1_arguments
 from keras.utils import conv_utils
@@ -50,13 +51,20 @@ def _pairs(value, rank, name):
                  for i, v in enumerate(value))
 
 
+def _non_negative(layer, name, pairs):
+    if any(v < 0 for pair in pairs for v in pair):
+        raise ValueError('%s: `%s` must not be negative; received %r.'
+                         % (type(layer).__name__, name, pairs[0] if len(pairs) == 1 else pairs))
+    return pairs
+
+
 class _UpSampling(Layer):
     """Repeats (or interpolates) entries along the spatial axes by ``size``."""
 
     def __init__(self, size, data_format=None, **kwargs):
         super(_UpSampling, self).__init__(**kwargs)
         self.rank = len(size)
-        self.size = size
+        self.size = _arguments.int_tuple(self, 'size', size, len(size))
         self.data_format = K_config.normalize_data_format(data_format)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
@@ -90,7 +98,8 @@ class UpSampling1D(_UpSampling):
 
     @keras1_arguments(legacy.UPSAMPLING1D)
     def __init__(self, size=2, **kwargs):
-        super(UpSampling1D, self).__init__((int(size),), 'channels_last', **kwargs)
+        super(UpSampling1D, self).__init__((_arguments.positive_int(self, 'size', size),),
+                                           'channels_last', **kwargs)
 
     def get_config(self):
         config = super(UpSampling1D, self).get_config()
@@ -145,7 +154,7 @@ class _ZeroPadding(Layer):
     def __init__(self, padding, data_format=None, **kwargs):
         super(_ZeroPadding, self).__init__(**kwargs)
         self.rank = len(padding)
-        self.padding = padding
+        self.padding = _non_negative(self, 'padding', padding)
         self.data_format = K_config.normalize_data_format(data_format)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
@@ -204,7 +213,7 @@ class _Cropping(Layer):
     def __init__(self, cropping, data_format=None, **kwargs):
         super(_Cropping, self).__init__(**kwargs)
         self.rank = len(cropping)
-        self.cropping = cropping
+        self.cropping = _non_negative(self, 'cropping', cropping)
         self.data_format = K_config.normalize_data_format(data_format)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
@@ -214,9 +223,9 @@ class _Cropping(Layer):
 
     def compute_output_shape(self, input_shape):
         def crop(axis, n):
-            if n - sum(self.cropping[axis]) <= 0:
-                raise ValueError('%s %s: cropping %s removes the whole axis of size %d (input '
-                                 'shape %s).' % (type(self).__name__, self.name,
+            if n - sum(self.cropping[axis]) < 0:
+                raise ValueError('%s %s: cropping %s removes more than the whole axis of size '
+                                 '%d (input shape %s).' % (type(self).__name__, self.name,
                                                  self.cropping[axis], n, tuple(input_shape)))
             return n - sum(self.cropping[axis])
         return _per_axis(input_shape, self.data_format, self.rank, crop)

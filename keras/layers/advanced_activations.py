@@ -9,6 +9,7 @@ from keras.backend import config as K_config
 from keras.backend import nn_ops as K_nn
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
+from keras.layers import _arguments
 from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax', 'ReLU']
@@ -43,7 +44,7 @@ class LeakyReLU(_Elementwise):
 
     def __init__(self, alpha=0.3, **kwargs):
         super(LeakyReLU, self).__init__(**kwargs)
-        self.alpha = _floatx(alpha)
+        self.alpha = _floatx(_arguments.real(self, 'alpha', alpha))
 
     def call(self, inputs):
         return F.leaky_relu(inputs, negative_slope=self.alpha)
@@ -119,7 +120,7 @@ class ELU(_Elementwise):
 
     def __init__(self, alpha=1.0, **kwargs):
         super(ELU, self).__init__(**kwargs)
-        self.alpha = _floatx(alpha)
+        self.alpha = _floatx(_arguments.real(self, 'alpha', alpha))
 
     def call(self, inputs):
         return F.elu(inputs, alpha=self.alpha)
@@ -137,7 +138,7 @@ class ThresholdedReLU(_Elementwise):
 
     def __init__(self, theta=1.0, **kwargs):
         super(ThresholdedReLU, self).__init__(**kwargs)
-        self.theta = _floatx(theta)
+        self.theta = _floatx(_arguments.real(self, 'theta', theta))
 
     def call(self, inputs, mask=None):
         return inputs * (inputs > self.theta).to(inputs.dtype)

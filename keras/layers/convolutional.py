@@ -16,6 +16,7 @@ from keras import activations, constraints, initializers, regularizers
 from keras.backend import config as K_config
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
+from keras.layers import _arguments
 from keras.layers._resizing import (Cropping1D, Cropping2D, Cropping3D,  # noqa: F401
                                     UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D,
                                     ZeroPadding2D, ZeroPadding3D)
@@ -87,16 +88,13 @@ class _Conv(Layer):
                  kernel_constraint=None, bias_constraint=None, groups=1, **kwargs):
         super(_Conv, self).__init__(**kwargs)
         self.rank = rank
-        if filters is not None and not (isinstance(filters, numbers.Integral) and
-                                        not isinstance(filters, bool) and filters > 0):
-            raise ValueError('%s %s: `filters` must be a positive integer, got %r.'
-                             % (self.__class__.__name__, self.name, filters))
-        self.filters = None if filters is None else int(filters)
-        self.kernel_size = conv_utils.normalize_tuple(kernel_size, rank, 'kernel_size')
-        self.strides = conv_utils.normalize_tuple(strides, rank, 'strides')
+        self.filters = None if filters is None else \
+            _arguments.positive_int(self, 'filters', filters)
+        self.kernel_size = _arguments.int_tuple(self, 'kernel_size', kernel_size, rank)
+        self.strides = _arguments.int_tuple(self, 'strides', strides, rank)
         self.padding = conv_utils.normalize_padding(padding)
         self.data_format = K_config.normalize_data_format(data_format)
-        self.dilation_rate = conv_utils.normalize_tuple(dilation_rate, rank, 'dilation_rate')
+        self.dilation_rate = _arguments.int_tuple(self, 'dilation_rate', dilation_rate, rank)
         self._check_options(groups)
         self.groups = int(groups)
         self.activation = activations.get(activation)
@@ -444,7 +442,8 @@ class _SeparableConv(_Conv):
             activation, use_bias, bias_initializer=bias_initializer,
             bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
             bias_constraint=bias_constraint, **kwargs)
-        self.depth_multiplier = int(depth_multiplier)
+        self.depth_multiplier = _arguments.positive_int(self, 'depth_multiplier',
+                                                        depth_multiplier)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
@@ -565,7 +564,8 @@ class DepthwiseConv2D(Conv2D):
                        bias_regularizer=bias_regularizer,
                        activity_regularizer=activity_regularizer,
                        bias_constraint=bias_constraint, **kwargs)
-        self.depth_multiplier = int(depth_multiplier)
+        self.depth_multiplier = _arguments.positive_int(self, 'depth_multiplier',
+                                                        depth_multiplier)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.depthwise_constraint = constraints.get(depthwise_constraint)

@@ -20,6 +20,7 @@ from keras.backend import config as K_config
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
+from keras.layers import _arguments
 from keras.engine.layer_calls import is_shape_list
 from keras.layers import _rnn_ops
 from keras.layers.recurrent import RNN
@@ -258,14 +259,14 @@ class ConvLSTM2DCell(Layer):
                  bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
                  bias_constraint=None, dropout=0., recurrent_dropout=0., **kwargs):
         super(ConvLSTM2DCell, self).__init__(**kwargs)
-        self.filters = int(filters)
-        self.kernel_size = conv_utils.normalize_tuple(kernel_size, 2, 'kernel_size')
-        self.strides = conv_utils.normalize_tuple(strides, 2, 'strides')
+        self.filters = _arguments.positive_int(self, 'filters', filters)
+        self.kernel_size = _arguments.int_tuple(self, 'kernel_size', kernel_size, 2)
+        self.strides = _arguments.int_tuple(self, 'strides', strides, 2)
         self.padding = conv_utils.normalize_padding(padding)
         if self.padding not in ('valid', 'same'):
             raise ValueError('ConvLSTM2D padding must be "valid" or "same", got %r.' % padding)
         self.data_format = K_config.normalize_data_format(data_format)
-        self.dilation_rate = conv_utils.normalize_tuple(dilation_rate, 2, 'dilation_rate')
+        self.dilation_rate = _arguments.int_tuple(self, 'dilation_rate', dilation_rate, 2)
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = use_bias
@@ -279,8 +280,9 @@ class ConvLSTM2DCell(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_constraint = constraints.get(recurrent_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = min(1., max(0., float(dropout)))
-        self.recurrent_dropout = min(1., max(0., float(recurrent_dropout)))
+        self.dropout = min(1., max(0., _arguments.fraction(self, 'dropout', dropout)))
+        self.recurrent_dropout = min(1., max(0., _arguments.fraction(
+            self, 'recurrent_dropout', recurrent_dropout)))
         self.state_size = (self.filters, self.filters)
         self._dropout_mask = None
         self._recurrent_dropout_mask = None

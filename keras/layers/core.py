@@ -11,6 +11,9 @@ from keras.backend import random_ops
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
+from keras.layers import _arguments
+from keras.legacy import conv_arguments as legacy
+from keras.legacy.conv_arguments import keras1_arguments
 from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['Dense', 'Activation', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D',
@@ -86,10 +89,7 @@ class Dense(Layer):
         if 'input_shape' not in kwargs and 'input_dim' in kwargs:
             kwargs['input_shape'] = (kwargs.pop('input_dim'),)
         super(Dense, self).__init__(**kwargs)
-        if int(units) <= 0:
-            raise ValueError('Dense %s: `units` must be a positive integer, got %r.'
-                             % (self.name, units))
-        self.units = int(units)
+        self.units = _arguments.positive_int(self, 'units', units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -199,11 +199,15 @@ class Dropout(Layer):
         if rate is None:
             raise TypeError('Dropout requires `rate` (the fraction of units to drop).')
         super(Dropout, self).__init__(**kwargs)
-        self.rate = min(1., max(0., float(rate)))
+        self.rate = min(1., max(0., _arguments.fraction(self, 'rate', rate)))
         self.noise_shape = noise_shape
         self.seed = seed
         self.supports_masking = True
         self._generator = None
+
+    @property
+    def uses_learning_phase(self):
+        return 0. < self.rate < 1.
 
     def _get_noise_shape(self, inputs):
         if self.noise_shape is None:
@@ -241,6 +245,7 @@ class Dropout(Layer):
 class SpatialDropout1D(Dropout):
     """Dropout of whole feature maps of 1D inputs ``(samples, timesteps, channels)``."""
 
+    @keras1_arguments(legacy.SPATIAL_DROPOUT)
     def __init__(self, rate, **kwargs):
         super(SpatialDropout1D, self).__init__(rate, **kwargs)
         self.input_spec = InputSpec(ndim=3)
@@ -258,6 +263,7 @@ class SpatialDropout1D(Dropout):
 class _SpatialDropoutND(Dropout):
     _rank = 2
 
+    @keras1_arguments(legacy.SPATIAL_DROPOUT)
     def __init__(self, rate, data_format=None, **kwargs):
         super(_SpatialDropoutND, self).__init__(rate, **kwargs)
         self.data_format = K_config.normalize_data_format(data_format)
@@ -331,7 +337,7 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super(Reshape, self).__init__(**kwargs)
-        self.target_shape = tuple(target_shape)
+        self.target_shape = _arguments.shape(self, 'target_shape', target_shape)
 
     def _fix_unknown_dimension(self, input_shape, output_shape):
         output_shape = list(output_shape)
@@ -400,7 +406,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n, **kwargs):
         super(RepeatVector, self).__init__(**kwargs)
-        self.n = int(n)
+        self.n = _arguments.positive_int(self, 'n', n)
         self.input_spec = InputSpec(ndim=2)
 
     def compute_output_shape(self, input_shape):

@@ -14,6 +14,7 @@ import torch
 from keras import constraints, initializers, regularizers
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
+from keras.layers import _arguments
 from keras.layers import _rnn_ops
 from keras.layers.recurrent_base import RNN
 
@@ -49,7 +50,7 @@ class _CuDNNRNN(RNN):
                  activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
                  bias_constraint=None, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, **kwargs):
-        self.units = int(units)
+        self.units = _arguments.positive_int(self, 'units', units)
         Layer.__init__(self, **kwargs)
         self.return_sequences = return_sequences
         self.return_state = return_state

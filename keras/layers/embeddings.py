@@ -26,6 +26,7 @@ import torch.nn.functional as F
 from keras import constraints, initializers, regularizers
 from keras.backend import config as K_config
 from keras.engine.base_layer import Layer
+from keras.layers import _arguments
 from keras.legacy.interfaces import convert_kwargs
 from keras.utils.generic_utils import to_list
 
@@ -96,11 +97,8 @@ class Embedding(Layer):
             else:
                 kwargs['input_shape'] = (input_length or None,)
         super(Embedding, self).__init__(**kwargs)
-        if int(input_dim) <= 0 or int(output_dim) < 0:
-            raise ValueError('Embedding %s: `input_dim` must be > 0 and `output_dim` >= 0, got '
-                             'input_dim=%r, output_dim=%r.' % (self.name, input_dim, output_dim))
-        self.input_dim = int(input_dim)
-        self.output_dim = int(output_dim)
+        self.input_dim = _arguments.positive_int(self, 'input_dim', input_dim)
+        self.output_dim = _arguments.positive_int(self, 'output_dim', output_dim, minimum=0)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)

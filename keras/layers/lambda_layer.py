@@ -3,6 +3,7 @@ import sys
 import types
 
 from keras.engine.base_layer import Layer
+from keras.engine.layer_calls import infer_output_shape
 from keras.utils import generic_utils
 from keras.utils.safe_mode import require_unsafe
 
@@ -46,7 +47,7 @@ class Lambda(Layer):
 
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
-            return super(Lambda, self).compute_output_shape(input_shape)
+            return infer_output_shape(self, input_shape)
         if callable(self._output_shape):
             shape = self._output_shape(input_shape)
             return tuple(shape) if isinstance(shape, list) and (

@@ -21,6 +21,7 @@ from keras.backend import conv_ops as K_conv
 from keras.backend import nn_ops as K_nn
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
+from keras.layers import _arguments
 from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['LocallyConnected1D', 'LocallyConnected2D']
@@ -32,20 +33,6 @@ _COMMON_LEGACY = {'nb_filter': 'filters', 'border_mode': 'padding',
 _LEGACY_1D = dict(_COMMON_LEGACY, filter_length='kernel_size', subsample_length='strides')
 _LEGACY_2D = dict(_COMMON_LEGACY, subsample='strides', dim_ordering='data_format')
 _DIM_ORDERING = {'tf': 'channels_last', 'th': 'channels_first', 'default': None}
-
-
-def _normalize_tuple(value, n, name):
-    if isinstance(value, int):
-        return (value,) * n
-    try:
-        value = tuple(int(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError('The `%s` argument must be a tuple of %d integers. Received: %r'
-                         % (name, n, value))
-    if len(value) != n:
-        raise ValueError('The `%s` argument must be a tuple of %d integers. Received: %r'
-                         % (name, n, value))
-    return value
 
 
 def _output_length(length, kernel, padding, stride):
@@ -121,9 +108,9 @@ class _LocallyConnected(Layer):
                  implementation=1, **kwargs):
         super(_LocallyConnected, self).__init__(**kwargs)
         name = self.__class__.__name__
-        self.filters = int(filters)
-        self.kernel_size = _normalize_tuple(kernel_size, self.rank, 'kernel_size')
-        self.strides = _normalize_tuple(strides, self.rank, 'strides')
+        self.filters = _arguments.positive_int(self, 'filters', filters)
+        self.kernel_size = _arguments.int_tuple(self, 'kernel_size', kernel_size, self.rank)
+        self.strides = _arguments.int_tuple(self, 'strides', strides, self.rank)
         self.padding = str(padding).lower()
         self.implementation = int(implementation)
         if self.implementation not in (1, 2, 3):

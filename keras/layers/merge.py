@@ -26,10 +26,14 @@ __all__ = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Conc
 
 
 def _shape_list(layer, input_shape, what='A merge layer'):
-    """``input_shape`` as a list of tuples; a ValueError for a single shape."""
+    """``input_shape`` as a list of tuples; a ValueError for a single shape or
+    a list of one (checked at every call, not only the first, as 2.3.1 did)."""
     if not isinstance(input_shape, (list, tuple)) or not is_shape_list(input_shape):
         raise ValueError('%s should be called on a list of inputs (layer %s got a single '
                          'input of shape %s).' % (what, layer.name, input_shape))
+    if len(input_shape) < 2:
+        raise ValueError('%s should be called on a list of at least 2 inputs (layer %s got '
+                         '%d).' % (what, layer.name, len(input_shape)))
     return [tuple(s) for s in input_shape]
 
 
@@ -142,6 +146,13 @@ class Subtract(_Merge):
         if len(input_shape) != 2:
             raise ValueError('A `Subtract` layer should be called on exactly 2 inputs '
                              '(layer %s got %d).' % (self.name, len(input_shape)))
+
+    def compute_output_shape(self, input_shape):
+        shapes = _shape_list(self, input_shape, 'A `Subtract` layer')
+        if len(shapes) != 2:
+            raise ValueError('A `Subtract` layer should be called on exactly 2 inputs '
+                             '(layer %s got %d).' % (self.name, len(shapes)))
+        return super(Subtract, self).compute_output_shape(shapes)
 
     def _merge_function(self, inputs):
         if len(inputs) != 2:
@@ -259,7 +270,7 @@ class Concatenate(_Merge):
                 m = m.bool()
                 while m.dim() < x.dim():
                     m = m.unsqueeze(-1)
-                m = m.expand(x.shape)
+                m = m.expand((m.shape[0],) + tuple(x.shape[1:]))  # the mask's own batch
             masks.append(m)
         return torch.all(torch.cat(masks, dim=self.axis), dim=-1)
 

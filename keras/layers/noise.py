@@ -6,6 +6,7 @@ import torch
 
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
+from keras.layers import _arguments
 from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['GaussianNoise', 'GaussianDropout', 'AlphaDropout']
@@ -30,6 +31,12 @@ class _Noise(Layer):
         self.supports_masking = True
         self.seed = seed
         self._generator = None
+
+    @property
+    def uses_learning_phase(self):
+        """Noise in training only: for the dropouts, when ``0 < rate < 1``."""
+        rate = getattr(self, 'rate', None)
+        return rate is None or 0. < rate < 1.
 
     def _rng(self, device):
         if self.seed is None:
@@ -68,6 +75,7 @@ class GaussianNoise(_Noise):
         if stddev is None:
             raise TypeError('GaussianNoise requires `stddev` (the noise standard deviation).')
         super(GaussianNoise, self).__init__(**kwargs)
+        _arguments.real(self, 'stddev', stddev)
         self.stddev = stddev
 
     def call(self, inputs, training=None):
@@ -94,6 +102,7 @@ class GaussianDropout(_Noise):
         if rate is None:
             raise TypeError('GaussianDropout requires `rate` (the drop probability).')
         super(GaussianDropout, self).__init__(**kwargs)
+        _arguments.fraction(self, 'rate', rate)
         self.rate = rate
 
     def call(self, inputs, training=None):
@@ -122,6 +131,7 @@ class AlphaDropout(_Noise):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super(AlphaDropout, self).__init__(seed=seed, **kwargs)
+        _arguments.fraction(self, 'rate', rate)
         self.rate = rate
         self.noise_shape = noise_shape
 

@@ -22,10 +22,12 @@ def _in_training(training):
 
 def _normalize_axis(axis):
     """An int, or a list of ints for several axes (tf.keras writes ``[3]``)."""
-    if isinstance(axis, (list, tuple)):
-        axis = [int(a) for a in axis]
-        return axis[0] if len(axis) == 1 else axis
-    return int(axis)
+    items = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+    if not items or any(isinstance(a, (bool, float, str, bytes)) or a is None for a in items):
+        raise ValueError('BatchNormalization: `axis` must be an integer or a list of integers; '
+                         'received %r.' % (axis,))
+    axis = [int(a) for a in items]
+    return axis[0] if len(axis) == 1 else axis
 
 
 def _positive_axes(layer, axis, ndim):
@@ -152,9 +154,21 @@ class BatchNormalization(Layer):
             return None
         return axes[0]
 
+    # The output depends on the learning phase (batch or moving statistics).
+    uses_learning_phase = True
+
+    def _in_call_update_variables(self, kwargs):
+        """The moving statistics a call changes (none with ``training=False``)."""
+        training = kwargs.get('training')
+        if training is not None and not getattr(training, '_is_keras_tensor', False) \
+                and not training:
+            return []
+        return [getattr(self, 'moving_mean', None), getattr(self, 'moving_variance', None)]
+
     def call(self, inputs, training=None):
         training = _in_training(training)
-        update = training and self.trainable
+        update = (training and self.trainable and
+                  K_session.in_call_update_allowed(self.moving_mean))
         channel = self._channel_axis(inputs)
         if channel is None:
             return self._call_general(inputs, training, update)

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from keras.backend import config as K_config
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
+from keras.layers import _arguments
 from keras.utils import conv_utils
 from keras.legacy import conv_arguments as legacy
 from keras.legacy.conv_arguments import keras1_arguments
@@ -77,8 +78,8 @@ class _Pooling(Layer):
         super(_Pooling, self).__init__(**kwargs)
         if strides is None:
             strides = pool_size
-        self.pool_size = conv_utils.normalize_tuple(pool_size, self._rank, 'pool_size')
-        self.strides = conv_utils.normalize_tuple(strides, self._rank, 'strides')
+        self.pool_size = _arguments.int_tuple(self, 'pool_size', pool_size, self._rank)
+        self.strides = _arguments.int_tuple(self, 'strides', strides, self._rank)
         self.padding = conv_utils.normalize_padding(padding)
         if self.padding == 'causal':
             raise ValueError('%s: `padding` must be "valid" or "same", got "causal".'

@@ -215,6 +215,17 @@ class RNN(Layer):
     def states(self, states):
         self._states = states
 
+    @property
+    def uses_learning_phase(self):
+        """Whether a cell drops inputs or states in training."""
+        cells = self.cell.cells if isinstance(self.cell, StackedRNNCells) else [self.cell]
+        return any(getattr(c, 'dropout', 0) + getattr(c, 'recurrent_dropout', 0) > 0
+                   for c in cells)
+
+    def _in_call_update_variables(self, kwargs):
+        """A stateful layer's call stores its final states."""
+        return list(self.states) if self.stateful else []
+
     def get_initial_state(self, inputs):
         """Zero states ``(batch, size)`` for ``inputs`` ``(batch, time, ...)``."""
         batch = inputs.shape[0]
@@ -339,10 +350,14 @@ class RNN(Layer):
             self._num_constants = len(constants)
         if not symbolic[0]:
             if not self.built:
-                shapes = [tuple(torch.as_tensor(t).shape) for t in [inputs] + extra]
+                shapes = [tuple(t.shape) if is_keras_tensor(t) else tuple(torch.as_tensor(t).shape)
+                          for t in [inputs] + extra]
                 self._maybe_build(shapes if constants is not None else shapes[0])
-            return Layer.__call__(self, inputs, initial_state=initial_state,
-                                             constants=constants, **kwargs)
+            if initial_state is not None:
+                kwargs['initial_state'] = initial_state
+            if constants is not None:  # (only then: a custom `call` may not take it)
+                kwargs['constants'] = constants
+            return Layer.__call__(self, inputs, **kwargs)
         specs = []
         if initial_state is not None:
             self.state_spec = [InputSpec(shape=tuple(s.shape)) for s in initial_state]

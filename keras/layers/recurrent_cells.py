@@ -20,6 +20,7 @@ from keras.backend import random_ops
 from keras.backend import session as K_session
 from keras.engine import layer_weights
 from keras.engine.base_layer import Layer
+from keras.layers import _arguments
 from keras.mixed_precision import policy as mp_policy
 from keras.utils.generic_utils import has_arg
 
@@ -90,10 +91,7 @@ class _RNNCellBase(Layer):
                  bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
                  bias_constraint=None, dropout=0., recurrent_dropout=0., **kwargs):
         super(_RNNCellBase, self).__init__(**kwargs)
-        if units is None or int(units) <= 0:
-            raise ValueError('%s: `units` must be a positive integer, got %r.'
-                             % (self.__class__.__name__, units))
-        self.units = int(units)
+        self.units = _arguments.positive_int(self, 'units', units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -105,8 +103,9 @@ class _RNNCellBase(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_constraint = constraints.get(recurrent_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = min(1., max(0., float(dropout)))
-        self.recurrent_dropout = min(1., max(0., float(recurrent_dropout)))
+        self.dropout = min(1., max(0., _arguments.fraction(self, 'dropout', dropout)))
+        self.recurrent_dropout = min(1., max(0., _arguments.fraction(
+            self, 'recurrent_dropout', recurrent_dropout)))
         self.implementation = 2
         self.state_size = self.units
         self.output_size = self.units

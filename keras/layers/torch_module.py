@@ -2,6 +2,7 @@
 import torch
 
 from keras.engine.base_layer import Layer
+from keras.engine.layer_calls import infer_output_shape
 
 __all__ = ['TorchModule']
 
@@ -52,7 +53,7 @@ class TorchModule(Layer):
     def compute_output_shape(self, input_shape):
         if self._declared_output_shape is not None:
             return (input_shape[0],) + self._declared_output_shape
-        return super(TorchModule, self).compute_output_shape(input_shape)
+        return infer_output_shape(self, input_shape)
 
     def get_config(self):
         raise NotImplementedError('TorchModule %s wraps %s, which has no Keras config; save '

@@ -7,7 +7,9 @@ from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.engine.keras_tensor import is_keras_tensor
 from keras.engine.layer_calls import call_arg_names, is_shape_list
+from keras.engine.op_layer import call_symbolically
 from keras.layers.recurrent_base import _standardize_args
+from keras.utils.generic_utils import object_list_uid
 
 __all__ = ['Wrapper', 'TimeDistributed', 'Bidirectional']
 
@@ -38,6 +40,10 @@ class Wrapper(Layer):
     @property
     def activity_regularizer(self):
         return getattr(self.layer, 'activity_regularizer', None)
+
+    @property
+    def uses_learning_phase(self):
+        return bool(getattr(self.layer, 'uses_learning_phase', False))
 
     @property
     def trainable(self):
@@ -98,6 +104,15 @@ class TimeDistributed(Wrapper):
     def __init__(self, layer, **kwargs):
         super(TimeDistributed, self).__init__(layer, **kwargs)
         self.supports_masking = True
+        # Keras 2.3.1's record of symbolic calls: uid of the wrapper's input ->
+        # the inner layer's ``(batch * time, ...)`` input.
+        self._input_map = {}
+
+    def __call__(self, inputs, *args, **kwargs):
+        outputs = super(TimeDistributed, self).__call__(inputs, *args, **kwargs)
+        if is_keras_tensor(inputs):
+            self._input_map[object_list_uid(inputs)] = call_symbolically(_inner, (inputs,), {})
+        return outputs
 
     def build(self, input_shape):
         input_shape = tuple(input_shape)

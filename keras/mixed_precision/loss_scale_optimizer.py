@@ -153,8 +153,9 @@ class LossScaleOptimizer(Optimizer):
         config = dict(config)
         if 'loss_scale' in config or 'optimizer' in config:
             config = _from_legacy_config(config)
-        config['inner_optimizer'] = optimizers.deserialize(config['inner_optimizer'],
-                                                           custom_objects=custom_objects)
+        inner = config['inner_optimizer']  # (a copy: deserialize lower-cases class names)
+        config['inner_optimizer'] = optimizers.deserialize(
+            dict(inner) if isinstance(inner, dict) else inner, custom_objects=custom_objects)
         return cls(**config)
 
 

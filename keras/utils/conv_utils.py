@@ -8,7 +8,22 @@ layers need to give TensorFlow's numbers on PyTorch.
 import numpy as np
 
 __all__ = ['normalize_tuple', 'normalize_padding', 'convert_kernel', 'conv_output_length',
-           'conv_input_length', 'deconv_length', 'same_padding', 'torch_padding']
+           'conv_input_length', 'deconv_length', 'same_padding', 'torch_padding',
+           'UnknownPaddingError']
+
+
+class UnknownPaddingError(ValueError, AssertionError):
+    """A padding name the length helpers do not know.
+
+    A ``ValueError``; also an ``AssertionError``, which is what Keras 2.3.1's
+    helpers raised (they asserted), so code catching that still works.
+    """
+
+
+def _check_padding(function, padding, allowed):
+    if padding not in allowed:
+        raise UnknownPaddingError('%s: unknown padding %r; expected one of %s.'
+                                  % (function, padding, ', '.join(repr(p) for p in allowed)))
 
 
 def normalize_tuple(value, n, name):
@@ -84,8 +99,7 @@ def conv_output_length(input_length, filter_size, padding, stride, dilation=1):
     """
     if input_length is None:
         return None
-    if padding not in ('same', 'valid', 'full', 'causal'):
-        raise ValueError('Unknown padding: %r' % (padding,))
+    _check_padding('conv_output_length', padding, ('same', 'valid', 'full', 'causal'))
     dilated = (filter_size - 1) * dilation + 1
     if padding in ('same', 'causal'):
         length = input_length
@@ -101,8 +115,7 @@ def conv_input_length(output_length, filter_size, padding, stride):
     of :func:`conv_output_length` for ``'same'``, ``'valid'`` and ``'full'``)."""
     if output_length is None:
         return None
-    if padding not in ('same', 'valid', 'full'):
-        raise ValueError('Unknown padding: %r' % (padding,))
+    _check_padding('conv_input_length', padding, ('same', 'valid', 'full'))
     pad = {'same': filter_size // 2, 'valid': 0, 'full': filter_size - 1}[padding]
     return (output_length - 1) * stride - 2 * pad + filter_size
 
@@ -118,8 +131,7 @@ def deconv_length(dim_size, stride_size, kernel_size, padding, output_padding, d
         output_padding: extra length at the end, or None to infer it.
         dilation: dilation rate.
     """
-    if padding not in ('same', 'valid', 'full'):
-        raise ValueError('Unknown padding: %r' % (padding,))
+    _check_padding('deconv_length', padding, ('same', 'valid', 'full'))
     if dim_size is None:
         return None
     kernel_size = (kernel_size - 1) * dilation + 1

@@ -149,8 +149,6 @@ def func_dump(func):
 def func_load(code, defaults=None, closure=None, globs=None):
     """Rebuild a function from :func:`func_dump` output.  Runs code: only call on
     trusted data (``load_model`` refuses unless ``safe_mode=False``)."""
-    import codecs
-    import marshal
     import types
     if isinstance(code, (tuple, list)):
         code, defaults, closure = code
@@ -158,17 +156,32 @@ def func_load(code, defaults=None, closure=None, globs=None):
             defaults = tuple(defaults)
 
     def ensure_cell(value):
+        if isinstance(value, types.CellType):
+            return value
+
         def dummy():
             value  # noqa: B018 -- creates the closure cell
         return dummy.__closure__[0]
 
     if closure is not None:
         closure = tuple(ensure_cell(c) for c in closure)
-    raw = codecs.decode(code.encode('ascii'), 'base64')
-    code = marshal.loads(raw)
+    code = _unmarshal_code(code)
     if globs is None:
         globs = globals()
     return types.FunctionType(code, globs, name=code.co_name, argdefs=defaults, closure=closure)
+
+
+def _unmarshal_code(text):
+    """The code object in :func:`func_dump`'s text: base64 of the marshalled
+    bytecode, or (files written before Keras 2.1.2) the bytes themselves
+    decoded as ``raw_unicode_escape``."""
+    import binascii
+    import codecs
+    import marshal
+    try:
+        return marshal.loads(codecs.decode(text.encode('ascii'), 'base64'))
+    except (UnicodeEncodeError, binascii.Error, ValueError, EOFError, TypeError):
+        return marshal.loads(text.encode('raw_unicode_escape'))
 
 
 def getargspec(fn):

@@ -104,6 +104,23 @@ class HDF5Matrix(object):
         return int(np.prod(self.shape))
 
 
+_BUILTIN_INPUT = input
+
+
+def _input_function():
+    """The function that answers the overwrite prompt.
+
+    ``input``, or what a caller put in its place to answer for the user:
+    ``builtins.input`` or, as Keras 2.3.1 called it, ``six.moves.input``.
+    """
+    import builtins
+    if builtins.input is not _BUILTIN_INPUT:
+        return builtins.input
+    six_moves = sys.modules.get('six.moves')
+    replaced = getattr(six_moves, 'input', _BUILTIN_INPUT) if six_moves else _BUILTIN_INPUT
+    return replaced if callable(replaced) else _BUILTIN_INPUT
+
+
 def _interactive():
     stdin = sys.stdin
     try:
@@ -126,15 +143,17 @@ def ask_to_proceed_with_overwrite(filepath):
         ``True`` to overwrite, ``False`` to cancel.
 
     Raises:
-        FileExistsError: when there is no terminal to ask (no tty, stdin closed).
+        FileExistsError: when there is no one to ask: ``input`` is Python's own
+            and there is no terminal (no tty, stdin closed).
     """
-    if not _interactive():
+    ask = _input_function()
+    if ask is _BUILTIN_INPUT and not _interactive():
         _refuse(filepath)
     try:
-        answer = input('[WARNING] %s already exists - overwrite? [y/n]' % (filepath,))
+        answer = ask('[WARNING] %s already exists - overwrite? [y/n]' % (filepath,))
         answer = answer.strip().lower()
         while answer not in ('y', 'n'):
-            answer = input('Enter "y" (overwrite) or "n" (cancel).').strip().lower()
+            answer = ask('Enter "y" (overwrite) or "n" (cancel).').strip().lower()
     except EOFError:
         _refuse(filepath)
     if answer == 'n':

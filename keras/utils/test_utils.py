@@ -47,7 +47,10 @@ def _random_input(input_shape, input_dtype):
     shape = tuple(2 if d is None else d for d in input_shape)
     if input_dtype is not None and 'int' in str(input_dtype):
         return np.random.randint(0, 5, size=shape).astype(input_dtype)
-    return (10 * np.random.random(shape)).astype(input_dtype or 'float32')
+    if input_dtype is None:
+        from keras import backend as K
+        input_dtype = K.floatx()
+    return (10 * np.random.random(shape)).astype(input_dtype)
 
 
 def _saving_available():

@@ -88,7 +88,7 @@ def test_binary_crossentropy():
     target = np.array([[0., 1., 1., 0.5]], 'f')
     out = np.array([[0.2, 0.7, 1.0, 0.4]], 'f')
     p = np.clip(out, EPS, 1 - EPS)
-    expected = -(target * np.log(p) + (1 - target) * np.log(1 - p))
+    expected = -(target * np.log(p + EPS) + (1 - target) * np.log(1 - p + EPS))
     _close(K.binary_crossentropy(target, out), expected, rtol=1e-4)
     logits = RNG.randn(1, 4).astype('f')
     s = 1 / (1 + np.exp(-logits))
@@ -107,6 +107,13 @@ def test_dropout():
     np.testing.assert_array_equal(a, b)
     c = K.eval(K.dropout(x, 0.5, noise_shape=(None, 1), seed=1))
     assert np.all((c == 0).all(1) | (c == 2.).all(1))   # whole rows kept or dropped
+    np.testing.assert_array_equal(K.eval(K.dropout(x, 0.)), x)
+
+
+@pytest.mark.parametrize('level', [-0.5, 1., 1.5])
+def test_dropout_level_outside_zero_one_is_refused(level):
+    with pytest.raises(ValueError, match=r'`level`.*\[0, 1\)'):
+        K.dropout(np.ones((3, 2), 'f'), level)
 
 
 def test_bias_add():

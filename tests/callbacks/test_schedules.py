@@ -71,9 +71,9 @@ def test_reduce_on_plateau_min_delta_and_logs_lr(fake_model_class):
 
 
 def test_reduce_on_plateau_legacy_epsilon_and_errors(model):
-    with pytest.warns(UserWarning, match='`epsilon` -> `min_delta`'):
+    with pytest.warns(UserWarning, match='`epsilon` argument is deprecated.*use `min_delta`'):
         callback = ReduceLROnPlateau(epsilon=0.5)
-    assert callback.min_delta == 0.5
+    assert callback.min_delta == 0.5 and not hasattr(callback, 'epsilon')
     with pytest.raises(ValueError, match='factor >= 1.0'):
         ReduceLROnPlateau(factor=1.0)
     with pytest.raises(TypeError, match='paitence'):

@@ -108,3 +108,25 @@ def test_compiled_step_with_stacked_fused_lstms_trains(backend):
     np.testing.assert_allclose(jit_loss.history['loss'], eager_loss.history['loss'], atol=1e-5)
     for a, b in zip(eager.get_weights(), jit.get_weights()):
         np.testing.assert_allclose(b, a, atol=1e-5)
+
+
+def test_compiled_step_moves_batchnorm_statistics_unless_frozen():
+    """The in-call update restriction (frozen BatchNormalization) is traced
+    without graph breaks and decided per compile."""
+    import torch
+    from torch._dynamo import utils as dynamo_utils
+    torch._dynamo.reset()
+    dynamo_utils.counters.clear()
+    x, y = _data()
+    bn = keras.layers.BatchNormalization()
+    model = Sequential([Dense(5, input_shape=(4,)), bn, Dense(3)])
+    model.compile('sgd', 'mse', jit_compile='eager')
+    start = bn.moving_mean.detach().clone()
+    model.fit(x[:32], y[:32], batch_size=8, epochs=1, shuffle=False, verbose=0)
+    assert dict(dynamo_utils.counters['graph_break']) == {}
+    assert not torch.equal(start, bn.moving_mean)
+    bn.trainable = False
+    model.compile('sgd', 'mse', jit_compile='eager')
+    frozen = bn.moving_mean.detach().clone()
+    model.fit(x[:32], y[:32], batch_size=8, epochs=1, shuffle=False, verbose=0)
+    assert torch.equal(frozen, bn.moving_mean)

@@ -117,10 +117,29 @@ def test_keras1_convlstm2d_channels_first():
     for g in range(4):  # i, c, f, o in the (filters, stack, rows, cols) layout
         arrays += [_rand(f, s, 3, 3, seed=g), _rand(f, f, 3, 3, seed=g), _rand(f, seed=g)]
     out = lw.preprocess_weights_for_loading(layer, arrays, '1', None)
-    kernel = np.concatenate([arrays[0], arrays[6], arrays[3], arrays[9]], axis=-1)
-    np.testing.assert_array_equal(out[0], np.transpose(kernel, (2, 3, 1, 0)))
+
+    def merged(k):  # each gate to (rows, cols, stack, filters), then i, f, c, o
+        return np.concatenate([np.transpose(arrays[3 * g + k], (2, 3, 1, 0))
+                               for g in (0, 2, 1, 3)], axis=-1)
+    np.testing.assert_array_equal(out[0], merged(0))
+    np.testing.assert_array_equal(out[1], merged(1))
+    assert out[0].shape == (3, 3, s, 4 * f) and out[1].shape == (3, 3, f, 4 * f)
     np.testing.assert_array_equal(out[2], np.concatenate(arrays[2::3][:1] + [arrays[8],
                                                          arrays[5], arrays[11]], -1))
+
+
+@pytest.mark.parametrize('data_format', ['channels_first', 'channels_last'])
+def test_keras1_convlstm2d_gates_already_in_rows_cols_in_out_layout(data_format):
+    f, s = 5, 6
+    layer = _fake('ConvLSTM2D', [(3, 3, s, 4 * f), (3, 3, f, 4 * f), (4 * f,)],
+                  data_format=data_format)
+    kernel, recurrent, bias = _rand(3, 3, s, 4 * f), _rand(3, 3, f, 4 * f), _rand(4 * f)
+    arrays = []
+    for g in (0, 2, 1, 3):  # Keras 1 stored the gates as i, c, f, o
+        arrays += [w[..., g * f:(g + 1) * f] for w in (kernel, recurrent, bias)]
+    out = lw.preprocess_weights_for_loading(layer, arrays, '1', None)
+    for got, expected in zip(out, (kernel, recurrent, bias)):
+        np.testing.assert_array_equal(got, expected)
 
 
 def test_keras1_dense_embedding_batchnorm_pass_through():

@@ -89,6 +89,40 @@ def test_own_pickles_still_round_trip_everything():
     np.testing.assert_allclose(again.predict(x), model.predict(x))
 
 
+def test_unpickled_model_trains_on_from_the_optimizer_state():
+    model = _model()  # Adam: its moments decide the next step
+    again = pickle.loads(pickle.dumps(model))
+    x, y = np.random.RandomState(0).rand(8, 3), np.random.RandomState(1).rand(8, 2)
+    model.train_on_batch(x, y)
+    again.train_on_batch(x, y)
+    for a, b in zip(again.get_weights(), model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    again._make_train_function()  # (and right after making Keras 2.3.1's functions)
+    pickle.loads(pickle.dumps(again))
+
+
+def test_local_classes_pickle_by_name_and_load_in_a_custom_object_scope():
+    from keras import losses, optimizers
+    from keras.utils import CustomObjectScope
+
+    class LocalSGD(optimizers.SGD):
+        pass
+
+    def local_mse(y_true, y_pred):
+        return losses.mse(y_true, y_pred)
+
+    model = Sequential([Dense(2, input_shape=(3,))])
+    model.compile(LocalSGD(lr=0.1), local_mse)
+    x = np.ones((4, 3))
+    model.train_on_batch(x, np.zeros((4, 2)))
+    state = pickle.dumps(model)  # the Keras 2.3.1 form: classes go by name
+    with CustomObjectScope({'LocalSGD': LocalSGD, 'local_mse': local_mse}):
+        again = pickle.loads(state)
+    np.testing.assert_allclose(again.predict(x), model.predict(x), rtol=1e-6)
+    assert type(again.optimizer) is LocalSGD
+    assert again.optimizer.get_config()['learning_rate'] == pytest.approx(0.1)
+
+
 def test_unpickle_model_rejects_other_states():
     with pytest.raises(ValueError, match='expected the dict Keras 2.3.1 pickled models as'):
         saving.unpickle_model({'a': 1})
@@ -149,6 +183,38 @@ def test_gcs_decorators(tmp_path):
         tf_file_io_proxy()
     with pytest.raises(ValueError, match='has no argument filepath'):
         saving.allow_read_from_gcs(lambda path: path)
+
+
+def test_gcs_weights_and_overwrite_prompt(monkeypatch):
+    model = _model()
+    original = model.get_weights()
+    asked = []
+    with tf_file_io_proxy('keras.engine.saving.tf_file_io') as proxy:
+        path = proxy.get_filepath('weights.h5')
+        model.save_weights(path)
+        proxy.assert_exists(path)
+        model.set_weights([w + 1. for w in original])
+        model.load_weights(path)
+        for a, b in zip(model.get_weights(), original):
+            np.testing.assert_array_equal(a, b)
+
+        # overwrite=False asks through keras.engine.saving's prompt (patchable, as in 2.3.1)
+        monkeypatch.setattr(saving, 'ask_to_proceed_with_overwrite',
+                            lambda target: asked.append(target) or False)
+        model.set_weights([w * 0. for w in original])
+        model.save_weights(path, overwrite=False)
+        saving.save_model(model, proxy.get_filepath('model.h5'))
+        saving.save_model(model, proxy.get_filepath('model.h5'), overwrite=False)
+        assert asked == [path, proxy.get_filepath('model.h5')]
+        model.load_weights(path)  # the declined save left the file as it was
+        for a, b in zip(model.get_weights(), original):
+            np.testing.assert_array_equal(a, b)
+        monkeypatch.setattr(saving, 'ask_to_proceed_with_overwrite', lambda target: True)
+        model.set_weights([w * 0. for w in original])
+        model.save_weights(path, overwrite=False)
+        model.set_weights(original)
+        model.load_weights(path)
+        assert all(not w.any() for w in model.get_weights())
 
 
 def test_gcs_without_tensorflow_or_fsspec(monkeypatch):

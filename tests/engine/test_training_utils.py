@@ -56,6 +56,21 @@ def test_check_array_length_consistency():
         tu.check_array_length_consistency(x, y, [np.ones(3)])
 
 
+def test_check_array_length_consistency_counts_none_as_no_samples():
+    rows = np.zeros((5, 2, 2))
+    tu.check_array_length_consistency(None, None, None)
+    tu.check_array_length_consistency(rows, rows, rows)  # (an array: the list of its rows)
+    tu.check_array_length_consistency([None], [None], [None])
+    tu.check_array_length_consistency([rows], [rows], [])
+    with pytest.raises(ValueError, match='Found 5 input samples and 0 target samples'):
+        tu.check_array_length_consistency([rows], None, None)
+    with pytest.raises(ValueError, match='Got 5 input samples and 0 target samples'):
+        tu.check_array_length_consistency([rows], [rows], None)
+    with pytest.raises(ValueError, match=r'Found 5 input samples and 3 target'):
+        tu.check_array_length_consistency([rows], [np.zeros((3, 1))], None)
+    tu.check_array_lengths([rows], [rows])  # (the lenient one: None is "not given")
+
+
 def test_check_loss_and_target_compatibility():
     cce = tu.get_loss_function('categorical_crossentropy')
     mse = losses.MeanSquaredError()

@@ -594,8 +594,11 @@ def test_resizing_shapes_and_errors():
         (None, 3, 5, 6)) == (None, 3, 3, 4)
     assert layers.ZeroPadding3D(1).compute_output_shape((None, 2, 2, None, 1)) == \
         (None, 4, 4, None, 1)
-    with pytest.raises(ValueError, match='removes the whole axis'):
-        layers.Cropping1D((2, 3))(Input((5, 2)))
+    with pytest.raises(ValueError, match='removes more than the whole axis'):
+        layers.Cropping1D((3, 3))(Input((5, 2)))
+    # cropping a whole axis leaves it empty, as in Keras 2.3.1
+    assert layers.Cropping1D((2, 2)).compute_output_shape((None, 4, 2)) == (None, 0, 2)
+    assert layers.Cropping1D((2, 2))(torch.zeros(3, 4, 2)).shape == (3, 0, 2)
     with pytest.raises(ValueError):
         layers.ZeroPadding2D((1, 2, 3))
     with pytest.raises(ValueError):
@@ -638,3 +641,19 @@ def test_depthwise_conv2d_call_accepts_training():
     np.testing.assert_array_equal(layer(x, training=True).detach().numpy(),
                                   plain.detach().numpy())
     assert tuple(plain.shape) == (2, 3, 3, 6)
+
+
+@pytest.mark.parametrize('layer_cls,input_shape', [
+    (layers.Conv1D, (2, 5, 2)), (layers.Conv2D, (2, 5, 4, 2)), (layers.Conv3D, (2, 4, 4, 3, 2))])
+def test_convolution_under_float64_floatx(layer_cls, input_shape):
+    from keras import backend as K
+    K.set_floatx('float64')
+    try:
+        out = layer_test(layer_cls, kwargs={'filters': 3, 'kernel_size': 2},
+                         input_shape=input_shape)
+        layer = layer_cls(3, 2)
+        layer.build(input_shape)
+        assert layer.kernel.dtype == torch.float64
+    finally:
+        K.set_floatx('float32')
+    assert out.dtype == np.float64

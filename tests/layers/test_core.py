@@ -68,6 +68,21 @@ def test_spatial_dropout_drops_whole_feature_maps(cls, shape, fmt, noise_axes):
     layer_test(cls, kwargs=kwargs, input_shape=shape)
 
 
+@pytest.mark.parametrize('cls, keras1_kwargs, keras2_kwargs', [
+    (core.SpatialDropout1D, {'p': 0.3}, {'rate': 0.3}),
+    (core.SpatialDropout2D, {'p': 0.4, 'dim_ordering': 'th'},
+     {'rate': 0.4, 'data_format': 'channels_first'}),
+    (core.SpatialDropout3D, {'p': 0.2, 'dim_ordering': 'tf'},
+     {'rate': 0.2, 'data_format': 'channels_last'}),
+])
+def test_spatial_dropout_accepts_keras1_spellings(cls, keras1_kwargs, keras2_kwargs):
+    with pytest.warns(UserWarning, match='`p` -> `rate`'):
+        old = cls(name='sd', **keras1_kwargs)
+    assert old.get_config() == cls(name='sd', **keras2_kwargs).get_config()
+    with pytest.raises(TypeError, match='both'):
+        cls(p=0.1, rate=0.1)
+
+
 def test_flatten_channels_first_orders_like_channels_last():
     x = np.arange(24, dtype='float32').reshape(1, 2, 3, 4)
     out = layer_test(core.Flatten, kwargs={'data_format': 'channels_first'}, input_data=x)

@@ -307,3 +307,19 @@ def test_legacy_merge_of_layers_gives_model():
     a, b = _data((2, 3), (2, 3))
     expected = np.concatenate([a @ d1.get_weights()[0], b @ d2.get_weights()[0]], axis=1)
     np.testing.assert_allclose(model.predict([a, b]), expected, rtol=1e-5)
+
+
+def test_input_count_is_checked_at_every_call_of_a_built_layer():
+    a, b, c = Input((3,)), Input((3,)), Input((3,))
+    subtract = layers.Subtract()
+    subtract([a, b])
+    with pytest.raises(ValueError, match='exactly 2 inputs'):
+        subtract([a, b, c])
+    concat = layers.Concatenate()
+    concat([a, b])
+    with pytest.raises(ValueError, match='at least 2 inputs'):
+        concat([a])
+    add = layers.Add()
+    add([a, b, c])
+    with pytest.raises(ValueError, match='at least 2 inputs'):
+        add([a])

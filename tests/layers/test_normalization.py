@@ -244,3 +244,97 @@ def test_layer_norm_weights_and_config():
 
 def test_module_exports():
     assert normalization.__all__ == ['BatchNormalization', 'LayerNormalization']
+
+
+# ------------------------------------------------- moving statistics in models
+def _bn_model(momentum=0.5):
+    from keras.layers import Dense, Input
+    from keras.models import Model
+    x = Input((3,))
+    h = Dense(3, kernel_initializer='identity', bias_initializer='zeros')(x)
+    return Model(x, BatchNormalization(momentum=momentum)(h))
+
+
+def _moving(model):
+    return [w.copy() for w in model.layers[-1].get_weights()[2:]]
+
+
+def test_one_train_batch_moves_the_statistics_once():
+    model = _bn_model(momentum=0.5)
+    model.compile('sgd', 'mse')
+    x = _x((6, 3))
+    model.train_on_batch(x, np.zeros((6, 3)))
+    mean, var = _moving(model)
+    # identity Dense (before its update): the batch is x; 0.5 * 0 + 0.5 * mean
+    np.testing.assert_allclose(mean, 0.5 * x.mean(0), rtol=1e-5)
+    n = 6.
+    np.testing.assert_allclose(var, 0.5 + 0.5 * x.var(0) * n / (n - 1. - EPS), rtol=1e-5)
+
+
+def test_frozen_base_model_keeps_its_statistics_in_transfer_learning():
+    from keras.layers import Dense, Input
+    from keras.models import Model
+    base = _bn_model()
+    base.trainable = False
+    x = Input((3,))
+    head = Model(x, Dense(2)(base(x)))
+    head.compile('sgd', 'mse')
+    assert head.updates == []
+    data = _x((8, 3), seed=4)
+    before = base.predict(data)
+    stats = _moving(base)
+    head.train_on_batch(data, np.ones((8, 2)))
+    np.testing.assert_array_equal(base.predict(data), before)
+    for a, b in zip(stats, _moving(base)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_freezing_the_layer_then_recompiling_decides_the_updates():
+    model = _bn_model()
+    layer = model.layers[-1]
+    data, target = _x((8, 3), seed=5), np.zeros((8, 3))
+    layer.trainable = False
+    model.compile('sgd', 'mse')
+    stats = _moving(model)
+    model.train_on_batch(data, target)
+    for a, b in zip(stats, _moving(model)):
+        np.testing.assert_array_equal(a, b)
+    layer.trainable = True
+    model.compile('sgd', 'mse')
+    assert len(model.updates) == 2
+    model.train_on_batch(data, target)
+    assert not np.allclose(stats[0], _moving(model)[0])
+
+
+def test_predict_and_evaluate_never_move_the_statistics():
+    model = _bn_model()
+    model.compile('sgd', 'mse')
+    data = _x((8, 3), seed=6)
+    stats = _moving(model)
+    K_session.set_learning_phase(1)
+    try:
+        out = model.predict(data)
+        model.evaluate(data, np.zeros((8, 3)), verbose=0)
+    finally:
+        K_session._STATE.__dict__.pop('learning_phase_override', None)
+    # learning phase 1: batch statistics, as Keras 2.3.1's predict did
+    np.testing.assert_allclose(out, (data - data.mean(0)) / np.sqrt(data.var(0) + EPS),
+                               rtol=1e-4, atol=1e-4)
+    for a, b in zip(stats, _moving(model)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_shared_layer_updates_once_per_call_in_the_step():
+    from keras.layers import Input
+    from keras.models import Model
+    bn = BatchNormalization(momentum=0.5)
+    a, b = Input((3,)), Input((3,))
+    model = Model([a, b], [bn(a), bn(b)])
+    assert len(model.updates) == 4
+    model.compile('sgd', 'mse')
+    x1, x2 = _x((4, 3), seed=7), _x((4, 3), seed=8)
+    model.train_on_batch([x1, x2], [np.zeros((4, 3))] * 2)
+    # each call moves the statistics once, one after the other (in graph order)
+    orders = [0.5 * (0.5 * first.mean(0)) + 0.5 * second.mean(0)
+              for first, second in ((x1, x2), (x2, x1))]
+    assert any(np.allclose(bn.get_weights()[2], m, rtol=1e-5) for m in orders)

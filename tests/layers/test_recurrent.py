@@ -596,3 +596,43 @@ def test_seed_shared_lstm_and_masked_training():
     data = _x((6, 4, 3))
     data[:3, :2] = 0.  # pre-padding: the packed fused kernel, with gradients
     assert np.isfinite(masked.train_on_batch(data, np.ones((6, 3))))
+
+
+@pytest.mark.parametrize('layer_class', [SimpleRNN, GRU, LSTM])
+def test_initial_state_given_as_variables(layer_class):
+    n_states = 2 if layer_class is LSTM else 1
+    batch, units = 4, 3
+    values = [np.random.rand(batch, units).astype('float32') for _ in range(n_states)]
+    inputs = Input((5, 2))
+    layer = layer_class(units)
+    model = Model(inputs, layer(inputs, initial_state=[K.variable(v) for v in values]))
+    x = np.random.rand(batch, 5, 2).astype('float32')
+    expected = layer_class(units, weights=layer.get_weights())(
+        torch.as_tensor(x), initial_state=[torch.as_tensor(v) for v in values])
+    np.testing.assert_allclose(model.predict(x), expected.detach().numpy(), rtol=1e-5,
+                               atol=1e-6)
+    model.compile('adam', 'mse')
+    model.fit(x, np.zeros((batch, units)), epochs=1, verbose=0)
+
+
+def test_custom_call_without_constants_gets_symbolic_initial_state():
+    class Scaled(LSTM):
+        def call(self, inputs, scale=1., mask=None, training=None, initial_state=None):
+            if isinstance(inputs, list):
+                inputs = [inputs[0] * scale] + inputs[1:]
+            else:
+                inputs = inputs * scale
+            return super(Scaled, self).call(inputs, mask, training, initial_state)
+
+    inputs = Input((3, 2))
+    seq, h, c = Scaled(2, return_sequences=True, return_state=True)(inputs)
+    second = Scaled(2)
+    out = second(seq, scale=2., initial_state=[h, c])
+    model = Model(inputs, out)
+    x = np.random.rand(2, 3, 2).astype('float32')
+    first = Model(inputs, [seq, h, c]).predict(x)
+    plain = LSTM(2, weights=second.get_weights())
+    expected = plain(torch.as_tensor(first[0] * 2.),
+                     initial_state=[torch.as_tensor(first[1]), torch.as_tensor(first[2])])
+    np.testing.assert_allclose(model.predict(x), expected.detach().numpy(), rtol=1e-5,
+                               atol=1e-6)

@@ -421,3 +421,17 @@ def test_bidirectional_constants_and_inner_input_shape():
         np.testing.assert_allclose(clone.predict(data), expected, rtol=1e-5, atol=1e-6)
     model = Sequential([Bidirectional(layers.LSTM(2, input_shape=(3, 4)))])
     assert model.output_shape == (None, 4)
+
+
+def test_time_distributed_records_its_inner_input_per_call():
+    from keras import backend as K
+    from keras.utils.generic_utils import object_list_uid
+    inputs = Input((5, 2))
+    wrapper = TimeDistributed(layers.Dense(3))
+    wrapper(inputs)
+    uid = object_list_uid(inputs)
+    assert list(wrapper._input_map) == [uid]
+    inner = wrapper._input_map[uid]
+    assert K.int_shape(inner) == (None, 2)
+    x = np.random.rand(4, 5, 2).astype('float32')
+    np.testing.assert_allclose(K.function([inputs], [inner])([x])[0], x.reshape(20, 2))

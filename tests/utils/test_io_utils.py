@@ -64,3 +64,17 @@ def test_prompt_without_terminal(monkeypatch):
     monkeypatch.setattr('builtins.input', closed)
     with pytest.raises(FileExistsError):
         ask_to_proceed_with_overwrite('f.h5')
+
+
+def test_prompt_answered_by_a_replaced_input_without_terminal(monkeypatch, capsys):
+    # no tty, but a caller answers for the user (as Keras 2 tests patch the input function)
+    import types
+    monkeypatch.setattr(io_utils, '_interactive', lambda: False)
+    monkeypatch.setattr('builtins.input', lambda prompt='': 'y')
+    assert ask_to_proceed_with_overwrite('f.h5') is True
+    monkeypatch.undo()
+    monkeypatch.setattr(io_utils, '_interactive', lambda: False)
+    six_moves = types.ModuleType('six.moves')
+    six_moves.input = lambda prompt='': 'n'
+    monkeypatch.setitem(__import__('sys').modules, 'six.moves', six_moves)
+    assert ask_to_proceed_with_overwrite('f.h5') is False
