@@ -1,4 +1,6 @@
 """NumPy helpers: one-hot encoding of class vectors and Lp normalization."""
+import numbers
+
 import numpy as np
 
 __all__ = ['to_categorical', 'normalize']
@@ -24,17 +26,43 @@ def to_categorical(y, num_classes=None, dtype='float32'):
                [0., 0., 1.],
                [0., 1., 0.]], dtype=float32)
     """
-    y = np.array(y, dtype='int')
+    y = _as_labels(y)
     shape = y.shape
     if len(shape) > 1 and shape[-1] == 1:
         shape = shape[:-1]
     y = y.ravel()
     if not num_classes:
         num_classes = int(np.max(y)) + 1
+    _check_labels(y, num_classes)
     count = y.shape[0]
     onehot = np.zeros((count, num_classes), dtype=dtype)
     onehot[np.arange(count), y] = 1
     return np.reshape(onehot, tuple(shape) + (num_classes,))
+
+
+class LabelOutOfRangeError(ValueError, IndexError):
+    """A label outside ``[0, num_classes)``: a ``ValueError``, also the
+    ``IndexError`` Keras 2.3.1 raised (from NumPy), so code catching that works."""
+
+
+def _as_labels(y):
+    try:
+        return np.array(y, dtype='int')
+    except (TypeError, ValueError):
+        raise ValueError('to_categorical: `y` must hold integer class labels; received %s '
+                         'of dtype %s.' % (type(y).__name__, np.asarray(y).dtype))
+
+
+def _check_labels(y, num_classes):
+    if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral) or \
+            num_classes < 1:
+        raise ValueError('to_categorical: `num_classes` must be a positive integer; '
+                         'received %r.' % (num_classes,))
+    if y.size and (y.min() < 0 or y.max() >= num_classes):
+        bad = y.min() if y.min() < 0 else y.max()
+        raise LabelOutOfRangeError('to_categorical: label %d is out of range for '
+                                   'num_classes=%d; expected labels in [0, %d].'
+                                   % (bad, num_classes, num_classes - 1))
 
 
 def normalize(x, axis=-1, order=2):

@@ -33,9 +33,25 @@ def test_to_categorical_single_column_stays_2d():
     assert to_categorical([[1]], 3).shape == (1, 3)
 
 
-def test_to_categorical_label_out_of_range_raises():
-    with pytest.raises(IndexError):
-        to_categorical([0, 5], 3)
+@pytest.mark.parametrize('labels, bad', [([0, 5], 5), ([-1, 2], -1)])
+def test_to_categorical_label_out_of_range_names_the_label(labels, bad):
+    with pytest.raises(ValueError, match=r'label %d is out of range for num_classes=3; '
+                                         r'expected labels in \[0, 2\]' % bad) as info:
+        to_categorical(labels, 3)
+    assert isinstance(info.value, IndexError)  # what Keras 2.3.1 raised
+
+
+@pytest.mark.parametrize('num_classes', ['3', 2.5, -2])
+def test_to_categorical_bad_num_classes_is_named(num_classes):
+    with pytest.raises(ValueError, match=r'`num_classes` must be a positive integer; '
+                                         r'received %r' % (num_classes,)):
+        to_categorical([0, 1], num_classes)
+
+
+def test_to_categorical_string_labels_are_named():
+    with pytest.raises(ValueError, match=r'`y` must hold integer class labels; received list '
+                                         r'of dtype <U3'):
+        to_categorical(['cat', 'dog'])
 
 
 @pytest.mark.parametrize('axis', [-1, 0, 1])
