@@ -1,4 +1,5 @@
-"""Keras 1 argument spellings of the convolution, pooling and resizing layers.
+"""Keras 1 argument spellings of the convolution, pooling, resizing and spatial
+dropout layers.
 
 One table ``{old_name: new_name}`` per layer family, and the few Keras 1 forms
 a table cannot express: kernel sizes given as separate positional integers
@@ -14,7 +15,8 @@ import warnings
 from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['keras1_arguments', 'dim_ordering_to_data_format', 'CONV', 'CONV1D', 'TRANSPOSE',
-           'SEPARABLE', 'POOL1D', 'POOL', 'DATA_FORMAT', 'UPSAMPLING1D', 'conv1d_args',
+           'SEPARABLE', 'POOL1D', 'POOL', 'DATA_FORMAT', 'UPSAMPLING1D', 'SPATIAL_DROPOUT',
+           'conv1d_args',
            'conv2d_args', 'conv3d_args', 'deconv2d_args', 'separable_conv2d_args',
            'zeropadding2d_args']
 
@@ -66,6 +68,7 @@ POOL1D = {'pool_length': 'pool_size', 'stride': 'strides', 'border_mode': 'paddi
 POOL = {'border_mode': 'padding', 'dim_ordering': 'data_format'}
 DATA_FORMAT = {'dim_ordering': 'data_format'}
 UPSAMPLING1D = {'length': 'size'}
+SPATIAL_DROPOUT = {'p': 'rate', 'dim_ordering': 'data_format'}
 
 
 def _is_int(value):
