@@ -6,10 +6,10 @@
 import warnings
 
 import numpy as np
-import torch
 
 from keras import backend as K
 from keras.engine.keras_zip_paths import LEGACY_CONTAINER, entries, join
+from keras.engine.saving import _weight_values as weight_values
 
 __all__ = ['is_zip_weights_layout', 'write_layers', 'read_layers',
            'write_optimizer', 'read_optimizer']
@@ -25,16 +25,6 @@ def is_zip_weights_layout(group):
     return not named and any(k in group for k in ('vars', 'layers', LEGACY_CONTAINER))
 
 
-def _values(weights):
-    out = []
-    for w in weights:
-        t = w.detach()
-        if t.dtype == torch.bfloat16:
-            t = t.float()
-        out.append(t.cpu().numpy())
-    return out
-
-
 def _write_vars(h5, path, arrays):
     group = h5.create_group(join(path, 'vars'))
     for i, value in enumerate(arrays):
@@ -46,7 +36,7 @@ def write_layers(h5, model):
     with hard links under the names tf.keras 2.13 and 2.14 look for."""
     links = []
     for path, _, variables in entries(model, links=links):
-        _write_vars(h5, path, _values(variables))
+        _write_vars(h5, path, weight_values(variables))
     for link, target in links:
         if link not in h5:
             h5.require_group(link.rsplit('/', 1)[0])
@@ -134,7 +124,7 @@ def write_optimizer(h5, model):
         if index is None:  # a weight the optimizer never updated
             arrays.append(np.zeros(tuple(params[i].shape), dtype='float32'))
         else:
-            arrays.append(_values([optimizer._state[spec[0]][index]])[0])
+            arrays.append(weight_values([optimizer._state[spec[0]][index]])[0])
     _write_vars(h5, 'optimizer', arrays)
 
 
