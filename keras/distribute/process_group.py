@@ -7,6 +7,7 @@ nccl when CUDA is present (each process then uses the GPU ``LOCAL_RANK``).
 Every collective call is guarded by :func:`guard`, which turns a dead peer or
 a timeout into one :class:`DistributedError` that says what happened.
 """
+import atexit
 import contextlib
 import datetime
 import os
@@ -94,7 +95,18 @@ def initialize(backend=None, timeout=None):
         dist.init_process_group(backend, rank=int(os.environ['RANK']),
                                 world_size=int(os.environ['WORLD_SIZE']),
                                 timeout=timeout, **kwargs)
+    atexit.register(_leave_group)
     return True
+
+
+def _leave_group():
+    """Leave the group before the interpreter exits: its communication threads
+    (and DistributedDataParallel's) must be joined while Python still runs, or
+    the process can abort at exit ('terminate called without an active
+    exception')."""
+    if _initialized():
+        with contextlib.suppress(Exception):
+            _dist().destroy_process_group()
 
 
 def _restart_store(timeout):
