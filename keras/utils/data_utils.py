@@ -226,10 +226,10 @@ def _use_stale_copy(fpath, file_hash, algorithm, origin, error):
     if key in _OFFLINE_FALLBACKS:
         return
     _OFFLINE_FALLBACKS.add(key)
+    reason = str(error).split(' -- ', 1)[-1]  # (the URL is named once)
     warnings.warn(
-        'Using the cached file %s: its %s hash %s differs from the expected %s and '
-        '%s could not be reached (%s).'
-        % (fpath, algorithm, _hash_file(fpath, algorithm), file_hash, origin, error),
+        'Using the cached file %s (%s %s, not the expected %s): %s could not be reached: %s.'
+        % (fpath, algorithm, _hash_file(fpath, algorithm), file_hash, origin, reason),
         UserWarning, stacklevel=4)
 
 
