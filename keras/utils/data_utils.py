@@ -228,7 +228,8 @@ def _use_stale_copy(fpath, file_hash, algorithm, origin, error):
     _OFFLINE_FALLBACKS.add(key)
     reason = str(error).split(' -- ', 1)[-1]  # (the URL is named once)
     warnings.warn(
-        'Using the cached file %s (%s %s, not the expected %s): %s could not be reached: %s.'
+        'Using the cached file %s (its %s hash is %s, not the expected %s): %s could not be '
+        'reached: %s.'
         % (fpath, algorithm, _hash_file(fpath, algorithm), file_hash, origin, reason),
         UserWarning, stacklevel=4)
 
