@@ -82,6 +82,27 @@ def test_cnn_exports_with_torch_export(tmp_path):
                                model.predict(x), atol=1e-5)
 
 
+class _Scale(keras.layers.Layer):
+    """A user layer: one weight per feature, traceable tensor code."""
+
+    def build(self, input_shape):
+        self.scale = self.add_weight('scale', shape=(input_shape[-1],), initializer='ones')
+        super(_Scale, self).build(input_shape)
+
+    def call(self, x):
+        return x * self.scale + keras.backend.square(x)
+
+
+def test_custom_layer_and_lambda_export_when_traceable(tmp_path):
+    model = Sequential([Dense(4, input_shape=(3,)), _Scale(),
+                        Lambda(lambda t: keras.backend.clip(t, -1., 1.))])
+    model.layers[1].set_weights([np.array([0.5, 2., -1., 3.], dtype='float32')])
+    x = np.random.RandomState(0).randn(7, 3).astype('float32')
+    session, (out,) = _run_onnx(model.export(str(tmp_path / 'c.onnx')),
+                                {model.input_names[0]: x})
+    np.testing.assert_allclose(out, model.predict(x), atol=1e-5)
+
+
 def test_refusals_name_the_layer_or_the_argument(tmp_path):
     stateful = Sequential([LSTM(2, stateful=True, batch_input_shape=(1, 3, 2), name='memory')])
     with pytest.raises(ValueError, match="'memory' is stateful"):
