@@ -444,15 +444,16 @@ def control_dependencies(control_inputs):
 
 
 def get_session():
-    raise NotImplementedError(
-        'There is no TensorFlow session in the PyTorch backend: tensors are '
-        'computed eagerly. Remove the `K.get_session()` call.')
+    """A session object whose ``run(fetches, feed_dict)`` evaluates as TensorFlow 1's
+    did (see :mod:`keras.backend.tf_session`)."""
+    from keras.backend import tf_session
+    return tf_session.get_session()
 
 
 def set_session(session):
-    raise NotImplementedError(
-        'There is no TensorFlow session in the PyTorch backend: tensors are '
-        'computed eagerly. Remove the `K.set_session()` call.')
+    """Accepted for Keras 2 code; a TensorFlow session has nothing to configure here."""
+    from keras.backend import tf_session
+    tf_session.set_session(session)
 
 
 def manual_variable_initialization(value):

@@ -43,11 +43,30 @@ def test_dtype_helpers():
         K.to_torch_dtype('float17')
 
 
-def test_sessions_are_refused():
-    with pytest.raises(RuntimeError, match='session'):
-        K.get_session()
-    with pytest.raises(RuntimeError):
-        K.set_session(None)
+def test_session_run_evaluates_fetches_as_tensorflow_1_did():
+    import keras
+    session = K.get_session()
+    x = K.placeholder(shape=(None, 2))
+    assert session.run(K.sum(x), feed_dict={x: [[1., 2.], [3., 4.]]}) == 10.
+    model = keras.models.Sequential([keras.layers.Dense(3, input_shape=(2,)),
+                                     keras.layers.Dropout(0.5)])
+    data = np.ones((4, 2), 'float32')
+    out, kernel = session.run([model.output, model.layers[0].kernel],
+                              feed_dict={model.input: data, K.learning_phase(): 0})
+    np.testing.assert_allclose(out, model.predict(data), rtol=1e-6)  # test phase: no dropout
+    np.testing.assert_array_equal(kernel, K.get_value(model.layers[0].kernel))
+    counter = K.variable(0.)
+    step = K.update_add(counter, K.sum(x))  # symbolic value: an update op
+    fetched = session.run({'total': K.sum(x), 'step': step}, feed_dict={x: [[2., 3.]]})
+    assert fetched == {'total': 5., 'step': None} and K.get_value(counter) == 5.
+    with pytest.raises(ValueError, match='feed_dict keys'):
+        session.run(K.sum(x), feed_dict={'x': 1})
+
+
+def test_set_session_accepts_a_tensorflow_session_with_a_warning():
+    K.set_session(K.get_session())  # our own: silent
+    with pytest.warns(UserWarning, match='has no effect'):
+        K.set_session(object())  # e.g. tf.Session(config=...)
 
 
 class _FakeKerasTensor(object):
