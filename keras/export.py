@@ -24,6 +24,8 @@ import warnings
 
 import torch
 
+from keras.backend.keras_variable import as_plain_parameters
+
 __all__ = ['export_model', 'main']
 
 _FORMATS = {'onnx': '.onnx', 'torch': '.pt2'}
@@ -133,7 +135,9 @@ def _trace(model, examples, dynamic):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            return torch.export.export(module, examples, dynamic_shapes=dynamic, strict=False)
+            with as_plain_parameters(list(module.parameters())):
+                return torch.export.export(module, examples, dynamic_shapes=dynamic,
+                                           strict=False)
     except Exception as e:  # noqa: BLE001 - re-raised with the layer named
         layer = _failing_layer(e)
         where = ('layer %r (%s)' % (layer.name, type(layer).__name__)) if layer is not None \

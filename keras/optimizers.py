@@ -26,6 +26,7 @@ import torch
 from keras import backend as K
 from keras._optimizer_base import (Optimizer, _OldLayoutMixin, _ema, _pop_common,
                                    _sqrt_plus, clip_norm)
+from keras.backend.keras_variable import KerasVariable
 from keras.utils.generic_utils import deserialize_keras_object, serialize_keras_object
 
 __all__ = ['Optimizer', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax',
@@ -438,8 +439,8 @@ class TorchOptimizer(Optimizer):
         rate = float(optimizer.param_groups[0]['lr'])
         for name, value, dtype in (('iterations', 0, torch.int64),
                                    ('learning_rate', rate, torch.float32)):
-            variable = torch.nn.Parameter(torch.tensor(value, dtype=dtype),
-                                          requires_grad=False)
+            variable = KerasVariable(torch.tensor(value, dtype=dtype), requires_grad=False,
+                                     name=name)
             object.__setattr__(self, name, variable)
             self._scalars[name] = variable
         self._pushed_lr = float(np.float32(rate))

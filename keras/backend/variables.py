@@ -1,7 +1,8 @@
 """Variables, constants, dtypes and shapes: the data side of ``keras.backend``.
 
-A Keras variable is a ``torch.nn.Parameter`` with ``requires_grad=False``
-holding its own copy of the value; its Keras name is ``_keras_name``.  New
+A Keras variable is a :class:`~keras.backend.keras_variable.KerasVariable`
+(a ``torch.nn.Parameter``) with ``requires_grad=False`` holding its own copy
+of the value, named like TensorFlow's variables (``'name:0'``).  New
 tensors are created on :func:`keras.backend.session.get_device`.
 """
 import contextlib
@@ -11,6 +12,7 @@ import torch
 
 from keras.backend.array_conversion import numpy_to_tensor
 from keras.backend.config import floatx
+from keras.backend.keras_variable import KerasVariable
 from keras.backend import graph_scope
 from keras.backend.session import get_device, get_uid, in_shape_probe
 from keras.backend.symbolic import symbolic
@@ -103,8 +105,8 @@ def cast_to_floatx(x):
 
 
 def _make_variable(tensor, name, constraint=None):
-    v = torch.nn.Parameter(tensor, requires_grad=False)
-    v._keras_name = name if name is not None else 'variable_%d' % get_uid('variable')
+    v = KerasVariable(tensor, requires_grad=False,
+                      name=name if name is not None else 'variable_%d' % get_uid('variable'))
     v.constraint = constraint
     return v
 
@@ -116,7 +118,7 @@ def variable(value, dtype=None, name=None, constraint=None):
         value: NumPy array (any strides), list, number, tensor, or SciPy
             sparse matrix (giving a sparse variable).
         dtype: Keras dtype; default :func:`floatx`.
-        name: Optional name, kept as ``_keras_name``.
+        name: Optional name; the variable's ``name`` is ``'<name>:0'``.
         constraint: Optional projection applied after optimizer updates.
     """
     torch_dtype = to_torch_dtype(dtype)

@@ -1,9 +1,10 @@
-"""Creating, naming and assigning layer weights (``torch.nn.Parameter``s)."""
+"""Creating, naming and assigning layer weights (:class:`KerasVariable` parameters)."""
 import numpy as np
 import torch
 
 from keras.backend import session as K_session
 from keras.backend.array_conversion import numpy_to_tensor
+from keras.backend.keras_variable import KerasVariable
 
 __all__ = ['create_weight', 'store_transposed', 'assign', 'adopt', 'weight_name',
            'to_torch_dtype', 'dtype_name', 'unique', 'to_numpy']
@@ -87,8 +88,8 @@ def create_weight(layer, name, shape, dtype, initializer, regularizer, trainable
     value = init(shape, dtype=torch_dtype)
     value = torch.as_tensor(value, dtype=torch_dtype).reshape(shape)
     requires_grad = bool(trainable) and (torch_dtype.is_floating_point or torch_dtype.is_complex)
-    param = torch.nn.Parameter(value.to(K_session.get_device()), requires_grad=requires_grad)
-    param._keras_name = '%s/%s:0' % (layer.name, name)
+    param = KerasVariable(value.to(K_session.get_device()), requires_grad=requires_grad,
+                          name='%s/%s:0' % (layer.name, name))
     layer.register_parameter(_attribute_name(layer, name), param)
     if regularizer is not None:
         layer._regularizers.append((param, regularizers.get(regularizer)))
@@ -118,7 +119,7 @@ def adopt(layer, weights, trainable):
     out = []
     for w in weights:
         if not isinstance(w, torch.nn.Parameter):
-            w = torch.nn.Parameter(torch.as_tensor(w), requires_grad=False)
+            w = KerasVariable(torch.as_tensor(w), requires_grad=False)
         if trainable and w.dtype.is_floating_point:
             w.requires_grad_(True)
         if not any(p is w for p in layer._parameters.values()):
