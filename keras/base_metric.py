@@ -12,6 +12,7 @@ import functools
 import numpy as np
 import torch
 
+from keras.backend import graph_hooks
 from keras.backend.session import get_device, get_uid
 from keras.backend.symbolic import contains_keras_tensor
 from keras.backend.variables import from_torch_dtype, to_torch_dtype
@@ -156,8 +157,7 @@ class Metric(object):
         each time the model runs) and returns a symbolic result.
         """
         if contains_keras_tensor(args, kwargs):
-            from keras.engine.op_layer import call_symbolically
-            result = call_symbolically(_update_and_result, (self,) + args, kwargs)
+            result = graph_hooks.call_symbolically(_update_and_result, (self,) + args, kwargs)
             self.reset_states()  # building the graph ran it on placeholder data
         else:
             result = _update_and_result(self, *args, **kwargs)

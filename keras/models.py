@@ -40,12 +40,12 @@ def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None):
-    from keras.engine import saving
-    return saving.save_model(model, filepath, overwrite=overwrite,
-                             include_optimizer=include_optimizer, save_format=save_format)
+    from keras.saving import api  # keras.saving builds models through this module
+    return api.save_model(model, filepath, overwrite=overwrite,
+                          include_optimizer=include_optimizer, save_format=save_format)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    from keras.engine import saving
-    return saving.load_model(filepath, custom_objects=custom_objects, compile=compile,
-                             safe_mode=safe_mode)
+    from keras.saving import api  # keras.saving builds models through this module
+    return api.load_model(filepath, custom_objects=custom_objects, compile=compile,
+                          safe_mode=safe_mode)

@@ -17,6 +17,7 @@ import functools
 import torch
 
 from keras import backend as K
+from keras.backend import graph_hooks
 from keras.backend.graph_scope import graph_scope
 from keras.backend.session import in_shape_probe
 from keras.backend.update_ops import UpdateOp
@@ -78,6 +79,9 @@ def fed_gradients(loss, variables):
     return out
 
 
+graph_hooks.register(fed_gradients=fed_gradients)  # K.gradients of a GraphStep's loss
+
+
 def symbolic_gradients(optimizer, loss, params):
     """Keras 2.3.1's ``get_gradients`` on a symbolic loss: ``K.gradients`` then
     ``clipnorm`` (one global norm) and ``clipvalue``, as graph ops."""
@@ -129,8 +133,7 @@ def fused_updates(optimizer, loss, params):
                     object.__setattr__(optimizer, name, scalars[name])
         return torch.zeros((), device=params[0].device)
     fused_step.__name__ = '%s_update' % type(optimizer).__name__.lower()
-    from keras.engine.op_layer import call_symbolically
-    done = call_symbolically(fused_step, list(grads) + [v for _, v in symbolic], {})
+    done = graph_hooks.call_symbolically(fused_step, list(grads) + [v for _, v in symbolic], {})
     done._updates_variables = list(params)  # (for K.control_dependencies on this update)
     marker = optimizer.__dict__.get('_update_marker')
     if marker is None:

@@ -25,7 +25,8 @@ from keras.backend.variables import (  # noqa: F401
     int_shape, shape, ndim, size, eval, to_numpy, get_value, set_value,
     batch_get_value, batch_set_value, get_variable_shape, print_tensor, update,
     update_add, update_sub, moving_average_update, name_scope, control_dependencies,
-    get_session, set_session, manual_variable_initialization, eager)
+    manual_variable_initialization, eager)
+from keras.backend.tf_session import get_session, set_session  # noqa: F401
 from keras.backend.math_ops import (  # noqa: F401
     dot, batch_dot, transpose, gather, max, min, sum, prod, cumsum, cumprod, var,
     std, mean, any, all, argmax, argmin, square, abs, sqrt, exp, log, logsumexp,

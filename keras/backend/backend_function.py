@@ -11,6 +11,7 @@ value).  Autograd is on only when the graph takes gradients.
 import numpy as np
 import torch
 
+from keras.backend import graph_hooks
 from keras.backend.array_conversion import numpy_to_tensor
 from keras.backend.session import get_device, in_call_updates_scope, learning_phase_scope
 from keras.backend.update_ops import UpdateOp
@@ -100,9 +101,8 @@ class Function(object):
         self._output_slots = self._slots(self.outputs, targets)
         self._update_slots = self._slots([v for _, v, _ in self.updates], targets)
         self._graph = None
-        if targets:
-            from keras.engine.graph_function import GraphEvaluation
-            self._graph = GraphEvaluation(self.inputs, targets, n_outputs)
+        if targets:  # the engine's plan (keras.engine.graph.evaluation)
+            self._graph = graph_hooks.graph_evaluation(self.inputs, targets, n_outputs)
         self._device = self._graph.device if self._graph is not None else get_device()
 
     @staticmethod

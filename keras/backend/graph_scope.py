@@ -13,10 +13,14 @@ Python operators through a torch function mode.  ``K.update*`` with a known
 value returns an update op rather than assigning.  Outside the scope nothing
 changes, and the scope is off while a layer's shapes are probed.
 """
+import operator
+
 import torch
 from torch.overrides import TorchFunctionMode
 
+from keras.backend import graph_hooks
 from keras.backend.session import in_shape_probe
+from keras.backend.update_ops import UpdateOp
 
 __all__ = ['graph_scope', 'building_graph', 'reads_variable', 'record_on_variables',
            'control_dependencies', 'forward_reads']
@@ -62,8 +66,7 @@ def _as_symbolic(value):
     if _CONTROL:
         value = forward_reads([value], {})[0][0]
     if _is_variable(value):
-        from keras.engine.graph_inputs import variable_tensor
-        return variable_tensor(value)
+        return graph_hooks.variable_tensor(value)
     if isinstance(value, (list, tuple)) and any(_is_variable(v) for v in value):
         return type(value)(_as_symbolic(v) for v in value)
     return value
@@ -71,13 +74,11 @@ def _as_symbolic(value):
 
 def record_on_variables(fn, args, kwargs):
     """Record ``fn(*args, **kwargs)`` as a graph op reading its variables at run time."""
-    from keras.engine.op_layer import call_symbolically
     args = [_as_symbolic(a) for a in args]
     kwargs = {k: _as_symbolic(v) for k, v in kwargs.items()}
-    from keras.backend.symbolic import contains_keras_tensor
-    if not contains_keras_tensor(args, kwargs):  # reads of known new values only
+    if not graph_hooks.contains_keras_tensor(args, kwargs):  # reads of known new values only
         return fn(*args, **kwargs)
-    return call_symbolically(fn, args, kwargs)
+    return graph_hooks.call_symbolically(fn, args, kwargs)
 
 
 def forward_reads(args, kwargs):
@@ -102,18 +103,17 @@ def _read_after(done, variable):
 
 def _values_after(op, forwarded):
     """``[(variable, value)]`` that ``op`` (an ``UpdateOp``) leaves behind."""
-    import operator
-    from keras.engine.op_layer import call_symbolically
     after = getattr(op.value, '_updates_variables', None)
     if after is not None:  # a fused optimizer update: read the variables after it ran
-        return [(v, call_symbolically(_read_after, (op.value, v), {})) for v in after]
+        return [(v, graph_hooks.call_symbolically(_read_after, (op.value, v), {}))
+                for v in after]
     current = forwarded.get(id(op.variable), (None, op.variable))[1]
     if op.mode == 'assign':
         return [(op.variable, op.value)]
     fn = operator.add if op.mode == 'add' else operator.sub
     if _is_variable(current) and not getattr(op.value, '_is_keras_tensor', False):
         return [(op.variable, record_on_variables(fn, (current, op.value), {}))]
-    return [(op.variable, call_symbolically(fn, (current, op.value), {}))]
+    return [(op.variable, graph_hooks.call_symbolically(fn, (current, op.value), {}))]
 
 
 class control_dependencies(object):
@@ -125,7 +125,6 @@ class control_dependencies(object):
         self._inputs = control_inputs
 
     def __enter__(self):
-        from keras.backend.update_ops import UpdateOp
         forwarded = dict(_CONTROL[-1]) if _CONTROL else {}
         pending = list(self._inputs) if isinstance(self._inputs, (list, tuple)) \
             else [self._inputs]

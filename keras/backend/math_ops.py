@@ -4,6 +4,7 @@ import builtins
 import numpy as np
 import torch
 
+from keras.backend import graph_hooks
 from keras.backend.config import floatx
 from keras.backend.session import in_shape_probe, learning_phase
 from keras.backend.symbolic import symbolic
@@ -524,9 +525,8 @@ def gradients(loss, variables):
     ``None`` (as TensorFlow).
     """
     if getattr(loss, '_gradient_feeds', None) is not None:  # an optimizer's training step
-        from keras.optimizer_graph import fed_gradients
-        return fed_gradients(loss, variables if isinstance(variables, (list, tuple))
-                             else [variables])
+        return graph_hooks.fed_gradients(loss, variables if isinstance(variables, (list, tuple))
+                                         else [variables])
     return _gradients(loss, variables)
 
 

@@ -11,10 +11,16 @@ accepted (TensorFlow's settings have nothing to act on).
 >>> K.get_session().run(K.sum(x), feed_dict={x: [[1., 2.]]})
 3.0
 """
+import contextlib
 import warnings
 
 import numpy as np
 import torch
+
+from keras.backend.backend_function import function
+from keras.backend.session import learning_phase_scope
+from keras.backend.update_ops import UpdateOp
+from keras.backend.variables import to_numpy
 
 __all__ = ['Session', 'get_session', 'set_session']
 
@@ -44,10 +50,6 @@ class Session(object):
     graph = None
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
-        from keras.backend.backend_function import function
-        from keras.backend.session import learning_phase_scope
-        from keras.backend.update_ops import UpdateOp
-        from keras.backend.variables import to_numpy
         flat, rebuild = _flatten(fetches)
         feeds, phase = [], None
         for key, value in (feed_dict or {}).items():
@@ -80,7 +82,6 @@ class Session(object):
         """Nothing to release."""
 
     def as_default(self):
-        import contextlib
         return contextlib.nullcontext(self)
 
     def __enter__(self):

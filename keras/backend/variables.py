@@ -13,7 +13,7 @@ import torch
 from keras.backend.array_conversion import numpy_to_tensor
 from keras.backend.config import floatx
 from keras.backend.keras_variable import KerasVariable
-from keras.backend import graph_scope
+from keras.backend import graph_hooks, graph_scope
 from keras.backend.session import get_device, get_uid, in_shape_probe
 from keras.backend.symbolic import symbolic
 from keras.backend.update_ops import UpdateOp
@@ -28,7 +28,7 @@ __all__ = [
     'to_numpy', 'get_value', 'set_value', 'batch_get_value', 'batch_set_value',
     'get_variable_shape', 'print_tensor', 'update', 'update_add',
     'update_sub', 'moving_average_update', 'name_scope',
-    'control_dependencies', 'get_session', 'set_session',
+    'control_dependencies',
     'manual_variable_initialization', 'eager',
 ]
 
@@ -148,8 +148,8 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
         sparse: Accepted; the placeholder takes dense values.
         name: Optional name.
     """
-    from keras.engine.graph_inputs import placeholder as make_placeholder
-    return make_placeholder(shape=shape, ndim=ndim, dtype=dtype, sparse=sparse, name=name)
+    return graph_hooks.placeholder(shape=shape, ndim=ndim, dtype=dtype, sparse=sparse,
+                                   name=name)
 
 
 def is_placeholder(x):
@@ -417,8 +417,7 @@ def moving_average_update(x, value, momentum):
         if graph_scope.building_graph():
             new = graph_scope.record_on_variables(_moving_average, (x, value, momentum), {})
         elif getattr(value, '_is_keras_tensor', False):
-            from keras.engine.op_layer import call_symbolically
-            new = call_symbolically(_moving_average, (x, value, momentum), {})
+            new = graph_hooks.call_symbolically(_moving_average, (x, value, momentum), {})
         else:
             with torch.no_grad():
                 new = _moving_average(x, value, momentum)
@@ -443,19 +442,6 @@ def control_dependencies(control_inputs):
     if graph_scope.building_graph():
         return graph_scope.control_dependencies(control_inputs)
     return contextlib.nullcontext()
-
-
-def get_session():
-    """A session object whose ``run(fetches, feed_dict)`` evaluates as TensorFlow 1's
-    did (see :mod:`keras.backend.tf_session`)."""
-    from keras.backend import tf_session
-    return tf_session.get_session()
-
-
-def set_session(session):
-    """Accepted for Keras 2 code; a TensorFlow session has nothing to configure here."""
-    from keras.backend import tf_session
-    tf_session.set_session(session)
 
 
 def manual_variable_initialization(value):

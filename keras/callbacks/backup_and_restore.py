@@ -69,7 +69,7 @@ class BackupAndRestore(Callback):
             shared = torch.tensor([epoch], dtype=torch.int64)
             collectives.broadcast_tensors([shared], what='sharing the restored epoch')
             epoch = int(shared.item())
-        # fit's epoch loop reads this once, after on_train_begin (see training_loop).
+        # fit's epoch loop reads this once, after on_train_begin (see keras.training.epoch_loop).
         self.model._resume_from_epoch = epoch
 
     def on_epoch_end(self, epoch, logs=None):
@@ -88,26 +88,26 @@ class BackupAndRestore(Callback):
 
 def _backup(model, path, next_epoch):
     """Write weights, optimizer state and the epoch to start from, atomically."""
-    from keras.engine import model_file, saving
-    names, values = model_file._optimizer_arrays(model.optimizer)
+    from keras.saving import hdf5, model_file, weights  # keras.saving imports the engine
+    names, values = model_file.optimizer_arrays(model.optimizer)
 
     def write(f):
         f.attrs['next_epoch'] = int(next_epoch)
-        saving.save_weights_to_hdf5_group(f.create_group('model_weights'), model.layers)
+        weights.save_weights_to_hdf5_group(f.create_group('model_weights'), model.layers)
         group = f.create_group('optimizer_weights')
-        saving.write_named_arrays(group, names, values)
+        weights.write_named_arrays(group, names, values)
 
-    saving.write_h5(path, True, write)
+    hdf5.write_h5(path, True, write)
 
 
 def _restore(model, path):
     """Load the backup into ``model``; return the epoch to start from."""
-    from keras.engine import model_file, saving
-    with saving.reading(path, 'a training backup'), saving.open_h5(path) as f:
+    from keras.saving import hdf5, model_file, weights  # keras.saving imports the engine
+    with hdf5.reading(path, 'a training backup'), hdf5.open_h5(path) as f:
         if 'next_epoch' not in f.attrs or 'model_weights' not in f:
             raise ValueError('%s is not a BackupAndRestore backup (no epoch or weights); '
                              'remove it or give another backup_dir.' % path)
-        saving.load_weights_from_hdf5_group(f['model_weights'], model.layers)
+        weights.load_weights_from_hdf5_group(f['model_weights'], model.layers)
         if len(f['optimizer_weights'].attrs.get('weight_names', [])):
-            model_file._restore_optimizer(model, f['optimizer_weights'])
+            model_file.restore_optimizer(model, f['optimizer_weights'])
         return int(np.asarray(f.attrs['next_epoch']))

@@ -1,8 +1,8 @@
 """The callback protocol, its container, and the callbacks every ``fit`` uses.
 
-Batch logs handed to callbacks are a :class:`keras.engine.lazy_logs.LazyLogs`
+Batch logs handed to callbacks are a :class:`keras.training.lazy_logs.LazyLogs`
 whose values may be 0-d device tensors.  The loggers here add those tensors up
-with tensor arithmetic (:func:`keras.engine.lazy_logs.peek`) and turn them into
+with tensor arithmetic (:func:`keras.training.lazy_logs.peek`) and turn them into
 Python floats only when a number is shown or an epoch ends, so a training step
 never waits for the device because of them.
 """
@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import torch
 
-from keras.engine.lazy_logs import peek
+from keras.training.lazy_logs import peek
 from keras.utils import progbar as progbar_module
 from keras.utils.progbar import Progbar
 

@@ -11,7 +11,8 @@ import numpy as np
 import torch
 
 from keras.backend import session as K_session
-from keras.engine import graph_methods, layer_tracking, layer_weights
+from keras.engine import layer_tracking, layer_weights
+from keras.engine.graph import layer_methods
 from keras.engine.input_spec import InputSpec, assert_input_compatibility, shape_argument
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
 from keras.engine.node import Node  # noqa: F401 (2.3.1 exported it here)
@@ -109,7 +110,7 @@ class Layer(torch.nn.Module):
 
     def __init_subclass__(cls, **kwargs):
         super(Layer, cls).__init_subclass__(**kwargs)
-        graph_methods.wrap_subclass(cls)  # compute_mask(keras_tensor) records graph ops
+        layer_methods.wrap_subclass(cls)  # compute_mask(keras_tensor) records graph ops
 
     def __init__(self, **kwargs):
         if '_parameters' not in self.__dict__:

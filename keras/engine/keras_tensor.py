@@ -1,4 +1,7 @@
 """Symbolic tensors: what ``Input()`` and layers called on ``Input()`` return."""
+import operator
+
+from keras.backend import graph_hooks
 
 __all__ = ['KerasTensor', 'is_keras_tensor', 'TensorShape']
 
@@ -63,11 +66,11 @@ class KerasTensor(object):
                         'built; use K.switch or a Lambda layer for data-dependent logic.'
                         % (self.name,))
 
-    # Arithmetic builds graph ops through the backend functions.
+    # Arithmetic builds graph ops (keras.engine.graph.op_layer, registered in
+    # the backend's graph hooks: it imports this module).
     def _op(name):
         def method(self, *args):
-            from keras.engine import op_layer
-            return op_layer.tensor_method(name, self, *args)
+            return graph_hooks.call_symbolically(_method_fn(name), (self,) + args, {})
         method.__name__ = name
         return method
 
@@ -100,3 +103,31 @@ class KerasTensor(object):
 
 def is_keras_tensor(x):
     return getattr(x, '_is_keras_tensor', False)
+
+
+_REVERSED = {'__radd__': operator.add, '__rsub__': operator.sub, '__rmul__': operator.mul,
+             '__rtruediv__': operator.truediv, '__rpow__': operator.pow,
+             '__rmatmul__': operator.matmul}
+
+
+def _method_fn(name):
+    """The function a ``KerasTensor`` operator records (``x - 1``: ``operator.sub``)."""
+    if name in _REVERSED:
+        op = _REVERSED[name]
+
+        def reversed_op(x, other):
+            return op(other, x)
+        reversed_op.__name__ = name
+        return reversed_op
+    op = getattr(operator, name.strip('_'), None) or getattr(operator, name.strip('_') + '_', None)
+    if name == '__getitem__':
+        op = operator.getitem
+    elif name == '__neg__':
+        op = operator.neg
+    elif name == '__abs__':
+        op = operator.abs
+    elif name == '__invert__':
+        op = operator.invert
+    if op is None:
+        raise AttributeError(name)
+    return op

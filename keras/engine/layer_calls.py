@@ -184,7 +184,7 @@ def _symbolic_masks(layer, inputs, input_list, mask_arg):
     overridden = type(layer).compute_mask is not Layer.compute_mask
     if not overridden:
         return layer.compute_mask(inputs, mask_arg)
-    # An override is graph-aware (see ``graph_methods``): on symbolic tensors it
+    # An override is graph-aware (see ``graph.layer_methods``): on symbolic tensors it
     # records the mask as a graph op, which ``K.function`` can evaluate.
     return _masks_to_symbolic(layer.compute_mask(inputs, mask_arg), input_list)
 

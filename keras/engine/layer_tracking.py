@@ -15,6 +15,7 @@ answer ``layer.losses``, ``layer.updates``, ``get_losses_for`` and
 :class:`~keras.backend.update_ops.UpdateOp`s with ``applied_in_call=True``
 whose ``value`` is the call's output: computing it applies the update.
 """
+from keras.backend import graph_hooks
 from keras.backend.update_ops import UpdateOp
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
 
@@ -162,7 +163,7 @@ def symbolic_training_losses(layer):
 
 def _network_node_inputs(network, layer):
     """Input tensors of each call of ``layer`` that belongs to ``network``."""
-    from keras.engine.graph import node_key
+    from keras.engine.graph import node_key  # keras.engine.graph imports this module
     owned = network._network_nodes
     return [node.input_tensors for i, node in enumerate(layer._inbound_nodes)
             if node_key(layer, i) in owned]
@@ -253,9 +254,8 @@ def _symbolic_loss(fn, x):
     """``fn(x)`` as a graph op on the symbolic ``x``; a bare symbolic scalar
     when ``fn`` cannot run on placeholder values (the loss is reported, and
     computed in training all the same)."""
-    from keras.engine.op_layer import call_symbolically
-    try:
-        return call_symbolically(fn, (x,), {})
+    try:  # through the hook: op_layer's TensorOp is a Layer, and base_layer imports us
+        return graph_hooks.call_symbolically(fn, (x,), {})
     except ValueError:
         return KerasTensor((), 'float32', name='loss')
 

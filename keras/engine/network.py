@@ -10,6 +10,7 @@ import torch
 
 from keras.backend import session as K_session
 from keras.engine import graph as graph_lib
+from keras.engine.graph.shape_inference import graph_output_shapes
 from keras.engine import layer_tracking, layer_weights
 from keras.engine.base_layer import Layer, hook_generation, report_metric
 from keras.engine.input_layer import InputLayer
@@ -207,10 +208,10 @@ class Network(Layer):
             nodes_by_depth = self._nodes_by_depth
             if extra:  # loss and metric terms may use ops outside the model's own layers
                 nodes_by_depth = graph_lib.map_graph(self.inputs, self.outputs + extra)[1]
-            counts = (len(losses), [n for n, t in self.symbolic_metrics()
-                                    if any(t is m for m in metrics)])
+            metric_names = [n for n, t in self.symbolic_metrics() if any(t is m for m in metrics)]
             self._plan = graph_lib.build_plan(self.inputs, self.outputs, nodes_by_depth,
-                                              extra) + (counts,)
+                                              extra)._replace(n_losses=len(losses),
+                                                              metric_names=metric_names)
         return self._plan
 
     def _symbolic_loss_tensors(self):
@@ -274,13 +275,14 @@ class Network(Layer):
             if training is None:
                 training = bool(K_session.learning_phase())
             return to_list(run_call(self, inputs, training), allow_tuple=True), [], None
-        steps, input_slots, output_slots, n_slots, n_masks, counts = self._get_plan()
+        plan = self._get_plan()
+        steps, input_slots = plan.steps, plan.input_slots
         if len(inputs) != len(input_slots):
             raise ValueError('Model %s expects %d input(s), but it received %d input tensors.'
                              % (self.name, len(input_slots), len(inputs)))
         if training is None:
             training = bool(K_session.learning_phase())
-        values = [None] * n_slots
+        values = [None] * plan.n_slots
         for slot, x, spec in zip(input_slots, inputs, self.inputs):
             if x is None:
                 x = _fed_input(self, spec)
@@ -288,7 +290,7 @@ class Network(Layer):
                 x = torch.as_tensor(x, dtype=layer_weights.to_torch_dtype(spec.dtype),
                                     device=self._model_device())
             values[slot] = x
-        mvalues = [None] * n_masks if n_masks else None
+        mvalues = [None] * plan.n_masks if plan.n_masks else None
         for step in steps:
             kind = step.kind
             if kind == _PLAIN:
@@ -319,10 +321,9 @@ class Network(Layer):
                 m = m if isinstance(m, (list, tuple)) else [m] * len(step.out_mask_slots)
                 for slot, v in zip(step.out_mask_slots, m):
                     mvalues[slot] = v
-        n_out = len(self.outputs)
-        n_losses, metric_names = counts
-        results = [values[i] for i in output_slots]
-        for name, value in zip(metric_names, results[n_out + n_losses:]):
+        n_out, n_losses = len(self.outputs), plan.n_losses
+        results = [values[i] for i in plan.output_slots]
+        for name, value in zip(plan.metric_names, results[n_out + n_losses:]):
             report_metric(name, value)
         out_masks = None
         if want_masks and mvalues is not None:
@@ -364,7 +365,6 @@ class Network(Layer):
         if not self._is_graph_network:
             from keras.engine.layer_calls import infer_output_shape
             return infer_output_shape(self, input_shape)
-        from keras.engine.shape_inference import graph_output_shapes
         shapes = graph_output_shapes(self, input_shape)
         return shapes[0] if len(shapes) == 1 else shapes
 
@@ -408,26 +408,26 @@ class Network(Layer):
 
     # ----------------------------------------------------------- weights I/O
     def save_weights(self, filepath, overwrite=True, save_format=None):
-        from keras.engine import saving
-        saving.save_weights(self, filepath, overwrite=overwrite, save_format=save_format)
+        from keras.saving import api  # keras.saving imports the engine
+        api.save_weights(self, filepath, overwrite=overwrite, save_format=save_format)
 
     def load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
-        from keras.engine import saving
-        return saving.load_weights(self, filepath, by_name=by_name,
-                                   skip_mismatch=skip_mismatch, reshape=reshape)
+        from keras.saving import api  # keras.saving imports the engine
+        return api.load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch,
+                                reshape=reshape)
 
     def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):
         """Save architecture, weights and optimizer state to one HDF5 file
         (``keras.models.load_model`` reads it back); a ``.keras`` name or
         ``save_format='keras'`` writes tf.keras 2.13+'s zip format instead."""
-        from keras.engine import saving
-        saving.save_model(self, filepath, overwrite=overwrite,
-                          include_optimizer=include_optimizer, save_format=save_format)
+        from keras.saving import api  # keras.saving imports the engine
+        api.save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer,
+                       save_format=save_format)
 
     def __setstate__(self, state):
         # ``pickle.loads`` of a model: our own pickles hold the object's
         # ``__dict__``; Keras 2.3.1's held the model file as a dict, rebuilt here.
-        from keras.engine import model_pickle
+        from keras.saving import model_pickle  # keras.saving imports the engine
         if model_pickle.is_pickled_model(state):
             self.__dict__.update(model_pickle.unpickle_model(state).__dict__)
             return

@@ -1,16 +1,29 @@
 """``Model``: a ``Network`` that can be compiled, trained, evaluated and used
-to predict.  The loops live in ``training_loop.py``; this file holds the API."""
+to predict.  This file holds the API; the compiled state, the data adapters,
+the steps and the loops live in :mod:`keras.training`."""
+import warnings
+
 import numpy as np
 import torch
 
+from keras import callbacks as cbks
+from keras import distribute, optimizers
 from keras.backend import session as K_session
-from keras.engine import data_adapters, data_checks, inference_grad
-from keras.engine.layer_weights import to_torch_dtype
+from keras.distribute import collectives, sharding, training_sync
 from keras.engine.base_layer import Layer  # noqa: F401 (2.3.1 exported it here)
+from keras.engine.layer_weights import to_torch_dtype
 from keras.engine.network import Network
-from keras.engine.train_step import full_precision
+from keras.engine.subclassed import build_from_data, set_inputs
 from keras.legacy.generator_arguments import keras1_generator_arguments
 from keras.mixed_precision import policy as mp_policy
+from keras.training import (compile_outputs, data_adapters, data_checks, generators,
+                            inference_grad, model_data)
+from keras.training.batch_functions import BatchFunction
+from keras.training.batch_sources import ArraySource, LimitedSteps, is_generator_like
+from keras.training.epoch_loop import fit_loop, test_loop
+from keras.training.steps import StepFunctions, full_precision
+from keras.training.target_tensors import resolve as resolve_target_tensors
+from keras.utils.progbar import Progbar
 
 __all__ = ['Model']
 
@@ -18,20 +31,20 @@ __all__ = ['Model']
 class Model(Network):
     """A trainable graph of layers (``Model(inputs, outputs)``)."""
 
-    # Keras 2.3.1's backend functions, made by ``_make_*_function`` (batch_functions.py).
+    # Keras 2.3.1's backend functions, made by ``_make_*_function`` (a ``BatchFunction`` each).
     train_function = None
     test_function = None
     predict_function = None
 
     # ---------------------------------------------------------------- pickle
     def __getstate__(self):
-        from keras.engine import model_pickle
+        from keras.saving import model_pickle  # keras.saving imports the engine
         if model_pickle.needs_named_form(self):
             return model_pickle.pickle_model(self)
         return super(Model, self).__getstate__()
 
     def __setstate__(self, state):
-        from keras.engine import model_pickle
+        from keras.saving import model_pickle  # keras.saving imports the engine
         super(Model, self).__setstate__(state)
         model_pickle.rebind_optimizer_state(self.__dict__.get('optimizer'))
 
@@ -46,7 +59,6 @@ class Model(Network):
             if hasattr(self, '_stack'):
                 self.build((None,) + tuple(arrays[0].shape[1:]))
             else:
-                from keras.engine.subclassed import build_from_data
                 build_from_data(self, arrays)
         if getattr(self, '_compile_pending', False):
             self._finish_compile()
@@ -69,7 +81,6 @@ class Model(Network):
         progbar = None
         slices = data_adapters.batch_slices(n, batch_size)
         if verbose == 1:
-            from keras.utils.progbar import Progbar
             progbar = Progbar(target=n)
         self.train(False)
         if callbacks is not None:
@@ -111,7 +122,7 @@ class Model(Network):
             batch_size = 32
         if x is None:
             raise ValueError('predict needs input data `x`.')
-        if _is_generator_like(x):
+        if is_generator_like(x):
             return self.predict_generator(x, steps=steps, callbacks=callbacks,
                                           max_queue_size=max_queue_size, workers=workers,
                                           use_multiprocessing=use_multiprocessing,
@@ -130,7 +141,6 @@ class Model(Network):
         if shard is None:
             outs = self._forward_batches(inputs, batch_size, verbose, callback_list)
         else:  # rows rank, rank + world, ... here; all rows, in order, on every rank
-            from keras.distribute import collectives, sharding
             part = [a[shard.rank::shard.world] for a in inputs]
             outs = self._forward_batches(part, batch_size, verbose if shard.rank == 0 else 0,
                                          callback_list)
@@ -148,21 +158,18 @@ class Model(Network):
     # ------------------------------------------- Keras 2.3.1's private builders
     def _make_train_function(self):
         """Set ``self.train_function`` (``f(x + y + sample_weights)``)."""
-        from keras.engine.batch_functions import BatchFunction
         self._check_compiled('using it')
         if self.train_function is None:
             self.train_function = BatchFunction(self, 'train')
 
     def _make_test_function(self):
         """Set ``self.test_function`` (``f(x + y + sample_weights)``)."""
-        from keras.engine.batch_functions import BatchFunction
         self._check_compiled('using it')
         if self.test_function is None:
             self.test_function = BatchFunction(self, 'test')
 
     def _make_predict_function(self):
         """Set ``self.predict_function`` (``f(x)``)."""
-        from keras.engine.batch_functions import BatchFunction
         if self.predict_function is None:
             self.predict_function = BatchFunction(self, 'predict')
 
@@ -170,7 +177,6 @@ class Model(Network):
         """Keras 2.3.1's private setter of a model's inputs (tensors or arrays);
         see :func:`keras.engine.subclassed.set_inputs`.  ``outputs`` and
         ``training`` are accepted and unused: the graph or ``call`` gives them."""
-        from keras.engine.subclassed import set_inputs
         set_inputs(self, inputs)
 
     def _check_stateful_batch(self, n, batch_size):
@@ -204,7 +210,6 @@ class Model(Network):
                 results equal eager ones up to float rounding; dropout masks
                 come from a different random stream.
         """
-        from keras import optimizers
         self.__dict__['_target_tensors_arg'] = target_tensors  # (not a torch attribute)
         for key in kwargs:
             if key not in ('jit_compile', 'run_eagerly', 'steps_per_execution'):
@@ -226,13 +231,10 @@ class Model(Network):
             self._finish_compile()
 
     def _finish_compile(self):
-        from keras.engine import compile_utils
-        from keras.engine.train_step import StepFunctions
         self._compile_pending = False
-        from keras.engine import target_tensors
-        self._target_tensors = target_tensors.resolve(
+        self._target_tensors = resolve_target_tensors(
             self, self.__dict__.get('_target_tensors_arg'))
-        targets, names = compile_utils.resolve_outputs(
+        targets, names = compile_outputs.resolve_outputs(
             self, self.loss, self._compile_metrics, self.loss_weights, self.sample_weight_mode,
             self._compile_weighted_metrics)
         self._targets = targets
@@ -261,7 +263,6 @@ class Model(Network):
         still updates the weights collected then), as Keras 2.3.1 did."""
         collected = self.__dict__.get('_collected_trainable_weights')
         if collected is not None and len(collected) != len(self.trainable_weights):
-            import warnings
             warnings.warn(UserWarning(
                 'Discrepancy between trainable weights and collected trainable weights, did '
                 'you set `model.trainable` without calling `model.compile` after ?'))
@@ -272,7 +273,6 @@ class Model(Network):
                                '`model.compile(optimizer, loss)`.' % what)
 
     def _array_source(self, xs, ys, sws, batch_size, shuffle, shard=None):
-        from keras.engine.batch_sources import ArraySource
         out_dtypes = [None if y is None else self._target_dtype(i) for i, y in enumerate(ys)]
         sw_dtypes = [torch.float32] * len(sws)
         return ArraySource([xs, ys, sws], [self._input_dtypes(), out_dtypes, sw_dtypes],
@@ -282,23 +282,18 @@ class Model(Network):
         """This process's :class:`~keras.distribute.sharding.Shard` when several
         processes train together (joining the group the environment describes,
         as ``torchrun`` sets it up), else None."""
-        from keras import distribute
-        from keras.distribute import training_sync
         if distribute.maybe_initialize():
             training_sync.move_model_to_rank_device(self)
         return training_sync.data_shard(shuffle_seed)
 
     def _target_dtype(self, i):
-        from keras.engine.training_data import _is_sparse_loss
         target = self._targets[i]
-        if target.has_loss and _is_sparse_loss(target.loss_fn):
+        if target.has_loss and model_data._is_sparse_loss(target.loss_fn):
             return None
         return to_torch_dtype(self.outputs[i].dtype)
 
     def _callbacks(self, callbacks, do_validation, batch_size, epochs, steps, samples,
                    verbose, count_mode, mode='train'):
-        from keras import callbacks as cbks
-        from keras.distribute import training_sync
         callbacks, verbose = training_sync.rank_callbacks(list(callbacks or []), verbose)
         return cbks.configure_callbacks(callbacks, self, do_validation=do_validation,
                                         batch_size=batch_size, epochs=epochs,
@@ -316,16 +311,13 @@ class Model(Network):
         Under ``torchrun`` (``WORLD_SIZE`` > 1) it joins the process group and
         trains data-parallel, ``batch_size`` rows per process (:mod:`keras.distribute`).
         """
-        from keras.engine import training_data
-        from keras.engine.training_loop import fit_loop
         if 'nb_epoch' in kwargs:
-            import warnings
             warnings.warn('The `nb_epoch` argument in `fit` has been renamed `epochs`.',
                           stacklevel=2)
             epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('Unrecognized keyword arguments: ' + str(kwargs))
-        if _is_generator_like(x):
+        if is_generator_like(x):
             return self.fit_generator(x, steps_per_epoch=steps_per_epoch, epochs=epochs,
                                       verbose=verbose, callbacks=callbacks,
                                       validation_data=validation_data,
@@ -343,14 +335,14 @@ class Model(Network):
         data_checks.check_validation_split(validation_split)
         self._ensure_built_for(x)
         self._check_compiled('training the model')
-        xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight, class_weight)
+        xs, ys, sws = model_data.prepare_arrays(self, x, y, sample_weight, class_weight)
         data_checks.check_num_samples(xs + ys, 'fit')
         val = None
         if validation_data is not None:
             val = self._validation_arrays(validation_data)
         elif validation_split and 0. < validation_split < 1.:
-            (xs, ys, sws), val = training_data.split_validation([xs, ys, sws],
-                                                                validation_split)
+            (xs, ys, sws), val = model_data.split_validation([xs, ys, sws],
+                                                             validation_split)
         n = data_adapters.num_samples(xs + ys)  # x may be None: Input(tensor=...)
         shard = self._data_shard(shuffle_seed=True)
         if batch_size is None:  # each step is one global batch of all ranks together
@@ -359,7 +351,7 @@ class Model(Network):
         source = self._array_source(xs, ys, sws, batch_size, shuffle, shard)
         samples = source.local_samples
         if steps_per_epoch is not None:
-            source = _LimitedSteps(source, int(steps_per_epoch))
+            source = LimitedSteps(source, int(steps_per_epoch))
         val_run = None
         if val is not None:
             val_source = self._array_source(val[0], val[1], val[2], batch_size, False, shard)
@@ -367,7 +359,7 @@ class Model(Network):
         callback_list = self._callbacks(callbacks, val is not None, batch_size, epochs,
                                         steps_per_epoch, samples, verbose,
                                         'steps' if steps_per_epoch else 'samples')
-        _set_validation_data(callback_list, training_data.callback_validation_data(self, val))
+        _set_validation_data(callback_list, model_data.callback_validation_data(self, val))
         if val is not None and verbose and callback_list.params.get('verbose'):
             print('Train on %d samples, validate on %d samples'
                   % (n, data_adapters.num_samples(val[0])))
@@ -375,7 +367,6 @@ class Model(Network):
                         validation_freq=validation_freq)
 
     def _validation_arrays(self, validation_data):
-        from keras.engine import training_data
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) or 3 '
                              '(x_val, y_val, val_sample_weights) items, however it contains %s '
@@ -384,11 +375,10 @@ class Model(Network):
         x_val, y_val = validation_data[0], validation_data[1]
         sw_val = validation_data[2] if len(validation_data) == 3 else None
         self._ensure_built_for(x_val)
-        return training_data.prepare_arrays(self, x_val, y_val, sw_val)
+        return model_data.prepare_arrays(self, x_val, y_val, sw_val)
 
     def _run_test(self, source, callbacks=None, progbar=None, count_samples=True,
                   close_source=True):
-        from keras.engine.training_loop import test_loop
         return test_loop(self, source, callbacks=callbacks, progbar=progbar,
                          count_samples=count_samples, close_source=close_source)
 
@@ -396,8 +386,7 @@ class Model(Network):
                  steps=None, callbacks=None, max_queue_size=10, workers=1,
                  use_multiprocessing=False):
         """Loss and metrics on ``(x, y)``: a scalar, or a list (``metrics_names``)."""
-        from keras.engine import training_data
-        if _is_generator_like(x):
+        if is_generator_like(x):
             return self.evaluate_generator(x, steps=steps, callbacks=callbacks,
                                            max_queue_size=max_queue_size, workers=workers,
                                            use_multiprocessing=use_multiprocessing,
@@ -408,7 +397,7 @@ class Model(Network):
         data_checks.check_steps(steps, 'steps', 'evaluate')
         self._ensure_built_for(x)
         self._check_compiled('evaluating the model')
-        xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight)
+        xs, ys, sws = model_data.prepare_arrays(self, x, y, sample_weight)
         data_checks.check_num_samples(xs + ys, 'evaluate')
         n = data_adapters.num_samples(xs + ys)  # x may be None: Input(tensor=...)
         shard = self._data_shard()
@@ -418,7 +407,6 @@ class Model(Network):
         source = self._array_source(xs, ys, sws, batch_size, False, shard)
         progbar = None
         if verbose == 1 and (shard is None or shard.rank == 0):
-            from keras.utils.progbar import Progbar
             progbar = Progbar(target=source.local_samples)
         callback_list = self._callbacks(callbacks, False, batch_size, None, steps,
                                         source.local_samples, verbose, None, mode='test')
@@ -428,10 +416,9 @@ class Model(Network):
     # --------------------------------------------------------------- batches
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, reset_metrics=True):
         """One gradient update on one batch; returns the loss (and metrics)."""
-        from keras.engine import training_data
         self._ensure_built_for(x)
         self._check_compiled('training the model')
-        xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight, class_weight)
+        xs, ys, sws = model_data.prepare_arrays(self, x, y, sample_weight, class_weight)
         data_checks.check_num_samples(xs + ys, 'train_on_batch')
         source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs + ys)), False)
         xs_t, ys_t, sws_t, _ = next(source.epoch())
@@ -445,10 +432,9 @@ class Model(Network):
 
     def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
         """Loss (and metrics) on one batch, without training."""
-        from keras.engine import training_data
         self._ensure_built_for(x)
         self._check_compiled('evaluating the model')
-        xs, ys, sws = training_data.prepare_arrays(self, x, y, sample_weight)
+        xs, ys, sws = model_data.prepare_arrays(self, x, y, sample_weight)
         data_checks.check_num_samples(xs + ys, 'test_on_batch')
         source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs + ys)), False)
         xs_t, ys_t, sws_t, _ = next(source.epoch())
@@ -471,7 +457,6 @@ class Model(Network):
         ``nb_val_samples``, ``nb_worker``, ``pickle_safe``, ``max_q_size``) are
         translated with a warning (:mod:`keras.legacy.generator_arguments`).
         """
-        from keras.engine import training_generator
         arguments = keras1_generator_arguments(self.fit_generator, generator, dict(
             steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
             callbacks=callbacks, validation_data=validation_data,
@@ -479,56 +464,33 @@ class Model(Network):
             class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
             use_multiprocessing=use_multiprocessing, shuffle=shuffle,
             initial_epoch=initial_epoch), kwargs)
-        return training_generator.fit_generator(self, generator, **arguments)
+        return generators.fit_generator(self, generator, **arguments)
 
     def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                            workers=1, use_multiprocessing=False, verbose=0, **kwargs):
         """Loss and metrics over batches from a generator or ``Sequence``
         (Keras 1's ``val_samples``, ``nb_worker``... translated, with a warning)."""
-        from keras.engine import training_generator
         arguments = keras1_generator_arguments(self.evaluate_generator, generator, dict(
             steps=steps, callbacks=callbacks, max_queue_size=max_queue_size, workers=workers,
             use_multiprocessing=use_multiprocessing, verbose=verbose), kwargs)
-        return training_generator.evaluate_generator(self, generator, **arguments)
+        return generators.evaluate_generator(self, generator, **arguments)
 
     def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
                           workers=1, use_multiprocessing=False, verbose=0, **kwargs):
         """Predictions for batches from a generator or ``Sequence`` (Keras 1's
         ``val_samples``, ``nb_worker``... translated, with a warning)."""
-        from keras.engine import training_generator
         arguments = keras1_generator_arguments(self.predict_generator, generator, dict(
             steps=steps, callbacks=callbacks, max_queue_size=max_queue_size, workers=workers,
             use_multiprocessing=use_multiprocessing, verbose=verbose), kwargs)
-        return training_generator.predict_generator(self, generator, **arguments)
+        return generators.predict_generator(self, generator, **arguments)
 
     def export(self, filepath, format=None, verbose=False):
         """Write the model for serving without Keras (Keras 3's spelling):
         ``format='onnx'`` (ONNX) or ``'torch'`` (a ``torch.export`` program,
         ``.pt2``), in inference mode with a dynamic batch dimension; see
-        :mod:`keras.export`."""
-        from keras.export import export_model
+        :mod:`keras.saving.export`."""
+        from keras.saving.export import export_model  # keras.saving imports the engine
         return export_model(self, filepath, format=format, verbose=verbose)
-
-
-class _LimitedSteps(object):
-    """An array source cut (or cycled) to a fixed number of steps per epoch."""
-
-    def __init__(self, source, steps):
-        self.source = source
-        self.steps = steps
-        self._iter = None
-
-    def epoch(self):
-        done = 0
-        while done < self.steps:
-            if self._iter is None:
-                self._iter = self.source.epoch()
-            for batch in self._iter:
-                yield batch
-                done += 1
-                if done >= self.steps:
-                    return
-            self._iter = None
 
 
 def _set_validation_data(callback_list, arrays):
@@ -554,11 +516,3 @@ def _jit_option(value):
         return value
     raise ValueError('`jit_compile` must be True, False or the name of a torch.compile backend '
                      '(e.g. "inductor", "aot_eager"); got %r.' % (value,))
-
-
-def _is_generator_like(x):
-    import inspect
-    from keras.utils.data_utils import Sequence
-    return inspect.isgenerator(x) or isinstance(x, Sequence) or (
-        hasattr(x, '__next__') and not isinstance(x, (np.ndarray, list, tuple, dict)))
-

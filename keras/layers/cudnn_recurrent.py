@@ -6,7 +6,7 @@ of ``2 * n * units`` (input biases, then recurrent biases).  cuDNN reads each
 gate's block of these arrays as a row-major ``(units, input_dim)`` matrix; the
 same reading gives PyTorch's ``weight_ih``/``weight_hh`` here, so PyTorch's fused
 kernel computes them (with cuDNN on CUDA).  Converted with
-``keras.engine.legacy_weights``, the weights give an ``LSTM`` /
+``keras.saving.legacy_weights``, the weights give an ``LSTM`` /
 ``GRU(reset_after=True)`` the same numbers.
 """
 import torch

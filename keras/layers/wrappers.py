@@ -7,7 +7,7 @@ from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.engine.keras_tensor import is_keras_tensor
 from keras.engine.layer_calls import call_arg_names, is_shape_list
-from keras.engine.op_layer import call_symbolically
+from keras.engine.graph.op_layer import call_symbolically
 from keras.layers.recurrent_base import _standardize_args
 from keras.utils.generic_utils import object_list_uid
 

@@ -2,7 +2,7 @@
 (Keras 2.3.1's ``keras.utils.test_utils.tf_file_io_proxy``).
 
 Started, it replaces a module's ``tf_file_io`` (TensorFlow's ``file_io``
-interface, which :mod:`keras.engine.gcs_io` copies ``gs://`` files with) by
+interface, which :mod:`keras.saving.gcs` copies ``gs://`` files with) by
 an in-memory store for ``gs://`` paths; local paths still reach the disk.
 With a real bucket (``bucket_name=`` or the ``GCS_TEST_BUCKET`` environment
 variable) nothing is replaced and the files really go to the bucket.
@@ -18,6 +18,8 @@ import io
 import os
 import types
 from unittest import mock
+
+from keras.saving import gcs
 
 __all__ = ['tf_file_io_proxy']
 
@@ -84,8 +86,7 @@ class tf_file_io_proxy(object):  # noqa: N801 (Keras 2.3.1's name)
 
     @staticmethod
     def _real():
-        from keras.engine import gcs_io
-        return gcs_io.tf_file_io
+        return gcs.tf_file_io
 
     @property
     def bucket_path(self):

@@ -232,8 +232,8 @@ def rebind_plans(template, replica):
             continue
         plan = original._get_plan()
         steps = [_step_with_layer(step, match.get(id(step.layer), step.layer))
-                 for step in plan[0]]
-        copy.__dict__['_plan'] = (steps,) + tuple(plan[1:])
+                 for step in plan.steps]
+        copy.__dict__['_plan'] = plan._replace(steps=steps)
         copy.__dict__['_plan_hooks'] = original.__dict__.get('_plan_hooks')
 
 

@@ -82,12 +82,12 @@ def test_updates_applied_by_a_layer_call_are_skipped():
 
 
 def test_learning_phase_input_and_plan_built_once(monkeypatch):
-    from keras.engine import graph_inputs
+    from keras.engine.graph import evaluation
     x = K.placeholder(shape=(None, 2))
     y = K.in_train_phase(x * 10., x)
     f = K.function([x, K.learning_phase()], [y])
     calls = []
-    monkeypatch.setattr(graph_inputs, 'graph_sources',
+    monkeypatch.setattr(evaluation, 'graph_sources',
                         lambda *a: calls.append(a) or (_ for _ in ()).throw(AssertionError))
     ones = np.ones((1, 2))
     np.testing.assert_array_equal(f([ones, 1])[0], ones * 10)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from keras.engine.lazy_logs import LazyLogs
+from keras.training.lazy_logs import LazyLogs
 from keras.utils import progbar as progbar_module
 
 

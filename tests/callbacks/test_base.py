@@ -4,8 +4,8 @@ import torch
 
 from keras import callbacks as cbks
 from keras.callbacks.base import CallbackList, configure_callbacks
-from keras.engine import lazy_logs
-from keras.engine.lazy_logs import LazyLogs
+from keras.training import lazy_logs
+from keras.training.lazy_logs import LazyLogs
 from keras.utils.progbar import Progbar
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from keras.engine.legacy_weights import convert_rnn_weights
+from keras.saving.legacy_weights import convert_rnn_weights
 from keras.layers.cudnn_recurrent import CuDNNGRU, CuDNNLSTM
 from keras.layers.recurrent import GRU, LSTM
 from keras.utils.test_utils import layer_test

@@ -62,7 +62,7 @@ def test_default_policy_is_floatx_and_config_unchanged():
     assert Input((2,), dtype='int32')._keras_history[0].dtype == 'int32'
     model = Sequential([Dense(4, input_shape=(3,)), Activation('relu'), Dense(2)])
     model.predict(np.zeros((2, 3), 'float32'))
-    assert all(s.run == s.layer.forward for s in model._get_plan()[0])  # nothing wrapped
+    assert all(s.run == s.layer.forward for s in model._get_plan().steps)  # nothing wrapped
 
 
 def test_layers_fix_their_policy_at_construction():
@@ -118,7 +118,7 @@ def test_float32_output_layer_computes_in_float32(policy, half):
     assert set(out_probe.seen) == {(torch.float32, torch.float32, False)}
     assert model.predict(x).dtype == np.float32
     assert model(torch.as_tensor(x)).dtype == torch.float32
-    steps = model._get_plan()[0]
+    steps = model._get_plan().steps
     wrapped = [s.layer.name for s in steps if s.run != direct_call(s.layer)]
     assert wrapped == [out_probe.name, model.layers[-1].name]  # only the float32 layers
 

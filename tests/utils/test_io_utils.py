@@ -1,9 +1,9 @@
-"""keras.utils.io_utils: HDF5Matrix and the overwrite prompt."""
+"""keras.utils.io_utils (Keras 2.3.1's path): HDF5Matrix and the overwrite prompt."""
 import h5py
 import numpy as np
 import pytest
 
-from keras.utils import io_utils
+from keras.saving import overwrite
 from keras.utils.io_utils import HDF5Matrix, ask_to_proceed_with_overwrite
 
 
@@ -43,7 +43,7 @@ def test_hdf5_matrix_normalizer(h5_data):
 
 
 def test_prompt_answers(monkeypatch, capsys):
-    monkeypatch.setattr(io_utils, '_interactive', lambda: True)
+    monkeypatch.setattr(overwrite, '_interactive', lambda: True)
     answers = iter(['what', ' Y '])
     monkeypatch.setattr('builtins.input', lambda prompt='': next(answers))
     assert ask_to_proceed_with_overwrite('f.h5') is True
@@ -53,14 +53,14 @@ def test_prompt_answers(monkeypatch, capsys):
 
 
 def test_prompt_without_terminal(monkeypatch):
-    monkeypatch.setattr(io_utils, '_interactive', lambda: False)
+    monkeypatch.setattr(overwrite, '_interactive', lambda: False)
     with pytest.raises(FileExistsError, match='not an interactive session'):
         ask_to_proceed_with_overwrite('f.h5')
 
     def closed(prompt=''):
         raise EOFError
 
-    monkeypatch.setattr(io_utils, '_interactive', lambda: True)
+    monkeypatch.setattr(overwrite, '_interactive', lambda: True)
     monkeypatch.setattr('builtins.input', closed)
     with pytest.raises(FileExistsError):
         ask_to_proceed_with_overwrite('f.h5')
@@ -69,11 +69,11 @@ def test_prompt_without_terminal(monkeypatch):
 def test_prompt_answered_by_a_replaced_input_without_terminal(monkeypatch, capsys):
     # no tty, but a caller answers for the user (as Keras 2 tests patch the input function)
     import types
-    monkeypatch.setattr(io_utils, '_interactive', lambda: False)
+    monkeypatch.setattr(overwrite, '_interactive', lambda: False)
     monkeypatch.setattr('builtins.input', lambda prompt='': 'y')
     assert ask_to_proceed_with_overwrite('f.h5') is True
     monkeypatch.undo()
-    monkeypatch.setattr(io_utils, '_interactive', lambda: False)
+    monkeypatch.setattr(overwrite, '_interactive', lambda: False)
     six_moves = types.ModuleType('six.moves')
     six_moves.input = lambda prompt='': 'n'
     monkeypatch.setitem(__import__('sys').modules, 'six.moves', six_moves)

@@ -150,9 +150,9 @@ def test_replica_plans_call_replica_layers():
     replica = CpuParallelOps.replicate(model, [0])[0]
     multi_gpu_utils.rebind_plans(model, replica)
     replica_layers = set(id(m) for m in replica.modules())
-    steps = replica._plan[0]
+    steps = replica._plan.steps
     assert steps and all(id(s.layer) in replica_layers for s in steps)
-    assert all(s.layer is not o.layer for s, o in zip(steps, model._get_plan()[0]))
+    assert all(s.layer is not o.layer for s, o in zip(steps, model._get_plan().steps))
     a, b = torch.ones(3, 4), torch.zeros(3, 2)
     outs, _ = multi_gpu_utils.data_parallel_forward(model, [a, b], False, [0, 1], 'cpu',
                                                     CpuParallelOps)

@@ -94,7 +94,7 @@ def test_a_failed_save_in_process_leaves_nothing(tmp_path):
         group.create_dataset('x', data=np.zeros(10))
         raise RuntimeError('disk trouble')
 
-    from keras.engine.saving import write_h5
+    from keras.saving.hdf5 import write_h5
     with pytest.raises(RuntimeError, match='disk trouble'):
         write_h5(str(tmp_path / 'm.h5'), True, broken)
     assert os.listdir(str(tmp_path)) == []

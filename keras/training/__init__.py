@@ -1,0 +1,29 @@
+"""Training machinery behind ``Model.compile``/``fit``/``evaluate``/``predict``.
+
+``keras/engine/training.py`` keeps the ``Model`` API and calls into this package;
+nothing here imports ``keras.engine.training``, so the API module imports these
+at module level.  What lives where, in the order data flows:
+
+- ``compile_outputs``: what ``compile()`` resolves per output (losses, loss
+  weights, metrics and their Keras 2.3.1 names); ``target_tensors``:
+  ``compile(target_tensors=...)``.
+- ``data_checks``: checks of ``fit``/``evaluate``/``predict``'s arguments;
+  ``data_adapters``: user arrays/lists/dicts as checked arrays in model order,
+  moved to the device; ``model_data``: ``x``/``y``/``sample_weight``/
+  ``class_weight`` of a compiled model, validation splits.
+- ``batch_sources``: where batches come from (arrays once on the device,
+  generators, ``Sequence``s).
+- ``steps``: the train and test steps as plain tensor functions
+  (``StepFunctions``); ``inference_grad``: autograd for the models whose
+  forward pass needs it in inference.
+- ``epoch_loop``: the one loop behind ``fit``/``fit_generator``/``evaluate``,
+  with ``lazy_logs`` (batch logs read from the device only when a callback
+  reads them); ``generators``: ``fit_generator``/``evaluate_generator``/
+  ``predict_generator``.
+- ``batch_functions``: Keras 2.3.1's ``model.train_function`` and siblings;
+  ``legacy_helpers``: Keras 2.3.1's ``keras.engine.training_utils`` helpers.
+
+Imports go one way: ``keras.engine.training`` -> ``keras.training`` ->
+the layer engine (``base_layer``, ``layer_tracking``...), ``keras.backend``,
+``keras.distribute``, ``keras.losses``/``keras.metrics``, ``keras.utils``.
+"""

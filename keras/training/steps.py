@@ -1,0 +1,347 @@
+"""One training step and one test step, as plain tensor functions.
+
+``train_step`` = forward, weighted losses + regularization, gradients,
+optimizer update, constraints, metric updates.  Everything stays on the
+device: no ``.item()``, no NumPy, no graph search (the exceptions: dynamic
+loss scaling reads one overflow flag per step).  The loss values are
+returned as 0-d tensors for the caller to read when it wants.
+"""
+import weakref
+
+import torch
+
+from keras import distribute
+from keras import metrics as metrics_module
+from keras.backend import session as K_session
+from keras.distribute.ddp_step import DDPStep
+from keras.engine import layer_tracking
+from keras.engine.base_layer import collect_call_losses, collect_call_metrics
+from keras.mixed_precision import LossScaleOptimizer
+from keras.mixed_precision import policy as mp_policy
+from keras.training import compile_outputs, inference_grad
+from keras.training.compile_outputs import weighted_loss
+
+__all__ = ['StepFunctions']
+
+# The step functions whose trainable set the parameters' ``requires_grad``
+# flags follow now.  Models may share layers (a GAN's discriminator is trained
+# alone and frozen inside the combined model): each training step claims the
+# flags for its own compiled weights before it runs.  (A weak reference: it
+# must not keep a model alive.)
+_grad_flags_owner = None
+
+
+def _mark_trainable(model, params):
+    """Autograd for ``params`` (a compiled model's trainable weights) and for
+    none of the model's other floating parameters."""
+    trainable = set(id(p) for p in params)
+    for p in model.parameters():
+        if p.dtype.is_floating_point:
+            p.requires_grad_(id(p) in trainable)
+
+
+def _release_grad_flags(steps):
+    global _grad_flags_owner
+    if _grad_flags_owner is not None and _grad_flags_owner() is steps:
+        _grad_flags_owner = None
+
+
+class StepFunctions(object):
+    """The compiled model's step functions (rebuilt by each ``compile``).
+
+    Args:
+        jit_compile: False, True (``torch.compile`` with inductor), or the name
+            of a ``torch.compile`` backend (``'inductor'``, ``'aot_eager'``...).
+            In one process the whole training step (forward pass, losses,
+            backward pass, update, metrics) is compiled; with several the
+            forward pass and losses (and so their backward pass) are, and the
+            gradient average and the update run eagerly.
+    """
+
+    def __init__(self, model, targets, optimizer, jit_compile=False):
+        self.model = model
+        self.targets = targets
+        self.optimizer = optimizer
+        self.jit_compile = jit_compile
+        self._compiled = {}
+        self._loss_scaler = None
+        self._ddp = None  # DDPStep, made at the first step with several processes
+        self.params = list(model._collected_trainable_weights)
+        self._weights_checked = True  # (consistent now)
+        self._claim_grad_flags()
+        # The first step claims the flags again and compares the trainable weights
+        # with those collected now (2.3.1 warned when `trainable` changed since).
+        self._weights_checked = False
+        _release_grad_flags(self)
+        self.constraints = _collect_constraints(model, self.params)
+        # What layers may change in their own calls during a step: the state of
+        # ``model.updates`` (frozen BatchNormalization keeps its statistics).
+        self.update_variables = frozenset(layer_tracking.trainable_update_variables(model))
+        self.want_masks = any(o._keras_mask is not None for o in model.outputs)
+        # name -> metric of the values reported with add_metric: a Mean of them, or the
+        # Metric object that made them (its own running result is reported, as Keras 2.3.1)
+        self.added_metrics = {}
+        self._metric_sources = set()  # names whose metric is such a Metric object
+        self._ambiguous_metrics = set()  # names of several Metric attributes: an error
+        for name, metric in compile_outputs.attribute_metrics(model):
+            if name in self.added_metrics:
+                self._ambiguous_metrics.add(name)
+            else:
+                self._added_metric(name, metric)
+        for name, t in model.symbolic_metrics() if model._is_graph_network else []:
+            self._added_metric(name, getattr(t, '_metric_obj', None))
+
+    def _claim_grad_flags(self):
+        global _grad_flags_owner
+        if _grad_flags_owner is None or _grad_flags_owner() is not self:
+            _mark_trainable(self.model, self.params)
+            _grad_flags_owner = weakref.ref(self)
+            if not self._weights_checked:  # once per compile, before training
+                self._weights_checked = True
+                self.model._check_trainable_weights_consistency()
+
+    def _added_metric(self, name, source=None):
+        metric = self.added_metrics.get(name)
+        if metric is None:
+            if source is not None:
+                self._metric_sources.add(name)
+            metric = source if source is not None else metrics_module.Mean(name=name)
+            self.added_metrics[name] = metric
+            if name not in self.model.metrics_names:
+                self.model.metrics_names.append(name)
+        elif name in self._ambiguous_metrics:
+            raise ValueError('Please provide different names for the metrics you have added: '
+                             'model %s has several Metric objects named "%s".'
+                             % (self.model.name, name))
+        return metric
+
+    def _losses(self, ys, sws, outputs, masks):
+        per_output = []
+        total = None
+        for i, target in enumerate(self.targets):
+            if not target.has_loss:
+                per_output.append(None)
+                continue
+            sw = sws[i] if sws is not None else None
+            mask = masks[i] if masks is not None else None
+            if mask is not None:
+                mask = mask.to(outputs[i].dtype)
+                sw = mask if sw is None else sw * mask
+            value = weighted_loss(target.loss_fn, ys[i], outputs[i], sw)
+            per_output.append(value)
+            weighted = value if target.loss_weight == 1. else value * target.loss_weight
+            total = weighted if total is None else total + weighted
+        if total is None:
+            total = torch.zeros((), device=outputs[0].device)
+        return total, per_output
+
+    def _forward(self, xs, ys, sws, training):
+        model = self.model
+        with collect_call_losses() as call_losses, collect_call_metrics() as reported:
+            with mp_policy.autocast(_device_of(xs)):
+                outputs, extra, masks = model.run_graph(xs, training=training,
+                                                        want_masks=self.want_masks)
+            outputs = full_precision(outputs)
+            total, per_output = self._losses(ys, sws, outputs, masks)
+            for t in extra:
+                total = total + t.mean() if t.dim() else total + t
+            for t in call_losses:
+                total = total + (t.sum() if t.dim() else t)
+            for t in model.regularization_losses():
+                total = total + t
+        with torch.no_grad():
+            for name, value in reported:
+                metric = self._added_metric(name, getattr(value, '_metric_obj', None))
+                if name not in self._metric_sources:
+                    metric.update_state(value.detach())
+        return total, per_output, outputs, masks
+
+    def train(self, xs, ys, sws, rows=None):
+        """Run one update; returns ``(total_loss, per_output_losses)``.
+
+        With several processes (:mod:`keras.distribute`) the gradients are
+        averaged over the ranks, weighted by ``rows`` (the batch's sample
+        count, read from the data when None); ``xs=None`` is an empty step of
+        a rank with no data left, which still joins the average.
+        """
+        self._claim_grad_flags()
+        if distribute.is_distributed():
+            return self._distributed_train_step(xs, ys, sws, rows)
+        if xs is None:
+            return self._empty_train_step()
+        return self._jitted('step', self._train_step)(xs, ys, sws)
+
+    def _train_step(self, xs, ys, sws):
+        """The whole step of one process (one graph under ``jit_compile``)."""
+        total, per_output, outputs, masks = self._train_forward(xs, ys, sws)
+        optimizer = self._optimizer()
+        # Without trainable weights the update is empty but still counts
+        # (``iterations``), as in Keras 2.3.1.
+        self._apply(self._gradients(total, optimizer) if self.params else [], optimizer)
+        with torch.no_grad():
+            self._update_metrics(ys, sws, outputs, masks, per_output)
+        return total.detach(), [None if v is None else v.detach() for v in per_output]
+
+    def _distributed_train_step(self, xs, ys, sws, rows):
+        """The step with the gradients averaged by DDP during the backward pass
+        (see :mod:`keras.distribute.ddp_step`); ``xs=None``: this rank has no
+        batch but joins the average with weight 0."""
+        optimizer = self._optimizer()
+        if not self.params:
+            return self._empty_train_step() if xs is None else self._train_step(xs, ys, sws)
+        if rows is None:
+            rows = 0 if xs is None else int(next(t for t in xs if t is not None).shape[0])
+        if self._ddp is None:
+            self._ddp = DDPStep(self.model, lambda *batch: self._jitted(
+                'forward', self._train_forward)(*batch))
+        scale = optimizer.get_scaled_loss if isinstance(optimizer, LossScaleOptimizer) else None
+        total, per_output, outputs, masks = self._ddp.run(xs, ys, sws, rows, scale)
+        grads = [p.grad for p in self.params]
+        for p in self.params:
+            p.grad = None
+        self._apply(grads, optimizer)
+        if xs is None:
+            return torch.zeros((), device=total.device), [None] * len(self.targets)
+        with torch.no_grad():
+            self._update_metrics(ys, sws, outputs, masks, per_output)
+        return total.detach(), [None if v is None else v.detach() for v in per_output]
+
+    def _train_forward(self, xs, ys, sws):
+        # (scopes made here, not kept: torch.compile traces only local ones)
+        with K_session.learning_phase_scope(1), \
+                K_session.in_call_updates_scope(self.update_variables):
+            return self._forward(xs, ys, sws, True)
+
+    def _optimizer(self):
+        """The optimizer of this step: a :class:`LossScaleOptimizer` wrapping the
+        model's under the ``'mixed_float16'`` policy."""
+        if isinstance(self.optimizer, LossScaleOptimizer) or \
+                not mp_policy.wants_loss_scaling(self.model):
+            return self.optimizer
+        if self._loss_scaler is None:
+            self._loss_scaler = LossScaleOptimizer(self.optimizer)
+        return self._loss_scaler
+
+    def _gradients(self, total, optimizer):
+        if isinstance(optimizer, LossScaleOptimizer):
+            total = optimizer.get_scaled_loss(total)
+        return list(torch.autograd.grad(total, self.params, allow_unused=True))
+
+    def _jitted(self, name, fn):
+        """``fn``, or its ``torch.compile``d version under ``jit_compile`` (from
+        the second call: the first, eager, one creates the optimizer state and
+        the execution plans the compiled graph then reads)."""
+        if not self.jit_compile:
+            return fn
+        compiled = self._compiled.get(name)
+        if compiled is None:
+            self._compiled[name] = _compile(fn, self.jit_compile)
+            return fn
+        return compiled
+
+    def _apply(self, grads, optimizer=None):
+        (optimizer or self.optimizer).apply_gradients(self.params, grads)
+        if self.constraints:
+            with torch.no_grad():
+                for p, c in self.constraints:
+                    p.copy_(c(p))
+
+    def _empty_train_step(self):
+        device = self.params[0].device if self.params else torch.device('cpu')
+        self._apply([], self._optimizer())  # (still counts the step)
+        return torch.zeros((), device=device), [None] * len(self.targets)
+
+    def test(self, xs, ys, sws):
+        """Losses and metric updates without training."""
+        with K_session.learning_phase_scope(0), K_session.in_call_updates_scope(()):
+            training = bool(K_session.learning_phase())  # 1 after K.set_learning_phase(1)
+            total, per_output, outputs, masks = inference_grad.run(
+                self.model, lambda: self._forward(xs, ys, sws, training))
+            with torch.no_grad():
+                self._update_metrics(ys, sws, outputs, masks, per_output)
+        return total, per_output
+
+    def _update_metrics(self, ys, sws, outputs, masks, per_output):
+        for i, target in enumerate(self.targets):
+            y_pred = outputs[i].detach()
+            mask = masks[i] if masks is not None else None
+            weights = mask.to(y_pred.dtype) if mask is not None else None
+            if target.loss_metric is not None and per_output[i] is not None:
+                target.loss_metric.update_state(per_output[i].detach())
+            for _, metric in target.metrics:
+                if weights is None and getattr(metric, 'has_plain_update', False):
+                    metric._update_unweighted(ys[i], y_pred)  # (autograd is off here)
+                else:
+                    metric.update_state(ys[i], y_pred, sample_weight=weights)
+            if target.weighted_metrics:
+                sw = sws[i] if sws is not None else None
+                if weights is not None:
+                    sw = weights if sw is None else sw * weights
+                for _, metric in target.weighted_metrics:
+                    metric.update_state(ys[i], y_pred, sample_weight=sw)
+
+    def metric_values(self):
+        """Running values of the metrics after the loss, in ``metrics_names`` order."""
+        values = []
+        if len(self.targets) > 1:
+            values += [t.loss_metric.result() for t in self.targets if t.loss_metric is not None]
+        for t in self.targets:
+            values += [m.result() for _, m in t.metrics]
+            values += [m.result() for _, m in t.weighted_metrics]
+        return values + [m.result() for m in self.added_metrics.values()]
+
+    def reset_metrics(self):
+        for t in self.targets:
+            if t.loss_metric is not None:
+                t.loss_metric.reset_states()
+            for _, m in t.metrics + t.weighted_metrics:
+                m.reset_states()
+        for m in self.added_metrics.values():
+            m.reset_states()
+
+
+def _device_of(xs):
+    for t in xs:
+        if t is not None:
+            return t.device
+    return K_session.get_device()
+
+
+def full_precision(tensors):
+    """``tensors`` with float16/bfloat16 entries cast to float32 (mixed precision
+    outputs, before the losses and metrics)."""
+    return [t.float() if t is not None and t.dtype in (torch.float16, torch.bfloat16) else t
+            for t in tensors]
+
+
+def _compile(fn, option):
+    """``torch.compile(fn)`` with the backend ``option`` names (True: inductor).
+
+    Dynamo is allowed to trace ``torch.autograd.grad`` (where this PyTorch has
+    the switch), so forward, backward, update and metrics become one graph.
+    """
+    backend = 'inductor' if option is True else option
+    compiled = torch.compile(fn, backend=backend, dynamic=False)
+    config = torch._dynamo.config
+    if hasattr(config, 'trace_autograd_ops'):
+        compiled = config.patch(trace_autograd_ops=True)(compiled)
+    return compiled
+
+
+def _collect_constraints(model, params):
+    wanted = set(id(p) for p in params)
+    found = []
+    seen = set()
+
+    def visit(layer):
+        if id(layer) in seen:
+            return
+        seen.add(id(layer))
+        for p, c in getattr(layer, '_constraints', []):
+            if id(p) in wanted and c is not None:
+                found.append((p, c))
+        sub = layer.layers if hasattr(layer, '_is_graph_network') else layer._layers
+        for child in sub:
+            visit(child)
+    visit(model)
+    return found
