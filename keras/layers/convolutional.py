@@ -5,15 +5,16 @@ Kernels are stored in Keras's shapes (``Conv2D``: ``(kh, kw, in, out)``) and
 viewed in torch's layout inside ``call``; channels_last data is handed to
 torch as a permuted view, which torch runs in its ``channels_last`` memory
 format.  ``'same'`` padding follows TensorFlow (the extra entry of an odd
-total padding goes at the end), so the numbers are TensorFlow's.
+total padding goes at the end), so the numbers are TensorFlow's.  These rules
+and the torch calls live in :mod:`keras.backend.conv_core`, shared with
+``K.conv2d`` and friends.
 """
 import numbers
 import warnings
 
-import torch.nn.functional as F
-
 from keras import activations, constraints, initializers, regularizers
 from keras.backend import config as K_config
+from keras.backend import conv_core
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.layers import _arguments
@@ -21,8 +22,7 @@ from keras.layers._resizing import (Cropping1D, Cropping2D, Cropping3D,  # noqa:
                                     UpSampling1D, UpSampling2D, UpSampling3D, ZeroPadding1D,
                                     ZeroPadding2D, ZeroPadding3D)
 from keras.layers.pooling import (AveragePooling1D, AveragePooling2D,  # noqa: F401
-                                  AveragePooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
-                                  from_channels_first, to_channels_first)
+                                  AveragePooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from keras.legacy import conv_arguments as legacy
 from keras.legacy.conv_arguments import keras1_arguments
 from keras.utils import conv_utils
@@ -36,40 +36,9 @@ __all__ = ['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose',
            'Deconv3D', 'AtrousConvolution1D', 'AtrousConvolution2D', 'AtrousConv1D',
            'AtrousConv2D']
 
-_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
-_CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
-
 
 def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _torch_kernel(kernel):
-    """Keras ``(*k, in, out)`` -> torch ``(out, in, *k)`` (a view)."""
-    nd = kernel.dim() - 2
-    return kernel.permute(nd + 1, nd, *range(nd))
-
-
-def _depthwise_kernel(kernel):
-    """Keras ``(*k, in, multiplier)`` -> torch grouped ``(in * multiplier, 1, *k)``;
-    output channel ``c * multiplier + m`` as in TensorFlow."""
-    nd = kernel.dim() - 2
-    flat = kernel.reshape(tuple(kernel.shape[:nd]) + (-1,))
-    return flat.permute(nd, *range(nd)).unsqueeze(1)
-
-
-def _pad_for_conv(x, padding, kernel_size, strides, dilation):
-    """Pad a channels_first ``x`` as TensorFlow would; return ``(x, torch_padding)``."""
-    if padding == 'valid':
-        return x, 0
-    if padding == 'causal':
-        return F.pad(x, (dilation[0] * (kernel_size[0] - 1), 0)), 0
-    pads = [conv_utils.same_padding(n, k, s, d)
-            for n, k, s, d in zip(x.shape[2:], kernel_size, strides, dilation)]
-    symmetric, extra = conv_utils.torch_padding(pads)
-    if extra is not None:
-        x = F.pad(x, extra)
-    return x, symmetric
 
 
 class _Conv(Layer):
@@ -164,17 +133,15 @@ class _Conv(Layer):
 
     # ------------------------------------------------------------------- call
     def call(self, inputs):
-        x = to_channels_first(inputs, self.data_format)
-        out = from_channels_first(self._convolve(x), self.data_format)
+        x = conv_core.to_channels_first(inputs, self.data_format)
+        out = conv_core.from_channels_first(self._convolve(x), self.data_format)
         if self.activation is not activations.linear:
             out = self.activation(out)
         return out
 
     def _convolve(self, x):
-        x, pad = _pad_for_conv(x, self.padding, self.kernel_size, self.strides,
-                               self.dilation_rate)
-        return _CONV[self.rank](x, _torch_kernel(self.kernel), self.bias, self.strides, pad,
-                                self.dilation_rate, self.groups)
+        return conv_core.conv(x, conv_core.torch_kernel(self.kernel), self.bias, self.strides,
+                              self.padding, self.dilation_rate, self.groups)
 
     def _output_channels(self, input_channels):
         return self.filters
@@ -347,24 +314,17 @@ class _Transpose(object):
                                         self.padding, out_pad, self.dilation_rate[axis])
 
     def _convolve(self, x):
-        pads, out_pads, sizes = [], [], []
+        sizes = []
         for axis, n in enumerate(x.shape[2:]):
             k, s, d = self.kernel_size[axis], self.strides[axis], self.dilation_rate[axis]
             size = self._output_length(axis, int(n))
-            before = conv_utils.same_padding(size, k, s, d)[0] if self.padding == 'same' else 0
-            extra = size - ((int(n) - 1) * s + (k - 1) * d + 1 - 2 * before)
-            if extra >= max(s, d):
+            _, extra = conv_core.transpose_padding(int(n), size, k, s, self.padding, d)
+            if extra >= max(s, d):  # past torch's output_padding
                 raise ValueError('%s %s: output size %d is too large for input size %d.'
                                  % (type(self).__name__, self.name, size, n))
-            pads.append(before)
-            out_pads.append(max(extra, 0))
             sizes.append(size)
-        weight = self.kernel.permute(self.rank + 1, self.rank, *range(self.rank))
-        out = _CONV_T[self.rank](x, weight, self.bias, self.strides, tuple(pads),
-                                 tuple(out_pads), 1, self.dilation_rate)
-        if tuple(out.shape[2:]) != tuple(sizes):  # odd total padding: drop the last entry
-            out = out[(slice(None), slice(None)) + tuple(slice(0, n) for n in sizes)]
-        return out
+        return conv_core.conv_transpose(x, conv_core.torch_kernel(self.kernel), self.bias,
+                                        sizes, self.strides, self.padding, self.dilation_rate)
 
     def get_config(self):
         config = super(_Transpose, self).get_config()
@@ -463,12 +423,10 @@ class _SeparableConv(_Conv):
         self._make_bias(self.filters)
 
     def _convolve(self, x):
-        x, pad = _pad_for_conv(x, self.padding, self.kernel_size, self.strides,
-                               self.dilation_rate)
-        conv = _CONV[self.rank]
-        x = conv(x, _depthwise_kernel(self.depthwise_kernel), None, self.strides, pad,
-                 self.dilation_rate, int(self.depthwise_kernel.shape[-2]))
-        return conv(x, _torch_kernel(self.pointwise_kernel), self.bias)
+        return conv_core.separable_conv(x, conv_core.depthwise_kernel(self.depthwise_kernel),
+                                        conv_core.torch_kernel(self.pointwise_kernel),
+                                        self.bias, self.strides, self.padding,
+                                        self.dilation_rate)
 
     def get_config(self):
         config = super(_SeparableConv, self).get_config()
@@ -578,10 +536,9 @@ class DepthwiseConv2D(Conv2D):
         self._make_bias(input_dim * self.depth_multiplier)
 
     def _convolve(self, x):
-        x, pad = _pad_for_conv(x, self.padding, self.kernel_size, self.strides,
-                               self.dilation_rate)
-        return F.conv2d(x, _depthwise_kernel(self.depthwise_kernel), self.bias, self.strides,
-                        pad, self.dilation_rate, int(self.depthwise_kernel.shape[-2]))
+        return conv_core.conv(x, conv_core.depthwise_kernel(self.depthwise_kernel), self.bias,
+                              self.strides, self.padding, self.dilation_rate,
+                              int(self.depthwise_kernel.shape[-2]))
 
     def _output_channels(self, input_channels):
         return None if input_channels is None else input_channels * self.depth_multiplier

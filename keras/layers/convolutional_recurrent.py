@@ -6,25 +6,25 @@ Weights are in Keras's layout: ``kernel (kh, kw, channels, 4 * filters)``,
 ``recurrent_kernel (kh, kw, filters, 4 * filters)``, ``bias (4 * filters,)``,
 gates in order i, f, c, o.  The input convolution does not depend on the
 state, so it runs once for the whole sequence (one ``(batch * time)`` batch);
-only the recurrent convolution runs per step.  Channels_last tensors are handed
+only the recurrent convolution runs per step (``ConvLSTM2DCell`` is a
+fast-path cell, :mod:`keras.layers._cell_protocol`).  Channels_last tensors are handed
 to torch as permuted views in its ``channels_last`` memory format.  ``'same'``
 padding follows TensorFlow (an odd total pads one more at the end).
 """
 import warnings
 
 import torch
-import torch.nn.functional as F
 
 from keras import activations, constraints, initializers, regularizers
 from keras.backend import config as K_config
-from keras.backend import session as K_session
+from keras.backend import conv_core
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.layers import _arguments
 from keras.engine.layer_calls import is_shape_list
 from keras.layers import _rnn_ops
+from keras.layers._cell_protocol import FastPathCell
 from keras.layers.recurrent import RNN
-from keras.layers.recurrent_cells import _dropout_masks
 from keras.layers.recurrent_legacy import ConvRecurrent2D, Recurrent
 from keras.legacy import conv_arguments
 from keras.utils import conv_utils
@@ -52,12 +52,6 @@ def _keras1_args(name, args, kwargs):
                           '`unit_forget_bias=True` instead to initialize with ones.',
                           stacklevel=4)
     return conv_arguments.conv2d_args(name, args, kwargs)
-
-
-def _in_training(training):
-    if training is None:
-        return bool(K_session.learning_phase())
-    return bool(training)
 
 
 class ConvRNN2D(RNN):
@@ -221,16 +215,22 @@ class ConvRNN2D(RNN):
             mask = torch.as_tensor(mask, device=inputs.device).bool()
         if inputs.is_floating_point() and inputs.dtype != cell.kernel.dtype:
             inputs = inputs.to(cell.kernel.dtype)
-        cell._draw_masks(inputs[:, 0], states[0], training)
-        projected = cell._project(inputs)
-        return _rnn_ops.run_loop(cell._step_function(), projected, states, mask=mask,
+        cell._reset_dropout_masks()
+        cell._draw_dropout_masks(inputs[:, 0], states[0], training)
+        projected = cell._project_inputs(inputs)
+        step = cell._make_recurrent_step()
+
+        def output_step(z, states):
+            new_states = step(z, states)
+            return new_states[0], new_states
+        return _rnn_ops.run_loop(output_step, projected, states, mask=mask,
                                  go_backwards=self.go_backwards,
                                  want_sequence=self.return_sequences,
                                  zero_output_for_mask=getattr(self, 'zero_output_for_mask',
                                                               False))
 
 
-class ConvLSTM2DCell(Layer):
+class ConvLSTM2DCell(FastPathCell, Layer):
     """One step of :class:`ConvLSTM2D` (states ``[h, c]``).
 
     ``i, f, o = recurrent_activation(conv(x, W_g) + conv(h, U_g) + b_g)``,
@@ -324,41 +324,29 @@ class ConvLSTM2DCell(Layer):
     # ------------------------------------------------------------ convolutions
     def _conv(self, x, weight, strides, padding, dilation, bias=None, groups=1):
         """Convolve a Keras-layout 4D ``x`` with a torch-layout ``weight``."""
-        last = self.data_format == 'channels_last'
-        if last:
-            x = x.permute(0, 3, 1, 2)  # an NCHW view in channels_last memory
-        pad = 0
-        if padding == 'same':
-            pads = [conv_utils.same_padding(n, k, s, d) for n, k, s, d in
-                    zip(x.shape[2:], weight.shape[2:], strides, dilation)]
-            pad, extra = conv_utils.torch_padding(pads)
-            if extra is not None:
-                x = F.pad(x, extra)
-        y = F.conv2d(x, weight, bias, strides, pad, dilation, groups)
-        return y.permute(0, 2, 3, 1) if last else y
+        x = conv_core.to_channels_first(x, self.data_format)  # a view, no copy
+        y = conv_core.conv(x, weight, bias, strides, padding, dilation, groups)
+        return conv_core.from_channels_first(y, self.data_format)
 
     def input_conv(self, x, w, b=None, padding='valid'):
         """``conv(x, w) + b`` with the cell's strides and dilation (Keras layout)."""
-        return self._conv(x, w.permute(3, 2, 0, 1), self.strides, padding, self.dilation_rate, b)
+        return self._conv(x, conv_core.torch_kernel(w), self.strides, padding,
+                          self.dilation_rate, b)
 
     def recurrent_conv(self, x, w):
         """Stride-1 ``'same'`` convolution of a state (Keras layout)."""
-        return self._conv(x, w.permute(3, 2, 0, 1), (1, 1), 'same', (1, 1))
+        return self._conv(x, conv_core.torch_kernel(w), (1, 1), 'same', (1, 1))
 
     # ------------------------------------------------------------------ math
-    def _draw_masks(self, inputs, h, training):
-        """Draw this sequence's dropout masks (four per kind, Keras's semantics)."""
-        self._dropout_mask = None
-        self._recurrent_dropout_mask = None
-        if not _in_training(training):
-            return
-        if 0 < self.dropout < 1:
-            self._dropout_mask = _dropout_masks(inputs, self.dropout, 4)
-        if 0 < self.recurrent_dropout < 1:
-            self._recurrent_dropout_mask = _dropout_masks(h, self.recurrent_dropout, 4)
+    def _dropout_mask_count(self):
+        """One mask per gate (Keras's semantics)."""
+        return 4
 
-    def _project(self, inputs):
-        """Input convolutions plus bias for a whole ``(batch, time, ...)`` sequence."""
+    def _project_inputs(self, inputs):
+        """Input convolutions plus bias for one step ``(batch, rows, cols,
+        channels)`` or a whole ``(batch, time, ...)`` sequence."""
+        if inputs.dim() == 4:
+            return self._project_inputs(inputs.unsqueeze(1))[:, 0]
         batch, steps = inputs.shape[0], inputs.shape[1]
         flat = inputs.reshape((-1,) + tuple(inputs.shape[2:]))
         if self._dropout_mask is None:
@@ -374,9 +362,9 @@ class ConvLSTM2DCell(Layer):
             z = torch.cat(parts, dim=self._channel_axis)
         return z.reshape((batch, steps) + tuple(z.shape[1:]))
 
-    def _step_function(self):
-        """``step(z_t, [h, c]) -> (h, [h, c])`` given projected inputs ``z_t``."""
-        weight = self.recurrent_kernel.permute(3, 2, 0, 1).contiguous()
+    def _make_recurrent_step(self):
+        """``step(z_t, [h, c]) -> [h, c]`` given projected inputs ``z_t``."""
+        weight = conv_core.torch_kernel(self.recurrent_kernel).contiguous()
         rec_masks = self._recurrent_dropout_mask
         axis = self._channel_axis
         n = self.filters
@@ -396,14 +384,8 @@ class ConvLSTM2DCell(Layer):
             c = f * c + i * self.activation(gate(z, 2))
             o = self.recurrent_activation(gate(z, 3))
             h = o * self.activation(c)
-            return h, [h, c]
+            return [h, c]
         return step
-
-    def call(self, inputs, states, training=None):
-        if self._dropout_mask is None and self._recurrent_dropout_mask is None:
-            self._draw_masks(inputs, states[0], training)
-        z = self._project(inputs.unsqueeze(1))[:, 0]
-        return self._step_function()(z, states)
 
     def get_config(self):
         config = {'filters': self.filters,

@@ -23,6 +23,7 @@ from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.layers import _arguments
 from keras.legacy.interfaces import convert_kwargs
+from keras.utils.conv_utils import conv_output_length
 
 __all__ = ['LocallyConnected1D', 'LocallyConnected2D']
 
@@ -35,14 +36,6 @@ _LEGACY_2D = dict(_COMMON_LEGACY, subsample='strides', dim_ordering='data_format
 _DIM_ORDERING = {'tf': 'channels_last', 'th': 'channels_first', 'default': None}
 
 
-def _output_length(length, kernel, padding, stride):
-    if length is None:
-        return None
-    if padding == 'same':
-        return -(-length // stride)
-    return -(-(length - kernel + 1) // stride)
-
-
 def _connected(size, kernel, stride, padding, position):
     """Input positions feeding output ``position`` (tf.keras's rule for 2 and 3)."""
     left = kernel // 2
@@ -52,7 +45,8 @@ def _connected(size, kernel, stride, padding, position):
 
 def _spatial_mask(in_sizes, kernel, strides, padding):
     """Boolean ``(in..., out...)`` connectivity of the spatial positions."""
-    out_sizes = [_output_length(n, k, padding, s) for n, k, s in zip(in_sizes, kernel, strides)]
+    out_sizes = [conv_output_length(n, k, padding, s) for n, k, s in
+                 zip(in_sizes, kernel, strides)]
     mask = np.zeros(tuple(in_sizes) + tuple(out_sizes), dtype=bool)
     for out_pos in itertools.product(*[range(n) for n in out_sizes]):
         ranges = [_connected(n, k, s, padding, p)
@@ -139,7 +133,7 @@ class _LocallyConnected(Layer):
         return list(shape[1:-1]), shape[-1]
 
     def _out_sizes(self, sizes):
-        return [_output_length(n, k, self.padding, s)
+        return [conv_output_length(n, k, self.padding, s)
                 for n, k, s in zip(sizes, self.kernel_size, self.strides)]
 
     def build(self, input_shape):

@@ -3,12 +3,13 @@ whole feature maps (global pooling).
 
 ``'same'`` padding follows TensorFlow: the output has ``ceil(n / stride)``
 steps, an odd total padding puts the extra entry at the end, and padded
-entries take no part in a max or an average.
+entries take no part in a max or an average (the rules and the ``pool`` call
+live in :mod:`keras.backend.conv_core`).
 """
 import torch
-import torch.nn.functional as F
 
 from keras.backend import config as K_config
+from keras.backend.conv_core import from_channels_first, pool, to_channels_first
 from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.layers import _arguments
@@ -22,50 +23,6 @@ __all__ = ['MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'AveragePooling1D',
            'GlobalAveragePooling3D', 'MaxPool1D', 'MaxPool2D', 'MaxPool3D', 'AvgPool1D',
            'AvgPool2D', 'AvgPool3D', 'GlobalMaxPool1D', 'GlobalMaxPool2D', 'GlobalMaxPool3D',
            'GlobalAvgPool1D', 'GlobalAvgPool2D', 'GlobalAvgPool3D']
-
-
-def to_channels_first(x, data_format):
-    """A channels_first view of ``x`` (no copy: channels_last data keeps its
-    memory layout, which torch's convolution and pooling kernels use as is)."""
-    if data_format == 'channels_first':
-        return x
-    return x.permute(0, x.dim() - 1, *range(1, x.dim() - 1))
-
-
-def from_channels_first(x, data_format):
-    """Undo :func:`to_channels_first` on a result."""
-    if data_format == 'channels_first':
-        return x
-    return x.permute(0, *range(2, x.dim()), 1)
-
-
-def pool(x, mode, pool_size, strides, padding):
-    """Max (``mode='max'``) or average pooling of a channels_first ``x``.
-
-    Args:
-        x: tensor ``(batch, channels, *spatial)``.
-        mode: ``'max'`` or ``'avg'``.
-        pool_size, strides: tuples, one entry per spatial axis.
-        padding: ``'valid'`` or ``'same'`` (TensorFlow's rule).
-    """
-    nd = len(pool_size)
-    fn = getattr(F, '%s_pool%dd' % (mode, nd))
-    if padding == 'valid':
-        return fn(x, pool_size, strides)
-    pads = [conv_utils.same_padding(n, k, s) for n, k, s in zip(x.shape[2:], pool_size, strides)]
-    symmetric, extra = conv_utils.torch_padding(pads)
-    if mode == 'max':
-        if extra is not None:
-            x = F.pad(x, extra, value=float('-inf'))
-        return fn(x, pool_size, strides, symmetric)
-    if extra is None:
-        return fn(x, pool_size, strides, symmetric, count_include_pad=False)
-    # Odd total padding: divide window sums by the number of real entries.
-    full = []
-    for before, after in reversed(pads):
-        full += [before, after]
-    ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
-    return fn(F.pad(x, full), pool_size, strides) / fn(F.pad(ones, full), pool_size, strides)
 
 
 class _Pooling(Layer):

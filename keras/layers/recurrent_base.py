@@ -8,7 +8,8 @@ sequence goes to that kernel with weights viewed from Keras's layout.  Every
 other configuration runs a Python loop over the cell
 (:mod:`keras.layers._rnn_ops`); for the built-in cells the input products are
 computed for the whole sequence at once and each step is only the recurrent
-half of the cell, prepared once per call.  Both give Keras's numbers.
+half of the cell, prepared once per call.  Both give Keras's numbers.  What a
+cell provides for either way is :mod:`keras.layers._cell_protocol`.
 
 Public through :mod:`keras.layers.recurrent`.
 """
@@ -18,9 +19,9 @@ from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.engine.keras_tensor import is_keras_tensor
 from keras.engine.layer_calls import is_shape_list
-from keras.layers import _rnn_ops
-from keras.layers.recurrent_cells import (StackedRNNCells, _RNNCellBase, _in_training,
-                                          _output_size, _state_count)
+from keras.layers import _cell_protocol, _rnn_ops
+from keras.layers._cell_protocol import FastPathCell
+from keras.layers.recurrent_cells import StackedRNNCells, _output_size, _state_count
 from keras.legacy.interfaces import convert_kwargs
 from keras.legacy.rnn_arguments import rnn_table
 from keras.utils.generic_utils import has_arg
@@ -125,9 +126,8 @@ def store_states(current, new_states):
 def _reset_cell_masks(cell):
     cells = cell.cells if isinstance(cell, StackedRNNCells) else [cell]
     for c in cells:
-        if isinstance(c, _RNNCellBase):
-            if c._dropout_mask is not None or c._recurrent_dropout_mask is not None:
-                c._dropout_mask = c._recurrent_dropout_mask = None
+        if isinstance(c, FastPathCell):
+            c._reset_dropout_masks()
             continue
         if hasattr(c, '_dropout_mask'):
             c._dropout_mask = None
@@ -419,7 +419,7 @@ class RNN(Layer):
                              % (self.name, tuple(inputs.shape)))
         states = self._initial_states(inputs, initial_state)
         last, sequence, states = self._run(inputs, states, constants, mask,
-                                           _in_training(training))
+                                           _cell_protocol.in_training(training))
         if self.stateful:
             store_states(self._states, states)
         output = sequence if self.return_sequences else last
@@ -437,30 +437,11 @@ class RNN(Layer):
         options = dict(mask=mask, go_backwards=self.go_backwards,
                        want_sequence=self.return_sequences,
                        zero_output_for_mask=self.zero_output_for_mask)
-        if isinstance(cell, _RNNCellBase) and not constants:
-            return self._run_builtin(cell, inputs, states, training, options)
+        if isinstance(cell, FastPathCell) and not constants:
+            return _cell_protocol.run_fast(cell, inputs, states, training, self.unroll,
+                                           **options)
         loop = _rnn_ops.loop_runner(_rnn_ops.run_loop, inputs.shape[1], self.unroll)
         return loop(self._cell_step(constants, training), inputs, states, **options)
-
-    def _run_builtin(self, cell, inputs, states, training, options):
-        """A built-in cell: PyTorch's fused kernel where it computes the same
-        thing, else the cell's recurrence over the projected inputs."""
-        kernel = cell.kernel
-        if inputs.is_floating_point() and inputs.dtype != kernel.dtype:
-            inputs = inputs.to(kernel.dtype)
-        if cell.dropout or cell.recurrent_dropout:
-            cell._ensure_masks(inputs[:, 0], states[0], training)
-        fused = cell._fused()
-        if fused is not None:
-            op, weights, has_bias = fused
-            x = inputs
-            if cell._dropout_mask is not None:
-                x = x * cell._dropout_mask[0].unsqueeze(1)
-            result = _rnn_ops.run_fused(op, x, states, weights, has_bias, **options)
-            if result is not None:
-                return result
-        loop = _rnn_ops.loop_runner(_rnn_ops.run_cell, inputs.shape[1], self.unroll)
-        return loop(cell._step_function(), cell._project(inputs), states, **options)
 
     def _cell_step(self, constants, training):
         cell = self.cell

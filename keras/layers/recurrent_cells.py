@@ -2,11 +2,12 @@
 
 A cell is a layer with a ``state_size`` and ``call(inputs, states) ->
 (output, new_states)``; :class:`keras.layers.RNN` runs it over a sequence.
-The built-in cells also expose their math in two halves so the RNN can run
-them quickly: ``_project`` (inputs times kernel plus bias, done for the whole
-sequence in one product) and ``_step_function`` (the per-step recurrent part,
-with what does not change between steps prepared once); and ``_fused`` says
-when PyTorch's fused kernel computes exactly the same thing.
+The built-in cells are fast-path cells (:mod:`keras.layers._cell_protocol`):
+their step is in two halves, ``_project_inputs`` (inputs times kernel plus
+bias, done for the whole sequence in one product) and
+``_make_recurrent_step`` (the per-step recurrent part, with what does not
+change between steps prepared once); ``_fused_kernel`` says when PyTorch's
+fused kernel computes exactly the same thing.
 
 Weights are in Keras's layout: ``kernel (input_dim, n_gates * units)``,
 ``recurrent_kernel (units, n_gates * units)``, gates in order i, f, c, o
@@ -16,21 +17,14 @@ import torch
 
 from keras import activations, constraints, initializers, regularizers
 from keras.backend import nn_ops as K_nn
-from keras.backend import random_ops
-from keras.backend import session as K_session
 from keras.engine import layer_weights
 from keras.engine.base_layer import Layer
 from keras.layers import _arguments
+from keras.layers._cell_protocol import FastPathCell, FusedKernel
 from keras.mixed_precision import policy as mp_policy
 from keras.utils.generic_utils import has_arg
 
 __all__ = ['SimpleRNNCell', 'LSTMCell', 'GRUCell', 'StackedRNNCells']
-
-
-def _in_training(training):
-    if training is None:
-        return bool(K_session.learning_phase())
-    return bool(training)
 
 
 def _is_activation(fn, name):
@@ -59,13 +53,6 @@ def _autocasting(tensor):
     return mp_policy.active_autocast_dtype(tensor.device.type) is not None
 
 
-def _dropout_masks(like, rate, count):
-    """``count`` Keras dropout masks shaped like ``like``: kept entries are
-    ``1 / (1 - rate)``, dropped ones 0."""
-    return [random_ops.dropout_mask(like.shape, rate, like.device, like.dtype)
-            for _ in range(count)]
-
-
 def _at_step(mask, x):
     """A ``(batch, features)`` mask broadcast over ``x`` (one step or a sequence)."""
     return mask if x.dim() == 2 else mask.unsqueeze(1)
@@ -80,8 +67,9 @@ def _stacked_identity(gain):
     return init
 
 
-class _RNNCellBase(Layer):
-    """Arguments, weights and dropout shared by the built-in cells."""
+class _RNNCellBase(FastPathCell, Layer):
+    """Arguments, weights and dropout shared by the built-in cells; each
+    provides ``_make_recurrent_step`` and, where one fits, ``_fused_kernel``."""
 
     _n_gates = 1
 
@@ -152,20 +140,15 @@ class _RNNCellBase(Layer):
     def reset_recurrent_dropout_mask(self):
         self._recurrent_dropout_mask = None
 
-    def _ensure_masks(self, inputs, h, training):
-        """Draw the dropout masks once per sequence (Keras's semantics)."""
-        count = self._n_gates if self.implementation == 1 else 1
-        if 0 < self.dropout < 1 and self._dropout_mask is None and _in_training(training):
-            self._dropout_mask = _dropout_masks(inputs, self.dropout, count)
-        if 0 < self.recurrent_dropout < 1 and self._recurrent_dropout_mask is None and \
-                _in_training(training):
-            self._recurrent_dropout_mask = _dropout_masks(h, self.recurrent_dropout, count)
+    def _dropout_mask_count(self):
+        """Implementation 1 drops each gate's inputs with a mask of its own."""
+        return self._n_gates if self.implementation == 1 else 1
 
     # ------------------------------------------------------------------- math
     def _input_bias(self):
         return self.bias
 
-    def _project(self, x):
+    def _project_inputs(self, x):
         """``x @ kernel + bias`` with the input dropout; ``x`` is one step
         ``(batch, features)`` or a whole sequence ``(batch, time, features)``."""
         masks = self._dropout_mask
@@ -194,21 +177,6 @@ class _RNNCellBase(Layer):
             return lambda z, h: z + torch.matmul(h if mask is None else h * mask, kernel)
         return lambda z, h: torch.addmm(z, h if mask is None else h * mask, kernel)
 
-    def _step_function(self):
-        """``step(z, states) -> new_states``: one step of the recurrence, ``z``
-        being the step's ``_project``ion; the output is ``new_states[0]``.
-        Built for the current weights and recurrent dropout masks."""
-        raise NotImplementedError
-
-    def _recur(self, z, states):
-        new_states = self._step_function()(z, states)
-        return new_states[0], new_states
-
-    def _fused(self):
-        """``(op, torch_weights, has_bias)`` when PyTorch's fused kernel computes
-        this cell as configured now (dropout masks drawn), else ``None``."""
-        return None
-
     def _torch_weights(self, reorder=None, recurrent_bias=None):
         """The weights in PyTorch's layout; ``reorder(w, dim)`` permutes the
         gate blocks along ``dim`` where the two orders differ."""
@@ -228,12 +196,6 @@ class _RNNCellBase(Layer):
     def _fusable_dropout(self):
         return self._recurrent_dropout_mask is None and (
             self._dropout_mask is None or len(self._dropout_mask) == 1)
-
-    def call(self, inputs, states, training=None):
-        if not isinstance(states, (list, tuple)):
-            states = [states]
-        self._ensure_masks(inputs, states[0], training)
-        return self._recur(self._project(inputs), list(states))
 
     def _base_config(self):
         return {'units': self.units,
@@ -272,12 +234,12 @@ class SimpleRNNCell(_RNNCellBase):
     def build(self, input_shape):
         self._build_weights(input_shape, (self.units,))
 
-    def _step_function(self):
+    def _make_recurrent_step(self):
         add = self._recurrent_sum(self.recurrent_kernel, self._recurrent_dropout_mask)
         activation = _plain(self.activation)
         return lambda z, states: [activation(add(z, states[0]))]
 
-    def _fused(self):
+    def _fused_kernel(self):
         if not self._fusable_dropout():
             return None
         if _is_activation(self.activation, 'tanh'):
@@ -286,7 +248,7 @@ class SimpleRNNCell(_RNNCellBase):
             op = 'rnn_relu'
         else:
             return None
-        return op, self._torch_weights(), self.use_bias
+        return FusedKernel(op, self._torch_weights(), self.use_bias)
 
     def get_config(self):
         config = self._base_config()
@@ -342,7 +304,7 @@ class LSTMCell(_RNNCellBase):
                                   torch.as_tensor(base((2 * units,), dtype=dtype))])
         self._build_weights(input_shape, (4 * self.units,), bias_initializer)
 
-    def _step_function(self):
+    def _make_recurrent_step(self):
         add = self._recurrent_sum(self.recurrent_kernel, self._recurrent_dropout_mask)
         activation, gate = _plain(self.activation), _plain(self.recurrent_activation)
         u = self.units
@@ -361,11 +323,11 @@ class LSTMCell(_RNNCellBase):
             return [o * activation(c), c]
         return step
 
-    def _fused(self):
+    def _fused_kernel(self):
         if not (self._fusable_dropout() and _is_activation(self.activation, 'tanh')
                 and _is_activation(self.recurrent_activation, 'sigmoid')):
             return None
-        return 'lstm', self._torch_weights(), self.use_bias
+        return FusedKernel('lstm', self._torch_weights(), self.use_bias)
 
     def get_config(self):
         config = self._base_config()
@@ -429,7 +391,7 @@ class GRUCell(_RNNCellBase):
             return self.bias
         return self.bias[0]
 
-    def _step_function(self):
+    def _make_recurrent_step(self):
         u = self.units
         masks = self._recurrent_dropout_mask
         kernel = self.recurrent_kernel
@@ -467,13 +429,14 @@ class GRUCell(_RNNCellBase):
             return [update * carry + (1 - update) * candidate]
         return step
 
-    def _fused(self):
+    def _fused_kernel(self):
         if not (self.reset_after and self._fusable_dropout()
                 and _is_activation(self.activation, 'tanh')
                 and _is_activation(self.recurrent_activation, 'sigmoid')):
             return None
         recurrent_bias = self.bias[1] if self.bias is not None else None
-        return 'gru', self._torch_weights(_gru_to_torch_order, recurrent_bias), self.use_bias
+        return FusedKernel('gru', self._torch_weights(_gru_to_torch_order, recurrent_bias),
+                           self.use_bias)
 
     def get_config(self):
         config = self._base_config()

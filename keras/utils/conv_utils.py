@@ -2,10 +2,13 @@
 
 The Keras 2.3.1 helpers (``conv_output_length``, ``conv_input_length``,
 ``deconv_length``, ``normalize_tuple``, ``normalize_padding``,
-``convert_kernel``) plus TensorFlow's ``'same'`` padding rule, which the
-layers need to give TensorFlow's numbers on PyTorch.
+``convert_kernel``) plus TensorFlow's ``'same'`` padding rule
+(``same_padding``, ``torch_padding``), which lives in the convolution core
+:mod:`keras.backend.conv_core` and is re-exported here.
 """
 import numpy as np
+
+from keras.backend.conv_core import same_padding, torch_padding  # noqa: F401
 
 __all__ = ['normalize_tuple', 'normalize_padding', 'convert_kernel', 'conv_output_length',
            'conv_input_length', 'deconv_length', 'same_padding', 'torch_padding',
@@ -143,33 +146,3 @@ def deconv_length(dim_size, stride_size, kernel_size, padding, output_padding, d
         return dim_size * stride_size
     pad = {'same': kernel_size // 2, 'valid': 0, 'full': kernel_size - 1}[padding]
     return (dim_size - 1) * stride_size + kernel_size - 2 * pad + output_padding
-
-
-def same_padding(input_length, kernel_size, stride, dilation=1):
-    """TensorFlow's ``'same'`` padding along one axis: ``(before, after)``.
-
-    The output has ``ceil(input_length / stride)`` steps; when the total
-    padding is odd the extra entry goes at the end.
-    """
-    dilated = (kernel_size - 1) * dilation + 1
-    steps = -(-input_length // stride)
-    total = max((steps - 1) * stride + dilated - input_length, 0)
-    return total // 2, total - total // 2
-
-
-def torch_padding(pads):
-    """Split per-axis ``(before, after)`` pairs for a torch op.
-
-    Returns ``(symmetric, extra)``: ``symmetric`` is the tuple to give the
-    torch op's ``padding`` argument and ``extra`` is ``None`` or the
-    ``F.pad`` argument (last axis first) for what remains, which is needed
-    only when some axis pads one more entry at the end than at the start.
-    """
-    symmetric = tuple(before for before, _ in pads)
-    if all(before == after for before, after in pads):
-        return symmetric, None
-    extra = []
-    for before, after in reversed(pads):
-        extra += [0, after - before]
-    return symmetric, tuple(extra)
-

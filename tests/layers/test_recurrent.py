@@ -117,7 +117,7 @@ def _np(t):
 
 
 def _loop_only(layer):
-    layer.cell._fused = lambda: None  # force the Python time loop
+    layer.cell._fused_kernel = lambda: None  # force the Python time loop
     return layer
 
 
