@@ -31,6 +31,13 @@ computes that same ``call`` for a whole sequence: the fused kernel where
 there is one (input dropout applied to the sequence first), else the
 projection of every step at once and a loop over the recurrent step
 (:func:`keras.layers._rnn_ops.run_cell`).
+
+**Which way a cell runs** is decided from its class when the layer is built
+(:func:`choose_path`): a subclass that overrides ``call`` (a layer-normalized
+LSTM, say) runs its own ``call`` in the generic loop; one that changes a half
+of the step without restating ``_fused_kernel`` runs its halves, not PyTorch's
+kernel (which computes the parent's math).  A subclass that changes only
+``build``, ``get_config`` or the like keeps the fast path.
 """
 import collections
 
@@ -38,7 +45,13 @@ from keras.backend import random_ops
 from keras.backend import session as K_session
 from keras.layers import _rnn_ops
 
-__all__ = ['FastPathCell', 'FusedKernel', 'run_fast', 'in_training', 'dropout_masks']
+__all__ = ['FastPathCell', 'FusedKernel', 'GENERIC', 'PROJECTED', 'FUSED', 'choose_path',
+           'run_fast', 'in_training', 'dropout_masks']
+
+# How an RNN runs its cell (:func:`choose_path`).
+GENERIC = 'generic'
+PROJECTED = 'projected'
+FUSED = 'fused'
 
 FusedKernel = collections.namedtuple('FusedKernel', ['op', 'weights', 'has_bias'])
 FusedKernel.__doc__ = """PyTorch's fused kernel for a cell: ``op`` ('lstm', 'gru',
@@ -110,7 +123,30 @@ class FastPathCell(object):
         return new_states[0], new_states
 
 
-def run_fast(cell, inputs, states, training, unroll=False, **options):
+def _defining_class(cls, name):
+    """The class of ``cls``'s MRO whose body defines ``name``."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return klass
+    return None
+
+
+def choose_path(cell):
+    """How an RNN runs ``cell``, from its class: :data:`GENERIC` (the cell's
+    own ``call`` at each step: a cell outside the protocol, or whose class
+    overrides ``call``), :data:`PROJECTED` (:func:`run_fast` by its two halves)
+    or :data:`FUSED` (the same, PyTorch's kernel allowed where
+    ``_fused_kernel`` offers one: the class that defines ``_fused_kernel`` is,
+    or derives from, those that define the two halves)."""
+    cls = type(cell)
+    if not isinstance(cell, FastPathCell) or _defining_class(cls, 'call') is not FastPathCell:
+        return GENERIC
+    fused_by = _defining_class(cls, '_fused_kernel')
+    halves = [_defining_class(cls, name) for name in ('_project_inputs', '_make_recurrent_step')]
+    return FUSED if all(issubclass(fused_by, half) for half in halves) else PROJECTED
+
+
+def run_fast(cell, inputs, states, training, unroll=False, fused=True, **options):
     """Run a :class:`FastPathCell` over ``inputs`` ``(batch, time, ...)``.
 
     Args:
@@ -119,6 +155,7 @@ def run_fast(cell, inputs, states, training, unroll=False, **options):
         training: whether dropout applies (``None``: the learning phase).
         unroll: trace the whole loop under ``torch.compile``
             (:func:`keras.layers._rnn_ops.loop_runner`).
+        fused: whether PyTorch's kernel may run (:data:`FUSED`).
         **options: ``mask``, ``go_backwards``, ``want_sequence``,
             ``zero_output_for_mask`` as in :func:`keras.layers._rnn_ops.run_loop`.
 
@@ -129,13 +166,13 @@ def run_fast(cell, inputs, states, training, unroll=False, **options):
     if inputs.is_floating_point() and inputs.dtype != kernel.dtype:
         inputs = inputs.to(kernel.dtype)
     cell._draw_dropout_masks(inputs[:, 0], states[0], training)
-    fused = cell._fused_kernel()
-    if fused is not None:
+    fused_kernel = cell._fused_kernel() if fused else None
+    if fused_kernel is not None:
         x = inputs
         if cell._dropout_mask is not None:
             x = x * cell._dropout_mask[0].unsqueeze(1)
-        result = _rnn_ops.run_fused(fused.op, x, states, fused.weights, fused.has_bias,
-                                    **options)
+        result = _rnn_ops.run_fused(fused_kernel.op, x, states, fused_kernel.weights,
+                                    fused_kernel.has_bias, **options)
         if result is not None:
             return result
     loop = _rnn_ops.loop_runner(_rnn_ops.run_cell, inputs.shape[1], unroll)

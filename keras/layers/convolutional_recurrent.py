@@ -22,7 +22,7 @@ from keras.engine.base_layer import Layer
 from keras.engine.input_spec import InputSpec
 from keras.layers import _arguments
 from keras.engine.layer_calls import is_shape_list
-from keras.layers import _rnn_ops
+from keras.layers import _cell_protocol, _rnn_ops
 from keras.layers._cell_protocol import FastPathCell
 from keras.layers.recurrent import RNN
 from keras.layers.recurrent_legacy import ConvRecurrent2D, Recurrent
@@ -142,6 +142,7 @@ class ConvRNN2D(RNN):
             self.state_spec = [InputSpec(shape=self._state_shape(None, dim, (None, None)))
                                for dim in sizes]
         self.built = True
+        self._cell_path = _cell_protocol.choose_path(self.cell)
         name_weights = getattr(self, '_name_cell_weights', None)
         if name_weights is not None:
             name_weights()
@@ -209,7 +210,8 @@ class ConvRNN2D(RNN):
     # ------------------------------------------------------------------- call
     def _run(self, inputs, states, constants, mask, training):
         cell = self.cell
-        if not isinstance(cell, ConvLSTM2DCell) or constants:
+        path = self._cell_path or _cell_protocol.choose_path(cell)
+        if not isinstance(cell, ConvLSTM2DCell) or path == _cell_protocol.GENERIC or constants:
             return super(ConvRNN2D, self)._run(inputs, states, constants, mask, training)
         if mask is not None:
             mask = torch.as_tensor(mask, device=inputs.device).bool()

@@ -173,6 +173,8 @@ class RNN(Layer):
         >>> y = RNN(cells, return_sequences=True)(Input((None, 5)))
     """
 
+    _cell_path = None  # how the cell runs, chosen at build: _cell_protocol.choose_path
+
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, **kwargs):
         if 'input_dim' in kwargs or 'input_length' in kwargs:
@@ -315,6 +317,7 @@ class RNN(Layer):
         else:
             self.state_spec = [InputSpec(shape=_state_shape(None, dim)) for dim in sizes]
         self.built = True
+        self._cell_path = _cell_protocol.choose_path(self.cell)
         self._name_cell_weights()
         if self.stateful:
             self.reset_states()
@@ -437,9 +440,10 @@ class RNN(Layer):
         options = dict(mask=mask, go_backwards=self.go_backwards,
                        want_sequence=self.return_sequences,
                        zero_output_for_mask=self.zero_output_for_mask)
-        if isinstance(cell, FastPathCell) and not constants:
+        path = self._cell_path or _cell_protocol.choose_path(cell)
+        if path != _cell_protocol.GENERIC and not constants:
             return _cell_protocol.run_fast(cell, inputs, states, training, self.unroll,
-                                           **options)
+                                           fused=path == _cell_protocol.FUSED, **options)
         loop = _rnn_ops.loop_runner(_rnn_ops.run_loop, inputs.shape[1], self.unroll)
         return loop(self._cell_step(constants, training), inputs, states, **options)
 
