@@ -23,12 +23,24 @@ __all__ = ['softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu', 'tanh',
            'swish', 'silu', 'gelu', 'mish', 'relu6', 'leaky_relu', 'log_softmax',
            'serialize', 'deserialize', 'get']
 
+# Layer classes this module needs, registered by the modules that define them
+# when imported (``import keras`` imports both): ``Layer`` by
+# keras.engine.base_layer, the advanced-activation layers by
+# keras.layers.advanced_activations.  Both import this module, so it cannot
+# import them.
+_LAYER_CLASSES = {}
+
+
+def register_layer_classes(*classes):
+    """Make layer classes known here, by class name (see ``_LAYER_CLASSES``)."""
+    for cls in classes:
+        _LAYER_CLASSES[cls.__name__] = cls
+
+
 def __getattr__(name):
-    # Keras 2.3.1 imported ``Layer`` into this module (``keras.activations.Layer``);
-    # resolved on first use, as ``keras.engine`` imports this module.
-    if name == 'Layer':
-        from keras.engine.base_layer import Layer
-        return Layer
+    # Keras 2.3.1 imported ``Layer`` into this module (``keras.activations.Layer``).
+    if name == 'Layer' and 'Layer' in _LAYER_CLASSES:
+        return _LAYER_CLASSES['Layer']
     raise AttributeError('module %r has no attribute %r' % (__name__, name))
 
 
@@ -197,14 +209,10 @@ _FUNCTIONS['silu'] = swish
 
 
 def _advanced_activation_layers():
-    """The advanced-activation layer classes, imported only when needed."""
-    try:
-        from keras.layers import advanced_activations
-    except ImportError:
-        return {}
-    return {name: getattr(advanced_activations, name)
+    """The advanced-activation layer classes (as registered)."""
+    return {name: _LAYER_CLASSES[name]
             for name in _ADVANCED_ACTIVATION_LAYERS
-            if hasattr(advanced_activations, name)}
+            if name in _LAYER_CLASSES}
 
 
 def serialize(activation):
@@ -264,13 +272,9 @@ def deserialize(name, custom_objects=None):
 
 
 def _is_keras_layer(obj):
-    if not isinstance(obj, torch.nn.Module):
+    if not isinstance(obj, torch.nn.Module) or 'Layer' not in _LAYER_CLASSES:
         return False
-    try:
-        from keras.engine.base_layer import Layer
-    except ImportError:
-        return False
-    return isinstance(obj, Layer)
+    return isinstance(obj, _LAYER_CLASSES['Layer'])
 
 
 def get(identifier):

@@ -12,6 +12,7 @@ import functools
 import numpy as np
 import torch
 
+from keras import initializers
 from keras.backend import graph_hooks
 from keras.backend.session import get_device, get_uid
 from keras.backend.symbolic import contains_keras_tensor
@@ -94,7 +95,6 @@ class Metric(object):
         torch_dtype = to_torch_dtype(dtype) if dtype is not None else self._torch_dtype
         value = torch.zeros(tuple(shape), dtype=torch_dtype, device=self._device)
         if initializer not in (None, 'zeros', 'Zeros'):
-            from keras import initializers
             init = initializers.get(initializer)(tuple(shape))
             value.copy_(torch.as_tensor(np.asarray(init) if not isinstance(init, torch.Tensor)
                                         else init, dtype=torch_dtype))
@@ -322,6 +322,6 @@ class MeanMetricWrapper(Mean):
         if cls is MeanMetricWrapper:
             if fn is None:
                 raise ValueError('A MeanMetricWrapper config needs the key "fn".')
-            from keras.metrics import get
+            from keras.metrics import get  # a true cycle: keras.metrics imports this module
             return cls(get(fn), **config)
         return cls(**config)

@@ -6,6 +6,7 @@ from keras.engine.cloning import (  # noqa: F401 (2.3.1's private names too)
 from keras.engine.input_layer import Input, InputLayer
 from keras.engine.sequential import Sequential
 from keras.engine.training import Model
+from keras.layers import deserialize as _deserialize_layer
 from keras.utils.generic_utils import has_arg, to_list  # noqa: F401 (2.3.1 exported them)
 from keras.utils.safe_mode import safe_mode_scope
 
@@ -18,9 +19,8 @@ def model_from_config(config, custom_objects=None, safe_mode=True):
     if isinstance(config, list):
         raise TypeError('`model_from_config` expects a dictionary, not a list. Maybe you meant '
                         'to use `Sequential.from_config(config)`?')
-    from keras.layers import deserialize
     with safe_mode_scope(safe_mode):
-        return deserialize(config, custom_objects=custom_objects)
+        return _deserialize_layer(config, custom_objects=custom_objects)
 
 
 def model_from_json(json_string, custom_objects=None, safe_mode=True):
@@ -40,12 +40,14 @@ def model_from_yaml(yaml_string, custom_objects=None, safe_mode=True):
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None):
-    from keras.saving import api  # keras.saving builds models through this module
+    # Deferred: keras.saving.model_file imports this module (and keras.saving is
+    # not part of `import keras`).
+    from keras.saving import api
     return api.save_model(model, filepath, overwrite=overwrite,
                           include_optimizer=include_optimizer, save_format=save_format)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    from keras.saving import api  # keras.saving builds models through this module
+    from keras.saving import api  # deferred: see save_model
     return api.load_model(filepath, custom_objects=custom_objects, compile=compile,
                           safe_mode=safe_mode)

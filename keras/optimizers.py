@@ -494,8 +494,16 @@ nadam = Nadam
 
 _ALL_CLASSES = {'sgd': SGD, 'rmsprop': RMSprop, 'adagrad': Adagrad, 'adadelta': Adadelta,
                 'adam': Adam, 'adamax': Adamax, 'nadam': Nadam}
-# tf.keras's wrapper (keras.mixed_precision.LossScaleOptimizer), imported when met.
-_WRAPPERS = ('lossscaleoptimizer', 'lossscaleoptimizerv1')
+# Optimizers that wrap another, by the lower-cased class names tf.keras wrote
+# (keras.mixed_precision.LossScaleOptimizer): keras.mixed_precision builds on
+# this module, so it registers its class here when imported (``import keras`` does).
+_WRAPPERS = {}
+
+
+def register_wrapper(cls, *names):
+    """Let :func:`deserialize` build ``cls`` for configs whose class is one of ``names``."""
+    for name in names:
+        _WRAPPERS[name.lower()] = cls
 
 
 def serialize(optimizer):
@@ -521,9 +529,8 @@ def deserialize(config, custom_objects=None):
         if short.lower() in _ALL_CLASSES and not (custom_objects and name in custom_objects):
             name = short.lower()
         elif short.lower() in _WRAPPERS and not (custom_objects and name in custom_objects):
-            from keras.mixed_precision import LossScaleOptimizer
             name = short.lower()
-            module_objects = dict(_ALL_CLASSES, **{name: LossScaleOptimizer})
+            module_objects = dict(_ALL_CLASSES, **{name: _WRAPPERS[name]})
         config['class_name'] = name
     return deserialize_keras_object(config, module_objects=module_objects,
                                     custom_objects=custom_objects,

@@ -12,6 +12,9 @@ Example:
     >>> model = MobileNet(weights=None, input_shape=(128, 128, 3),
     ...                   include_top=False, pooling='avg')
 """
+import functools
+
+from keras import backend, layers, models, utils
 from keras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
 from keras.applications.inception_resnet_v2 import InceptionResNetV2
 from keras.applications.inception_v3 import InceptionV3
@@ -35,11 +38,9 @@ def keras_modules_injection(base_fun):
     """Keras 2.3.1 helper: call ``base_fun`` with Keras's own ``backend``,
     ``layers``, ``models`` and ``utils`` modules as keyword arguments (kept for
     code written against ``keras_applications``)."""
-    import functools
 
     @functools.wraps(base_fun)
     def wrapper(*args, **kwargs):
-        from keras import backend, layers, models, utils
         kwargs['backend'] = backend
         kwargs['layers'] = layers
         kwargs['models'] = models

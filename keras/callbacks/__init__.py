@@ -12,8 +12,12 @@ from keras.callbacks.early_stopping import EarlyStopping
 from keras.callbacks.remote import RemoteMonitor
 from keras.callbacks.schedules import LearningRateScheduler, ReduceLROnPlateau
 from keras.callbacks.tensorboard import TensorBoard
+from keras.distribute import training_sync as _training_sync
 
 __all__ = ['Callback', 'CallbackList', 'BaseLogger', 'TerminateOnNaN', 'ProgbarLogger',
            'History', 'ModelCheckpoint', 'EarlyStopping', 'RemoteMonitor',
            'LearningRateScheduler', 'ReduceLROnPlateau', 'CSVLogger', 'LambdaCallback',
            'TensorBoard', 'configure_callbacks', 'BackupAndRestore']
+
+# On a torchrun group only rank 0 runs the callbacks that write files.
+_training_sync.register_file_writing_callbacks(ModelCheckpoint, CSVLogger, TensorBoard)

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from keras.callbacks.base import Callback
+from keras.distribute import collectives, process_group
 
 __all__ = ['BackupAndRestore']
 
@@ -61,7 +62,6 @@ class BackupAndRestore(Callback):
         return os.path.join(self.backup_dir, _FILE)
 
     def on_train_begin(self, logs=None):
-        from keras.distribute import collectives, process_group
         epoch = 0
         if process_group.rank() == 0 and os.path.exists(self._path):
             epoch = _restore(self.model, self._path)
@@ -73,14 +73,12 @@ class BackupAndRestore(Callback):
         self.model._resume_from_epoch = epoch
 
     def on_epoch_end(self, epoch, logs=None):
-        from keras.distribute import process_group
         if process_group.rank() != 0:
             return
         os.makedirs(self.backup_dir, exist_ok=True)
         _backup(self.model, self._path, epoch + 1)
 
     def on_train_end(self, logs=None):
-        from keras.distribute import process_group
         if self.delete_checkpoint and process_group.rank() == 0 \
                 and os.path.isdir(self.backup_dir):
             shutil.rmtree(self.backup_dir, ignore_errors=True)
@@ -88,7 +86,10 @@ class BackupAndRestore(Callback):
 
 def _backup(model, path, next_epoch):
     """Write weights, optimizer state and the epoch to start from, atomically."""
-    from keras.saving import hdf5, model_file, weights  # keras.saving imports the engine
+    # Deferred: keras.saving.model_file imports keras.engine.sequential, which imports
+    # keras.engine.training, which imports keras.callbacks (this module); and
+    # keras.saving is not part of `import keras`.
+    from keras.saving import hdf5, model_file, weights
     names, values = model_file.optimizer_arrays(model.optimizer)
 
     def write(f):
@@ -102,7 +103,7 @@ def _backup(model, path, next_epoch):
 
 def _restore(model, path):
     """Load the backup into ``model``; return the epoch to start from."""
-    from keras.saving import hdf5, model_file, weights  # keras.saving imports the engine
+    from keras.saving import hdf5, model_file, weights  # deferred: see _backup
     with hdf5.reading(path, 'a training backup'), hdf5.open_h5(path) as f:
         if 'next_epoch' not in f.attrs or 'model_weights' not in f:
             raise ValueError('%s is not a BackupAndRestore backup (no epoch or weights); '

@@ -14,6 +14,8 @@ import os
 
 import torch
 
+from keras.backend import session as K_session
+
 __all__ = ['DistributedError', 'initialize', 'default_backend', 'maybe_initialize',
            'is_distributed', 'rank', 'world_size', 'local_rank', 'barrier', 'guard',
            'timeout_seconds']
@@ -83,8 +85,7 @@ def initialize(backend=None, timeout=None):
     if backend == 'nccl':
         device = torch.device('cuda', local_rank())
         torch.cuda.set_device(device)
-        from keras.backend import session
-        session.set_device(device)
+        K_session.set_device(device)
         kwargs['device_id'] = device
     dist = _dist()
     timeout = datetime.timedelta(seconds=seconds)
@@ -133,8 +134,7 @@ def default_backend():
     """nccl when models train on CUDA (``keras.backend.get_device()``, so
     ``KERAS_DEVICE=cpu`` trains on CPU with gloo on a GPU machine) and this
     process has a GPU of its own (``LOCAL_RANK`` < the GPU count); else gloo."""
-    from keras.backend import session
-    if session.get_device().type == 'cuda' and local_rank() < torch.cuda.device_count():
+    if K_session.get_device().type == 'cuda' and local_rank() < torch.cuda.device_count():
         return 'nccl'
     return 'gloo'
 

@@ -6,6 +6,7 @@ Every function here is a no-op (or returns its input) in a single process.
 """
 import torch
 
+from keras.backend import session as K_session
 from keras.distribute import collectives
 from keras.distribute.process_group import is_distributed, rank, world_size
 from keras.distribute.sharding import Shard
@@ -25,8 +26,7 @@ def data_shard(shuffle_seed=False):
 
 def move_model_to_rank_device(model):
     """Move a model built before the group was joined to this rank's GPU."""
-    from keras.backend import session
-    device = session.get_device()
+    device = K_session.get_device()
     if device.type != 'cuda':
         return
     for p in model.parameters():
@@ -125,13 +125,22 @@ def reduce_loss(step_functions, loss_sum, seen):
     return loss_sum[0], float(count.item())
 
 
+# The callback classes that write files (ModelCheckpoint, CSVLogger, TensorBoard),
+# registered by keras.callbacks when imported: it builds on this package, so
+# this module does not import it.
+_FILE_WRITERS = []
+
+
+def register_file_writing_callbacks(*classes):
+    """Callbacks that ranks other than 0 skip (see :func:`rank_callbacks`)."""
+    _FILE_WRITERS.extend(c for c in classes if c not in _FILE_WRITERS)
+
+
 def rank_callbacks(callbacks, verbose):
     """``(callbacks, verbose)`` for this rank: ranks other than 0 print
     nothing and skip the callbacks that write files (the others run on every
     rank and, seeing the same merged epoch logs, decide the same)."""
     if not is_distributed() or rank() == 0:
         return callbacks, verbose
-    from keras.callbacks import CSVLogger, ModelCheckpoint, TensorBoard
-    writers = (ModelCheckpoint, CSVLogger, TensorBoard)
-    kept = [c for c in (callbacks or []) if not isinstance(c, writers)]
+    kept = [c for c in (callbacks or []) if not isinstance(c, tuple(_FILE_WRITERS))]
     return kept, 0

@@ -10,13 +10,14 @@ import threading
 import numpy as np
 import torch
 
+from keras import activations
 from keras.backend import session as K_session
 from keras.engine import layer_tracking, layer_weights
 from keras.engine.graph import layer_methods
 from keras.engine.input_spec import InputSpec, assert_input_compatibility, shape_argument
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
 from keras.engine.node import Node  # noqa: F401 (2.3.1 exported it here)
-from keras.engine.layer_calls import call_symbolic, numpy_to_tensors
+from keras.engine.layer_calls import call_symbolic, infer_output_shape, numpy_to_tensors
 from keras.mixed_precision import execution as mp_execution
 from keras.mixed_precision import policy as mp_policy
 from keras.utils.generic_utils import to_snake_case
@@ -84,6 +85,10 @@ def hook_added():
 
 def hook_generation():
     return _HOOKS['generation']
+
+
+# Plans decide where autocast switches relative to the global policy.
+mp_policy.on_global_policy_change(hook_added)
 
 
 class Layer(torch.nn.Module):
@@ -371,7 +376,6 @@ class Layer(torch.nn.Module):
         """
         if type(self).compute_output_shape is not Layer.compute_output_shape:
             return input_shape
-        from keras.engine.layer_calls import infer_output_shape
         return infer_output_shape(self, input_shape)
 
     def compute_mask(self, inputs, mask=None):
@@ -583,3 +587,8 @@ def _has_keras_tensor(inputs):
     if isinstance(inputs, (list, tuple)):
         return any(isinstance(x, KerasTensor) for x in inputs)
     return False
+
+
+# keras.activations recognises layer instances (and 2.3.1's ``keras.activations.Layer``)
+# through its registry: this module imports it, not the reverse.
+activations.register_layer_classes(Layer)

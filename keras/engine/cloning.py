@@ -6,6 +6,7 @@ and shared again).  A ``Sequential`` model is rebuilt from clones of its
 layers.  Weights are not copied: call ``new.set_weights(model.get_weights())``
 for that.
 """
+from keras.engine.base_layer import Layer
 from keras.engine.input_layer import Input, InputLayer
 from keras.engine.keras_tensor import is_keras_tensor
 from keras.engine.sequential import Sequential
@@ -27,7 +28,6 @@ def _clone_layer(layer):
 
 
 def _check_clone(clone_function, layer, new_layer):
-    from keras.engine.base_layer import Layer
     if not isinstance(new_layer, Layer):
         raise ValueError('clone_function must return a Layer; for layer %s it returned %r.'
                          % (layer.name, new_layer))

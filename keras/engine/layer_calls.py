@@ -11,6 +11,7 @@ import torch
 from keras.backend import session as K_session
 from keras.engine import layer_tracking
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
+from keras.engine.layer_weights import dtype_name, to_torch_dtype
 from keras.engine.node import Node
 
 __all__ = ['call_symbolic', 'infer_output_shape', 'call_arg_names', 'is_shape_list',
@@ -59,7 +60,6 @@ def numpy_to_tensors(layer, inputs):
     device = param.device if param is not None else K_session.get_device()
     tensor = torch.from_numpy(np.ascontiguousarray(inputs))
     if tensor.is_floating_point():
-        from keras.engine.layer_weights import to_torch_dtype
         want = to_torch_dtype(layer.dtype) if layer.dtype else torch.float32
         tensor = tensor.to(want if want.is_floating_point else torch.float32)
     return tensor.to(device)
@@ -173,14 +173,13 @@ def _output_dtypes(layer, input_list, n):
 
 
 def _dummy(shape, dtype, fill):
-    from keras.engine.layer_weights import to_torch_dtype
     size = [fill if d is None else d for d in shape]
     device = K_session.get_device()
     return torch.zeros(size, dtype=to_torch_dtype(dtype), device=device)
 
 
 def _symbolic_masks(layer, inputs, input_list, mask_arg):
-    from keras.engine.base_layer import Layer
+    from keras.engine.base_layer import Layer  # a true cycle: base_layer imports this module
     overridden = type(layer).compute_mask is not Layer.compute_mask
     if not overridden:
         return layer.compute_mask(inputs, mask_arg)
@@ -255,7 +254,6 @@ def infer_output_shape(layer, input_shape):
                              'give it a `compute_output_shape` method.' % layer.name)
         result.append(tuple(None if da != db or (ones and da == 1) else int(da)
                             for da, db in zip(a.shape, b.shape)))
-    from keras.engine.layer_weights import dtype_name
     layer.__dict__['_inferred_dtypes'] = [dtype_name(torch.as_tensor(a).dtype)
                                           for a in firsts]
     return result if out_multi else result[0]

@@ -163,7 +163,9 @@ def symbolic_training_losses(layer):
 
 def _network_node_inputs(network, layer):
     """Input tensors of each call of ``layer`` that belongs to ``network``."""
-    from keras.engine.graph import node_key  # keras.engine.graph imports this module
+    # A true cycle: keras.engine.graph.plan imports keras.engine.layer_calls, which
+    # imports this module.
+    from keras.engine.graph import node_key
     owned = network._network_nodes
     return [node.input_tensors for i, node in enumerate(layer._inbound_nodes)
             if node_key(layer, i) in owned]
@@ -272,6 +274,7 @@ class _CallLoss(object):
         self.index = index
 
     def __call__(self, inputs):
+        # A true cycle: keras.engine.base_layer imports this module.
         from keras.engine.base_layer import collect_call_losses
         with collect_call_losses() as found:
             self.layer.call(inputs, **self.kwargs)

@@ -2,6 +2,8 @@
 import numpy as np
 import torch
 
+from keras import constraints, initializers, regularizers
+from keras.backend import config as K_config
 from keras.backend import session as K_session
 from keras.backend.array_conversion import numpy_to_tensor
 from keras.backend.keras_variable import KerasVariable
@@ -17,8 +19,7 @@ _DTYPES = {'float16': torch.float16, 'bfloat16': torch.bfloat16, 'float32': torc
 
 def to_torch_dtype(dtype):
     if dtype is None:
-        from keras.backend import config
-        dtype = config.floatx()
+        dtype = K_config.floatx()
     if isinstance(dtype, torch.dtype):
         return dtype
     if hasattr(dtype, 'name') and not isinstance(dtype, str):  # numpy dtype
@@ -73,7 +74,6 @@ def _attribute_name(layer, name):
 
 
 def create_weight(layer, name, shape, dtype, initializer, regularizer, trainable, constraint):
-    from keras import constraints, initializers, regularizers
     if shape is None:
         raise ValueError('add_weight on layer %s: `shape` is required (weight %r).'
                          % (layer.name, name))

@@ -15,8 +15,13 @@ from keras.engine import layer_tracking, layer_weights
 from keras.engine.base_layer import Layer, hook_generation, report_metric
 from keras.engine.input_layer import InputLayer
 from keras.engine.keras_tensor import is_keras_tensor
+from keras.engine.layer_calls import infer_output_shape
+from keras.engine.network_config import model_json_dict, network_config, network_from_config
 from keras.engine.node import Node
+from keras.engine.subclassed import build_from_shapes, run_call
+from keras.legacy.interfaces import convert_kwargs
 from keras.utils.generic_utils import to_list, unpack_singleton
+from keras.utils.layer_utils import print_summary
 
 __all__ = ['Network', 'get_source_inputs']
 
@@ -255,7 +260,6 @@ class Network(Layer):
         if input_shape is None:
             raise ValueError('Subclassed model %s needs an `input_shape` to build (or call it '
                              'on data, e.g. `model.predict(x)`).' % self.name)
-        from keras.engine.subclassed import build_from_shapes
         build_from_shapes(self, input_shape)
 
     def call(self, inputs, training=None, mask=None):
@@ -271,7 +275,6 @@ class Network(Layer):
         """
         inputs = to_list(inputs, allow_tuple=True)
         if not self._is_graph_network:
-            from keras.engine.subclassed import run_call
             if training is None:
                 training = bool(K_session.learning_phase())
             return to_list(run_call(self, inputs, training), allow_tuple=True), [], None
@@ -363,24 +366,20 @@ class Network(Layer):
 
     def compute_output_shape(self, input_shape):
         if not self._is_graph_network:
-            from keras.engine.layer_calls import infer_output_shape
             return infer_output_shape(self, input_shape)
         shapes = graph_output_shapes(self, input_shape)
         return shapes[0] if len(shapes) == 1 else shapes
 
     # ---------------------------------------------------------------- config
     def get_config(self):
-        from keras.engine.network_config import network_config
         return network_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from keras.engine.network_config import network_from_config
         return network_from_config(cls, config, custom_objects)
 
     def to_json(self, **kwargs):
         """The architecture as a JSON string (``keras.models.model_from_json``)."""
-        from keras.engine.network_config import model_json_dict
         return json.dumps(model_json_dict(self), default=_json_default, **kwargs)
 
     def to_yaml(self, **kwargs):
@@ -388,13 +387,11 @@ class Network(Layer):
             import yaml
         except ImportError:
             raise ImportError('Requires yaml module installed (`pip install pyyaml`).')
-        from keras.engine.network_config import model_json_dict
         return yaml.dump(json.loads(json.dumps(model_json_dict(self), default=_json_default)),
                          **kwargs)
 
     # ----------------------------------------------------------- reporting
     def summary(self, line_length=None, positions=None, print_fn=None):
-        from keras.utils.layer_utils import print_summary
         check = getattr(type(self), '_check_trainable_weights_consistency', None)
         if check is not None:
             check(self)
@@ -408,11 +405,13 @@ class Network(Layer):
 
     # ----------------------------------------------------------- weights I/O
     def save_weights(self, filepath, overwrite=True, save_format=None):
-        from keras.saving import api  # keras.saving imports the engine
+        # Deferred: keras.saving.weights imports this module (and keras.saving is
+        # not part of `import keras`).
+        from keras.saving import api
         api.save_weights(self, filepath, overwrite=overwrite, save_format=save_format)
 
     def load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
-        from keras.saving import api  # keras.saving imports the engine
+        from keras.saving import api  # deferred: see save_weights
         return api.load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch,
                                 reshape=reshape)
 
@@ -420,14 +419,14 @@ class Network(Layer):
         """Save architecture, weights and optimizer state to one HDF5 file
         (``keras.models.load_model`` reads it back); a ``.keras`` name or
         ``save_format='keras'`` writes tf.keras 2.13+'s zip format instead."""
-        from keras.saving import api  # keras.saving imports the engine
+        from keras.saving import api  # deferred: see save_weights
         api.save_model(self, filepath, overwrite=overwrite, include_optimizer=include_optimizer,
                        save_format=save_format)
 
     def __setstate__(self, state):
         # ``pickle.loads`` of a model: our own pickles hold the object's
         # ``__dict__``; Keras 2.3.1's held the model file as a dict, rebuilt here.
-        from keras.saving import model_pickle  # keras.saving imports the engine
+        from keras.saving import model_pickle  # deferred: see save_weights
         if model_pickle.is_pickled_model(state):
             self.__dict__.update(model_pickle.unpickle_model(state).__dict__)
             return
@@ -476,7 +475,6 @@ def _check_graph_tensors(name, tensors, what):
 
 
 def _translate_legacy_kwargs(kwargs):
-    from keras.legacy.interfaces import convert_kwargs
     convert_kwargs('Model', kwargs, {'input': 'inputs', 'output': 'outputs'})
 
 

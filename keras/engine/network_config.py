@@ -1,14 +1,37 @@
-"""A functional model's architecture to and from its Keras 2 config dict."""
+"""A functional model's architecture to and from its Keras 2 config dict.
+
+Rebuilding a model deserializes its layers with ``keras.layers.deserialize``;
+``keras.layers`` builds on the engine, so instead of being imported here it
+registers that function when it is imported (``import keras`` does), through
+:func:`register_layer_deserializer`.  :func:`deserialize_layer` calls it.
+"""
 import json
 import warnings
 
 from keras.engine import graph as graph_lib
 from keras.utils.generic_utils import unpack_singleton
 
-__all__ = ['network_config', 'network_from_config', 'model_json_dict']
+__all__ = ['network_config', 'network_from_config', 'model_json_dict',
+           'register_layer_deserializer', 'deserialize_layer']
+
+_LAYER_DESERIALIZER = []
+
+
+def register_layer_deserializer(deserialize):
+    """Install ``deserialize(config, custom_objects=None)`` (``keras.layers`` does)."""
+    _LAYER_DESERIALIZER[:] = [deserialize]
+
+
+def deserialize_layer(config, custom_objects=None):
+    """A layer (or model) from its ``{'class_name': ..., 'config': ...}``."""
+    if not _LAYER_DESERIALIZER:
+        raise RuntimeError('Deserializing a layer needs `keras.layers`, which registers its '
+                           '`deserialize` when imported (`import keras` does).')
+    return _LAYER_DESERIALIZER[0](config, custom_objects=custom_objects)
 
 
 def _node_conversion_map(network):
+    # A true cycle: keras.engine.network imports this module.
     from keras.engine.network import Network
     conversion = {}
     for layer in network.layers:
@@ -75,7 +98,6 @@ def _as_coordinate_list(value):
 def network_from_config(cls, config, custom_objects=None):
     """Rebuild a functional model from :func:`network_config` output (also the
     configs of Keras 2.0-2.3 and tf.keras)."""
-    from keras.layers import deserialize as deserialize_layer
     created = {}
     pending = {}
     order = []
@@ -129,6 +151,6 @@ def network_from_config(cls, config, custom_objects=None):
 
 
 def model_json_dict(model):
-    import keras
+    import keras  # for __version__; a true cycle: the keras package imports the engine
     return {'class_name': model.__class__.__name__, 'config': model.get_config(),
             'keras_version': keras.__version__, 'backend': 'tensorflow'}

@@ -4,6 +4,8 @@ import copy
 from keras.engine import graph as graph_lib
 from keras.engine.base_layer import Layer
 from keras.engine.input_layer import Input, InputLayer
+from keras.engine.network import Network
+from keras.engine.network_config import deserialize_layer
 from keras.engine.training import Model
 
 __all__ = ['Sequential']
@@ -136,7 +138,6 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from keras.layers import deserialize as deserialize_layer
         if isinstance(config, dict):
             name = config.get('name')
             layer_configs = config['layers']
@@ -173,7 +174,6 @@ def _key(name):
 
 
 def _first_layer_input(layer):
-    from keras.engine.network import Network
     first = layer
     while isinstance(first, Network):
         if not first.layers:

@@ -38,13 +38,15 @@ class Model(Network):
 
     # ---------------------------------------------------------------- pickle
     def __getstate__(self):
-        from keras.saving import model_pickle  # keras.saving imports the engine
+        # Deferred: keras.saving.model_file imports keras.engine.sequential, which
+        # imports this module (and keras.saving is not part of `import keras`).
+        from keras.saving import model_pickle
         if model_pickle.needs_named_form(self):
             return model_pickle.pickle_model(self)
         return super(Model, self).__getstate__()
 
     def __setstate__(self, state):
-        from keras.saving import model_pickle  # keras.saving imports the engine
+        from keras.saving import model_pickle  # deferred: see __getstate__
         super(Model, self).__setstate__(state)
         model_pickle.rebind_optimizer_state(self.__dict__.get('optimizer'))
 
@@ -489,7 +491,8 @@ class Model(Network):
         ``format='onnx'`` (ONNX) or ``'torch'`` (a ``torch.export`` program,
         ``.pt2``), in inference mode with a dynamic batch dimension; see
         :mod:`keras.saving.export`."""
-        from keras.saving.export import export_model  # keras.saving imports the engine
+        # Deferred: keras.saving.export imports keras.models, which imports this module.
+        from keras.saving.export import export_model
         return export_model(self, filepath, format=format, verbose=verbose)
 
 

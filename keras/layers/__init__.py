@@ -4,8 +4,11 @@
 gathered here."""
 import importlib
 
+from keras.engine import network_config as _network_config
 from keras.engine.base_layer import InputSpec, Layer
 from keras.engine.input_layer import Input, InputLayer
+from keras.engine.sequential import Sequential as _Sequential
+from keras.engine.training import Model as _Model
 from keras.utils.generic_utils import deserialize_keras_object
 
 _FAMILIES = ('core', 'convolutional', 'pooling', 'merge', 'normalization', 'embeddings',
@@ -35,10 +38,8 @@ _LEGACY_CLASS_NAMES = {'Functional': 'Model', 'Recurrent': 'RNN', 'AtrousConvolu
 
 
 def _registry():
-    from keras.engine.sequential import Sequential
-    from keras.engine.training import Model
     objects = {name: globals()[name] for name in __all__ if name in globals()}
-    objects.update({'Model': Model, 'Sequential': Sequential, 'Network': Model})
+    objects.update({'Model': _Model, 'Sequential': _Sequential, 'Network': _Model})
     for old, new in _LEGACY_CLASS_NAMES.items():
         if new in objects and old not in objects:
             objects[old] = objects[new]
@@ -55,3 +56,7 @@ def deserialize(config, custom_objects=None):
     return deserialize_keras_object(config, module_objects=_registry(),
                                     custom_objects=custom_objects,
                                     printable_module_name='layer')
+
+
+# The engine rebuilds models from configs through this module's ``deserialize``.
+_network_config.register_layer_deserializer(deserialize)

@@ -198,3 +198,7 @@ class ReLU(_Elementwise):
         return self._config({'max_value': self.max_value,
                              'negative_slope': self.negative_slope,
                              'threshold': self.threshold})
+
+
+# keras.activations resolves these names (in activation configs) through its registry.
+activations.register_layer_classes(LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, ReLU)

@@ -2,8 +2,12 @@
 import sys
 import types
 
+# from_config resolves a Lambda's functions in this module's globals: new
+# imports take private names.
+from keras import backend as _backend
 from keras.engine.base_layer import Layer
 from keras.engine.layer_calls import infer_output_shape
+from keras.engine.layer_calls import is_shape_list as _is_shape_list
 from keras.utils import generic_utils
 from keras.utils.safe_mode import require_unsafe
 
@@ -52,8 +56,7 @@ class Lambda(Layer):
             shape = self._output_shape(input_shape)
             return tuple(shape) if isinstance(shape, list) and (
                 not shape or not isinstance(shape[0], (list, tuple))) else shape
-        from keras.engine.layer_calls import is_shape_list
-        batch = input_shape[0][0] if is_shape_list(input_shape) else input_shape[0]
+        batch = input_shape[0][0] if _is_shape_list(input_shape) else input_shape[0]
         shape = self._output_shape
         if shape and isinstance(shape[0], (list, tuple)):
             return [(batch,) + tuple(s) for s in shape]
@@ -124,9 +127,8 @@ def _deserialize_function(value, function_type, globs, layer_name):
     if function_type == 'function':
         if value in globs:
             return globs[value]
-        from keras import backend as K
-        if hasattr(K, value):
-            return getattr(K, value)
+        if hasattr(_backend, value):
+            return getattr(_backend, value)
         raise ValueError('Unknown function %r in Lambda layer %s: pass it in `custom_objects`.'
                          % (value, layer_name))
     if function_type == 'lambda':

@@ -14,7 +14,9 @@ import torch
 
 from keras.backend import math_ops as K_math
 from keras.engine.base_layer import Layer
+from keras.engine.graph import get_source_inputs
 from keras.engine.layer_calls import is_shape_list
+from keras.engine.training import Model
 
 __all__ = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate',
            'Dot', 'add', 'subtract', 'multiply', 'average', 'maximum', 'minimum',
@@ -484,8 +486,6 @@ class Merge(object):
 
 
 def _merge_model(layer, layers, node_indices, tensor_indices):
-    from keras.engine.graph import get_source_inputs
-    from keras.engine.training import Model
     if not isinstance(layers, (list, tuple)) or len(layers) < 2:
         raise TypeError('A Merge should only be applied to a list of layers with at least 2 '
                         'elements. Found: %s' % (layers,))

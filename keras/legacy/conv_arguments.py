@@ -12,6 +12,7 @@ arguments are bound, with one warning per call
 import functools
 import warnings
 
+from keras.backend import config as K_config
 from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['keras1_arguments', 'dim_ordering_to_data_format', 'CONV', 'CONV1D', 'TRANSPOSE',
@@ -110,13 +111,12 @@ def _theano_image_ordering(name, kwargs):
     without saying so (``dim_ordering`` defaulted to ``'th'`` there).  When a
     Keras 1-spelled call gets such an ``input_shape`` (1 or 3 channels first,
     larger spatial sizes) and no ordering, read it channels-first, with a warning."""
-    from keras.backend import config
     if any(k in kwargs for k in ('dim_ordering', 'data_format')):
         return
     shape = kwargs.get('input_shape')
     if shape is None and kwargs.get('batch_input_shape') is not None:
         shape = tuple(kwargs['batch_input_shape'])[1:]
-    if shape is None or len(shape) != 3 or config.image_data_format() != 'channels_last':
+    if shape is None or len(shape) != 3 or K_config.image_data_format() != 'channels_last':
         return
     channels, rows, cols = shape
     if channels in (1, 3) and rows is not None and cols is not None and \

@@ -10,6 +10,7 @@ inf/NaN reads one flag per step from the device.
 """
 import torch
 
+from keras import optimizers
 from keras._optimizer_base import Optimizer
 from keras.backend.outside_graph import outside_compiled_graph
 
@@ -36,7 +37,6 @@ class LossScaleOptimizer(Optimizer):
 
     def __init__(self, inner_optimizer, dynamic=True, initial_scale=None,
                  dynamic_growth_steps=None):
-        from keras import optimizers
         object.__setattr__(self, '_scalars', {})
         self.inner_optimizer = optimizers.get(inner_optimizer)
         if isinstance(self.inner_optimizer, LossScaleOptimizer):
@@ -140,7 +140,6 @@ class LossScaleOptimizer(Optimizer):
         return self.inner_optimizer.get_gradients(loss, params)
 
     def get_config(self):
-        from keras import optimizers
         return {'inner_optimizer': optimizers.serialize(self.inner_optimizer),
                 'dynamic': self.dynamic, 'initial_scale': self.initial_scale,
                 'dynamic_growth_steps': self.dynamic_growth_steps}
@@ -149,7 +148,6 @@ class LossScaleOptimizer(Optimizer):
     def from_config(cls, config, custom_objects=None):
         """Build from :meth:`get_config`'s dict, or tf.keras 2.1-2.3's
         ``{'optimizer': ..., 'loss_scale': 'dynamic' | number | {...}}``."""
-        from keras import optimizers
         config = dict(config)
         if 'loss_scale' in config or 'optimizer' in config:
             config = _from_legacy_config(config)
@@ -181,3 +179,7 @@ def _from_legacy_config(config):
     else:
         out.update(dynamic=False, initial_scale=float(scale))
     return out
+
+
+# keras.optimizers.deserialize builds it from tf.keras's configs by these names.
+optimizers.register_wrapper(LossScaleOptimizer, 'LossScaleOptimizer', 'LossScaleOptimizerV1')

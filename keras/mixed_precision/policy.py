@@ -121,11 +121,20 @@ def autocast_dtype(policy):
     return _AUTOCAST[policy.compute_dtype] if policy.is_mixed else None
 
 
+# Called when the global policy changes.  Execution plans decide which layers
+# switch the autocast state relative to the global policy, so the engine (which
+# imports this module) registers here what makes them rebuild.
+_ON_GLOBAL_POLICY_CHANGE = []
+
+
+def on_global_policy_change(callback):
+    """Call ``callback()`` whenever :func:`set_global_policy` runs."""
+    _ON_GLOBAL_POLICY_CHANGE.append(callback)
+
+
 def _invalidate_plans():
-    # Execution plans decide which layers switch the autocast state relative
-    # to the global policy: rebuild them when it changes.
-    from keras.engine import base_layer
-    base_layer.hook_added()
+    for callback in _ON_GLOBAL_POLICY_CHANGE:
+        callback()
 
 
 def set_global_policy(policy):

@@ -5,6 +5,8 @@ import threading
 
 import numpy as np
 
+from keras.utils.progbar import Progbar  # defined here in 2.3.1
+
 __all__ = ['CustomObjectScope', 'custom_object_scope', 'get_custom_objects',
            'serialize_keras_object', 'deserialize_keras_object', 'func_dump',
            'func_load', 'has_arg', 'to_list', 'unpack_singleton', 'object_list_uid',
@@ -266,11 +268,3 @@ def transpose_shape(shape, target_format, spatial_axes):
 def _np_float(x):
     return np.asarray(x, dtype='float64')
 
-
-def __getattr__(name):
-    # Progbar lives with the progress-bar code; imported lazily to keep this
-    # module free of engine imports.
-    if name == 'Progbar':
-        from keras.utils.progbar import Progbar
-        return Progbar
-    raise AttributeError(name)

@@ -1,9 +1,10 @@
 """Model summaries and weight counting (Keras 2.3.1's ``keras.utils.layer_utils``)."""
 import numpy as np
+import torch
 
 from keras.engine import layer_weights
-
 from keras.engine.graph import get_source_inputs
+from keras.utils.conv_utils import convert_kernel
 
 __all__ = ['count_params', 'print_summary', 'get_source_inputs', 'convert_all_kernels_in_model',
            'convert_dense_weights_data_format']
@@ -107,8 +108,6 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
 
 def convert_all_kernels_in_model(model):
     """Flip convolution kernels between Theano and TensorFlow conventions."""
-    from keras.utils.conv_utils import convert_kernel
-    import torch
     conv_classes = {'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose'}
     with torch.no_grad():
         for layer in model.layers:

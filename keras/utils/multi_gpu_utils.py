@@ -33,20 +33,11 @@ import torch
 from keras.backend import session as K_session
 from keras.engine.base_layer import Layer, collect_call_losses
 from keras.engine.graph import Step, direct_call
+from keras.engine.training import Model  # also exported here, as in 2.3.1
+from keras.layers.core import Activation, Lambda  # noqa: F401 (2.3.1 exported Lambda)
 from keras.utils.generic_utils import to_list
 
 __all__ = ['multi_gpu_model', 'DataParallelModel']
-
-
-def __getattr__(name):
-    # Keras 2.3.1 imported these here; resolved on use to avoid import cycles.
-    if name == 'Model':
-        from keras.engine.training import Model  # pylint: disable=import-outside-toplevel
-        return Model
-    if name == 'Lambda':
-        from keras.layers.core import Lambda  # pylint: disable=import-outside-toplevel
-        return Lambda
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 class _TorchParallelOps(object):
@@ -119,8 +110,6 @@ def multi_gpu_model(model, gpus=None, cpu_merge=True, cpu_relocation=False):
     device_ids = _target_gpu_ids(gpus, available)
     if torch.cuda.is_available():
         model.to(torch.device('cuda', device_ids[0]))
-    from keras.engine.training import Model  # pylint: disable=import-outside-toplevel
-    from keras.layers.core import Activation  # pylint: disable=import-outside-toplevel
     parallel = DataParallelModel(model, device_ids, name='%s_data_parallel' % model.name)
     outputs = to_list(parallel(_single_or_list(model.inputs)))
     merged = [Activation('linear', name=name)(x)

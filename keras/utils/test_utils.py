@@ -4,7 +4,10 @@ import tempfile
 
 import numpy as np
 
-from keras.engine.training import Model  # noqa: F401 (2.3.1 exported it here)
+from keras import backend as K
+from keras.engine.input_layer import Input
+from keras.engine.sequential import Sequential
+from keras.engine.training import Model  # also exported here, as in 2.3.1
 from keras.utils.file_io_proxy import tf_file_io_proxy
 
 __all__ = ['get_test_data', 'layer_test', 'keras_test', 'tf_file_io_proxy']
@@ -35,7 +38,6 @@ def keras_test(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from keras import backend as K
         try:
             return func(*args, **kwargs)
         finally:
@@ -48,13 +50,14 @@ def _random_input(input_shape, input_dtype):
     if input_dtype is not None and 'int' in str(input_dtype):
         return np.random.randint(0, 5, size=shape).astype(input_dtype)
     if input_dtype is None:
-        from keras import backend as K
         input_dtype = K.floatx()
     return (10 * np.random.random(shape)).astype(input_dtype)
 
 
 def _saving_available():
     try:
+        # Probed, not required: layer_test skips its file round trip when
+        # keras.saving cannot be imported (kept out of this module's imports).
         from keras.engine import saving  # noqa: F401
     except ImportError:
         return False
@@ -71,9 +74,6 @@ def layer_test(layer_cls, kwargs=None, input_shape=None, input_dtype=None, input
     ``get_config``/``from_config`` gives the same numbers, one
     ``train_on_batch`` step, and HDF5 ``save_weights``/``load_weights``.
     """
-    from keras.engine.input_layer import Input
-    from keras.engine.sequential import Sequential
-    from keras.engine.training import Model
     kwargs = dict(kwargs or {})
     if input_data is None:
         if input_shape is None:

@@ -5,23 +5,18 @@
 """
 import os
 
+from keras.engine.graph import node_key
+from keras.engine.network import Network
+from keras.engine.sequential import Sequential
+from keras.engine.training import Model  # noqa: F401 (2.3.1 exported it here)
+from keras.layers.wrappers import Wrapper  # also exported here, as in 2.3.1
+
 __all__ = ['model_to_dot', 'plot_model', 'is_model', 'is_wrapped_model', 'add_edge']
 
 _PYDOT_MISSING = ('Failed to import `pydot`. Please install `pydot`. For example with '
                   '`pip install pydot`. Drawing also needs the GraphViz programs '
                   '(https://www.graphviz.org/), e.g. `apt-get install graphviz` or '
                   '`brew install graphviz`.')
-
-
-def __getattr__(name):
-    # Keras 2.3.1 imported these here; resolved on use to avoid import cycles.
-    if name == 'Model':
-        from keras.engine.training import Model  # pylint: disable=import-outside-toplevel
-        return Model
-    if name == 'Wrapper':
-        from keras.layers.wrappers import Wrapper  # pylint: disable=import-outside-toplevel
-        return Wrapper
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 def _import_pydot():
@@ -52,7 +47,6 @@ def _check_pydot():
 
 def is_model(layer):
     """Whether ``layer`` is a Keras ``Model`` (a nested model)."""
-    from keras.engine.network import Network  # pylint: disable=import-outside-toplevel
     return isinstance(layer, Network)
 
 
@@ -62,11 +56,6 @@ def is_wrapped_model(layer):
 
 
 def _is_wrapper(layer):
-    try:
-        from keras.layers.wrappers import Wrapper  # pylint: disable=import-outside-toplevel
-    except ImportError:  # wrappers not available: recognise them by their inner layer
-        from keras.engine.base_layer import Layer  # pylint: disable=import-outside-toplevel
-        return isinstance(getattr(layer, 'layer', None), Layer) and not is_model(layer)
     return isinstance(layer, Wrapper)
 
 
@@ -77,7 +66,6 @@ def add_edge(dot, src, dst):
 
 
 def _model_layers(model):
-    from keras.engine.sequential import Sequential  # pylint: disable=import-outside-toplevel
     if isinstance(model, Sequential) and not model.built:
         model.build()
     # Graph networks keep their input layers in ``_layers_list``; ``layers``
@@ -162,7 +150,6 @@ def model_to_dot(model, show_shapes=False, show_layer_names=True, rankdir='TB',
 
 
 def _inbound_layers(model, layer):
-    from keras.engine.graph import node_key  # pylint: disable=import-outside-toplevel
     network_nodes = getattr(model, '_network_nodes', ())
     for i, node in enumerate(layer._inbound_nodes):
         if node_key(layer, i) in network_nodes:
