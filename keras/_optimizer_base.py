@@ -176,6 +176,11 @@ class Optimizer(object):
         self.__dict__['_last_graph_step'] = (params, steps[key])
         return steps[key]
 
+    def _reads_loss(self, params):
+        """Whether :meth:`apply_gradients` for ``params`` needs the batch's loss
+        value: a ``get_updates`` whose updates read the loss itself."""
+        return self._builds_graph() and self._graph_step(params).reads_loss
+
     def build(self, params):
         """Create the optimizer state for ``params`` (in that order), if not done yet
         (for a ``get_updates`` optimizer: trace its update graph)."""
@@ -294,11 +299,13 @@ class Optimizer(object):
         with torch.no_grad():
             return self._clip([list(grads)])[0]
 
-    def apply_gradients(self, params, grads):
+    def apply_gradients(self, params, grads, loss=None):
         """One update of ``params`` (in place) with ``grads``; ``None`` grads are skipped
-        (given as zeros to a ``get_updates`` optimizer)."""
+        (given as zeros to a ``get_updates`` optimizer).  ``loss``: the batch's
+        loss value, which a ``get_updates`` reading the loss itself needs
+        (see :meth:`_reads_loss`); others ignore it."""
         if self._builds_graph():
-            self._graph_step(params).run(grads)
+            self._graph_step(params).run(grads, loss)
             return
         self._update_params(params, grads)
         with torch.no_grad():

@@ -10,7 +10,8 @@ variables each time the step runs.
 optimizer, then calls ``apply_gradients(params, grads)``.  For a ``get_updates``
 optimizer that runs a :class:`GraphStep`: ``get_updates`` traced once (per list
 of parameters) on a loss whose gradients are placeholders, compiled into a
-``K.function`` that is fed the gradients of each batch.
+``K.function`` that is fed the gradients of each batch, and the batch's loss
+value when the updates read the loss itself (a loss-adaptive step size).
 """
 import functools
 
@@ -18,6 +19,7 @@ import torch
 
 from keras import backend as K
 from keras.backend import graph_hooks
+from keras.backend.backend_function import collect_updates
 from keras.backend.graph_scope import graph_scope
 from keras.backend.session import in_shape_probe
 from keras.backend.update_ops import UpdateOp
@@ -48,19 +50,34 @@ class GraphStep(object):
                                     name='gradient_%d' % i) for i, p in enumerate(self.params)]
         loss._gradient_feeds = dict((id(p), g) for p, g in zip(self.params, self.grads))
         updates = optimizer.get_updates(loss=loss, params=self.params)
-        try:
-            self.function = K.function(self.grads, [], updates=updates)
-        except ValueError as e:
-            if 'loss' not in str(e):
-                raise
-            raise ValueError('%s.get_updates uses the value of the loss itself (not only '
-                             'its gradients), which the training step cannot feed: %s'
-                             % (type(optimizer).__name__, e))
+        self.name = type(optimizer).__name__
+        # Whether the updates read the loss value itself: then it is fed too.
+        self.reads_loss = _reads(updates, loss)
+        inputs = self.grads + [loss] if self.reads_loss else self.grads
+        self.function = K.function(inputs, [], updates=updates)
 
-    def run(self, grads):
+    def run(self, grads, loss=None):
+        """Apply the updates for ``grads`` (and the batch's ``loss``, a scalar
+        tensor, when :attr:`reads_loss`)."""
         feeds = [g if g is not None else torch.zeros_like(p)
                  for p, g in zip(self.params, grads)]
-        self.function.run([g.detach() for g in feeds])
+        feeds = [g.detach() for g in feeds]
+        if self.reads_loss:
+            if loss is None:
+                raise ValueError('%s.get_updates uses the value of the loss itself (not only '
+                                 'its gradients): call apply_gradients(params, grads, loss=) '
+                                 'with the loss of the batch.' % self.name)
+            feeds.append(torch.as_tensor(loss, device=feeds[0].device if feeds else None)
+                         .detach().float().reshape(()))
+        self.function.run(feeds)
+
+
+def _reads(updates, placeholder):
+    """Whether the values of ``updates`` are computed from ``placeholder``."""
+    # (keras.engine imports the optimizers, which import this module)
+    from keras.engine.graph.sources import graph_sources
+    values = [v for _, v, _ in collect_updates(updates) if graph_hooks.is_symbolic(v)]
+    return any(s is placeholder for s in graph_sources(values)[0]) if values else False
 
 
 def fed_gradients(loss, variables):

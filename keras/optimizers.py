@@ -452,8 +452,9 @@ class TorchOptimizer(Optimizer):
     def weights(self):
         return [self.iterations]
 
-    def apply_gradients(self, params, grads):
-        """Install ``grads`` as the parameters' ``.grad`` and step the torch optimizer."""
+    def apply_gradients(self, params, grads, loss=None):
+        """Install ``grads`` as the parameters' ``.grad`` and step the torch optimizer
+        (``loss`` is not used)."""
         rate = float(self.learning_rate)  # CPU tensor: no device sync
         if rate != self._pushed_lr:
             for group in self.optimizer.param_groups:

@@ -445,3 +445,62 @@ def test_a_get_gradients_override_is_used_by_fit():
     for got, p, g in zip(model.get_weights(), start, _mse_grads(x, y)(start)):
         np.testing.assert_allclose(got, p - 0.05 * g, rtol=1e-4, atol=1e-6)
     assert len(optimizer.weights) == 3 and K.get_value(optimizer.iterations) == 1
+
+
+class _LossAdaptiveSGD(Optimizer):
+    """SGD whose step size shrinks with the loss value: ``lr * min(1, loss)``."""
+
+    def __init__(self, lr=0.1, **kwargs):
+        super(_LossAdaptiveSGD, self).__init__(**kwargs)
+        self.iterations = K.variable(0, dtype='int64', name='iterations')
+        self.lr = K.variable(lr, name='lr')
+
+    def get_updates(self, loss, params):
+        grads = self.get_gradients(loss, params)
+        lr_t = self.lr * K.minimum(1., loss)
+        self.updates = [K.update_add(self.iterations, 1)]
+        self.updates += [K.update(p, p - lr_t * g) for p, g in zip(params, grads)]
+        return self.updates
+
+
+def _numpy_loss_adaptive_sgd(params, x, y, steps, lr=0.1):
+    w, b = [p.astype('float64') for p in params]
+    for _ in range(steps):
+        err = x.dot(w) + b - y
+        lr_t = lr * min(1., float((err ** 2).mean()))
+        w, b = w - lr_t * 2. * x.T.dot(err) / len(x), b - lr_t * 2. * err.sum(0) / len(x)
+    return [w, b]
+
+
+@pytest.mark.parametrize('mixed', [False, True])
+def test_get_updates_reading_the_loss_value_is_fed_the_batch_loss(mixed):
+    x, y = _linear_problem()
+    model = Sequential([Dense(1, input_shape=(3,))])
+    model.set_weights([np.zeros((3, 1), 'float32'), np.zeros(1, 'float32')])  # loss > 1 first
+    start = model.get_weights()
+    optimizer = _LossAdaptiveSGD()
+    if mixed:  # a LossScaleOptimizer passes the (unscaled) loss on to its inner optimizer
+        optimizer = keras.mixed_precision.LossScaleOptimizer(optimizer, dynamic=False,
+                                                              initial_scale=8.)
+    model.compile(optimizer, 'mse')
+    losses = [model.train_on_batch(x, y) for _ in range(6)]
+    assert losses[0] > 1. > losses[-1]  # both sides of min(1, loss)
+    expected = _numpy_loss_adaptive_sgd(start, x, y, 6)
+    for got, want in zip(model.get_weights(), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
+
+
+def test_ordinary_get_updates_is_not_fed_the_loss():
+    model = Sequential([Dense(1, input_shape=(3,))])
+    optimizer = AMSGrad()
+    model.compile(optimizer, 'mse')
+    model.train_on_batch(*_linear_problem())
+    assert model._step_functions._feeds_loss is False
+    assert not optimizer._reads_loss(model._collected_trainable_weights)
+
+
+def test_apply_gradients_without_the_loss_a_get_updates_reads_is_a_clear_error():
+    p = K.variable(np.ones(2))
+    p.requires_grad_(True)
+    with pytest.raises(ValueError, match='loss itself'):
+        _LossAdaptiveSGD().apply_gradients([p], [K.variable(np.ones(2))])

@@ -20,11 +20,20 @@ place before any user code runs):
 
 A symbolic tensor is recognised by its ``_is_keras_tensor`` mark (the
 engine's ``KerasTensor`` sets it), without importing its class.
+
+Two scopes change what ``call_symbolically`` does, for the compiled losses
+that read the model graph (:mod:`keras.training.graph_losses`):
+:func:`recording` lists the ops it records (the analysis at compile time),
+and under :func:`forward_values` each ``KerasTensor`` stands for its value in
+the running forward pass, so the function runs on those values.
 """
+import contextlib
+
 import torch
 
 __all__ = ['register', 'call_symbolically', 'placeholder', 'variable_tensor',
-           'graph_evaluation', 'fed_gradients', 'is_symbolic', 'contains_keras_tensor']
+           'graph_evaluation', 'fed_gradients', 'is_symbolic', 'contains_keras_tensor',
+           'recording', 'forward_values']
 
 _HOOKS = {}
 _NAMES = frozenset(['call_symbolically', 'placeholder', 'variable_tensor',
@@ -48,9 +57,58 @@ def _hook(name):
                            'it when imported (`import keras` does).' % name) from None
 
 
+_RECORDERS = []       # lists of (fn, args, kwargs, result), innermost last
+_FORWARD_VALUES = []  # {id(KerasTensor): value} of the running forward pass, innermost last
+
+
 def call_symbolically(fn, args, kwargs):
-    """``fn(*args, **kwargs)`` recorded as a graph op over the symbolic arguments."""
-    return _hook('call_symbolically')(fn, args, kwargs)
+    """``fn(*args, **kwargs)`` recorded as a graph op over the symbolic arguments
+    (run on their values under :func:`forward_values`)."""
+    if _FORWARD_VALUES:
+        values = _FORWARD_VALUES[-1]
+        return fn(*[_value_of(a, values) for a in args],
+                  **{k: _value_of(v, values) for k, v in kwargs.items()})
+    result = _hook('call_symbolically')(fn, args, kwargs)
+    if _RECORDERS:
+        _RECORDERS[-1].append((fn, args, kwargs, result))
+    return result
+
+
+@contextlib.contextmanager
+def recording():
+    """Yield a list that receives ``(fn, args, kwargs, result)`` for each op
+    recorded on symbolic tensors in the block."""
+    ops = []
+    _RECORDERS.append(ops)
+    try:
+        yield ops
+    finally:
+        _RECORDERS.pop()
+
+
+@contextlib.contextmanager
+def forward_values(values):
+    """In the block, backend functions and operators given a ``KerasTensor``
+    use ``values[id(tensor)]``, its value in the running forward pass."""
+    _FORWARD_VALUES.append(values)
+    try:
+        yield
+    finally:
+        _FORWARD_VALUES.pop()
+
+
+def _value_of(arg, values):
+    if is_symbolic(arg):
+        try:
+            return values[id(arg)]
+        except KeyError:
+            raise ValueError('The loss reads the symbolic tensor %r, whose value this step '
+                             'does not compute: a loss may read the tensors of its model that '
+                             'it read when compile() analysed it (the same ones on every '
+                             'call).' % (arg,)) from None
+    if type(arg) in (list, tuple) and any(is_symbolic(a) for a in arg):
+        return type(arg)(_value_of(a, values) for a in arg)
+    return arg
 
 
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):

@@ -6,7 +6,7 @@ import torch
 
 from keras.backend import graph_hooks
 from keras.backend.config import floatx
-from keras.backend.session import in_shape_probe, learning_phase
+from keras.backend.session import gradients_create_graph, in_shape_probe, learning_phase
 from keras.backend.symbolic import symbolic
 from keras.backend.variables import as_tensor, to_torch_dtype
 
@@ -46,9 +46,9 @@ def _dims(x, axis):
     """Torch ``dim`` argument for a Keras ``axis`` (``None`` = every axis)."""
     if axis is None:
         return tuple(range(x.ndim))
-    if isinstance(axis, (list, tuple)):
-        return tuple(axis)
-    return axis
+    if isinstance(axis, (list, tuple, np.ndarray)):  # (TF took arrays: np.arange(1, ndim))
+        return tuple(int(a) for a in np.ravel(axis))
+    return int(axis) if isinstance(axis, np.integer) else axis
 
 
 def _to_float(x):
@@ -522,7 +522,9 @@ def gradients(loss, variables):
     On a symbolic ``loss`` the gradients are symbolic too, computed with
     autograd when ``K.function`` runs them.  The variables must require grad
     and ``loss`` must have been computed from them; unconnected variables give
-    ``None`` (as TensorFlow).
+    ``None`` (as TensorFlow).  With autograd on, the gradients are themselves
+    differentiable (a gradient penalty trains the weights), except inside
+    :func:`keras.backend.session.first_order_gradients`.
     """
     if getattr(loss, '_gradient_feeds', None) is not None:  # an optimizer's training step
         return graph_hooks.fed_gradients(loss, variables if isinstance(variables, (list, tuple))
@@ -544,7 +546,9 @@ def _gradients(loss, variables):
                          'Compute the loss from tensors with `requires_grad=True` '
                          '(Keras variables made with K.variable do not track gradients).')
     wanted = [v for v in variables if v.requires_grad]
-    grads = iter(torch.autograd.grad(loss, wanted, retain_graph=True, allow_unused=True))
+    seed = torch.ones_like(loss) if loss.dim() else None  # (tf.gradients sums a tensor loss)
+    grads = iter(torch.autograd.grad(loss, wanted, grad_outputs=seed, retain_graph=True,
+                                     allow_unused=True, create_graph=gradients_create_graph()))
     return [next(grads) if v.requires_grad else None for v in variables]
 
 

@@ -144,3 +144,22 @@ def in_shape_probe():
     independent placeholders, so graph relations between them (``K.gradients``)
     only have to give results of the right shapes."""
     return getattr(_STATE, 'shape_probe', False)
+
+
+@contextlib.contextmanager
+def first_order_gradients():
+    """Mark a block whose ``K.gradients`` results are not differentiated again
+    (a ``K.function`` without nested gradients): they are computed without a
+    graph of their own, which saves its memory (see :func:`gradients_create_graph`)."""
+    previous = getattr(_STATE, 'first_order', False)
+    _STATE.first_order = True
+    try:
+        yield
+    finally:
+        _STATE.first_order = previous
+
+
+def gradients_create_graph():
+    """Whether ``K.gradients`` returns differentiable gradients, as
+    ``tf.gradients`` does: when autograd is on, outside :func:`first_order_gradients`."""
+    return torch.is_grad_enabled() and not getattr(_STATE, 'first_order', False)

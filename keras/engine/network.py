@@ -207,17 +207,24 @@ class Network(Layer):
             self._plan = None  # a layer got a torch hook since: rebuild the plan
         if self._plan is None:
             self._plan_hooks = hook_generation()
-            losses = self._symbolic_loss_tensors()
-            metrics = self._computable(t for _, t in self.symbolic_metrics())
-            extra = losses + metrics
-            nodes_by_depth = self._nodes_by_depth
-            if extra:  # loss and metric terms may use ops outside the model's own layers
-                nodes_by_depth = graph_lib.map_graph(self.inputs, self.outputs + extra)[1]
-            metric_names = [n for n, t in self.symbolic_metrics() if any(t is m for m in metrics)]
-            self._plan = graph_lib.build_plan(self.inputs, self.outputs, nodes_by_depth,
-                                              extra)._replace(n_losses=len(losses),
-                                                              metric_names=metric_names)
+            self._plan = self._make_plan()
         return self._plan
+
+    def _make_plan(self, reads=()):
+        """A new execution plan of this graph.  ``reads``: further tensors
+        computable from the inputs, whose slots follow those of the outputs,
+        the symbolic losses and the metrics (for a step that reads them)."""
+        losses = self._symbolic_loss_tensors()
+        metrics = self._computable(t for _, t in self.symbolic_metrics())
+        extra = losses + metrics
+        nodes_by_depth = self._nodes_by_depth
+        if extra or reads:  # those terms may use ops outside the model's own layers
+            nodes_by_depth = graph_lib.map_graph(self.inputs,
+                                                 self.outputs + extra + list(reads))[1]
+        metric_names = [n for n, t in self.symbolic_metrics() if any(t is m for m in metrics)]
+        return graph_lib.build_plan(self.inputs, self.outputs, nodes_by_depth,
+                                    extra + list(reads))._replace(n_losses=len(losses),
+                                                                  metric_names=metric_names)
 
     def _symbolic_loss_tensors(self):
         """Symbolic ``add_loss`` terms this graph can compute from its inputs."""
@@ -268,8 +275,9 @@ class Network(Layer):
         outputs, _, _ = self.run_graph(inputs, training=training, masks=mask)
         return unpack_singleton(outputs) if len(outputs) == 1 else outputs
 
-    def run_graph(self, inputs, training=None, masks=None, want_masks=False):
-        """Compute outputs (and symbolic ``add_loss`` terms) from real inputs.
+    def run_graph(self, inputs, training=None, masks=None, want_masks=False, plan=None):
+        """Compute outputs (and symbolic ``add_loss`` terms) from real inputs,
+        with this network's plan or ``plan`` (one of :meth:`_make_plan`'s).
 
         Returns ``(outputs, extra_losses, output_masks)``.
         """
@@ -278,7 +286,8 @@ class Network(Layer):
             if training is None:
                 training = bool(K_session.learning_phase())
             return to_list(run_call(self, inputs, training), allow_tuple=True), [], None
-        plan = self._get_plan()
+        if plan is None:
+            plan = self._get_plan()
         steps, input_slots = plan.steps, plan.input_slots
         if len(inputs) != len(input_slots):
             raise ValueError('Model %s expects %d input(s), but it received %d input tensors.'

@@ -90,10 +90,11 @@ class LossScaleOptimizer(Optimizer):
         return [None if g is None else g / self._scale.to(g.device, g.dtype) for g in grads]
 
     @outside_compiled_graph  # data-dependent: runs eagerly inside a compiled step
-    def apply_gradients(self, params, grads):
+    def apply_gradients(self, params, grads, loss=None):
         """Unscale ``grads`` (gradients of the scaled loss; float32 ones are
         unscaled in place) and update ``params``; with dynamic scaling, skip
-        the update when a gradient is not finite."""
+        the update when a gradient is not finite.  ``loss`` (unscaled) goes to
+        the inner optimizer when given (see :meth:`_reads_loss`)."""
         live = [g for g in grads if g is not None]
         if not live:
             return
@@ -106,19 +107,28 @@ class LossScaleOptimizer(Optimizer):
             inv_scale = (1. / self._scale).reshape(1)
             torch._amp_foreach_non_finite_check_and_unscale_(live, found_inf, inv_scale)
             if not self.dynamic:
-                self.inner_optimizer.apply_gradients(params, grads)
+                self._inner_apply(params, grads, loss)
                 return
             if bool(found_inf.item()):  # the one host sync of a step
                 self._scale.mul_(0.5).clamp_(min=1.)
                 self._good_steps = 0
                 return
-            self.inner_optimizer.apply_gradients(params, grads)
+            self._inner_apply(params, grads, loss)
             self._good_steps += 1
             if self._good_steps >= self.dynamic_growth_steps:
                 self._scale.mul_(2.)
                 self._good_steps = 0
 
     # -- the inner optimizer's state -----------------------------------------------
+
+    def _inner_apply(self, params, grads, loss):
+        if loss is None:  # (an inner optimizer's own apply_gradients may take no loss)
+            self.inner_optimizer.apply_gradients(params, grads)
+        else:
+            self.inner_optimizer.apply_gradients(params, grads, loss=loss)
+
+    def _reads_loss(self, params):
+        return self.inner_optimizer._reads_loss(params)
 
     def build(self, params):
         self.inner_optimizer.build(params)

@@ -15,7 +15,8 @@ at module level.  What lives where, in the order data flows:
   generators, ``Sequence``s).
 - ``steps``: the train and test steps as plain tensor functions
   (``StepFunctions``); ``inference_grad``: autograd for the models whose
-  forward pass needs it in inference.
+  forward pass needs it in inference; ``graph_losses``: compiled losses that
+  read other tensors of the model (WGAN-GP's gradient penalty).
 - ``epoch_loop``: the one loop behind ``fit``/``fit_generator``/``evaluate``,
   with ``lazy_logs`` (batch logs read from the device only when a callback
   reads them); ``generators``: ``fit_generator``/``evaluate_generator``/

@@ -6,6 +6,7 @@ device: no ``.item()``, no NumPy, no graph search (the exceptions: dynamic
 loss scaling reads one overflow flag per step).  The loss values are
 returned as 0-d tensors for the caller to read when it wants.
 """
+import warnings
 import weakref
 
 import torch
@@ -18,7 +19,8 @@ from keras.engine import layer_tracking
 from keras.engine.base_layer import collect_call_losses, collect_call_metrics
 from keras.mixed_precision import LossScaleOptimizer
 from keras.mixed_precision import policy as mp_policy
-from keras.training import compile_outputs, inference_grad
+from keras.backend import graph_hooks
+from keras.training import compile_outputs, graph_losses, inference_grad
 from keras.training.compile_outputs import weighted_loss
 
 __all__ = ['StepFunctions']
@@ -65,6 +67,7 @@ class StepFunctions(object):
         self.jit_compile = jit_compile
         self._compiled = {}
         self._loss_scaler = None
+        self._feeds_loss = None  # whether the optimizer's update reads the loss value
         self._ddp = None  # DDPStep, made at the first step with several processes
         self.params = list(model._collected_trainable_weights)
         self._weights_checked = True  # (consistent now)
@@ -78,6 +81,13 @@ class StepFunctions(object):
         # ``model.updates`` (frozen BatchNormalization keeps its statistics).
         self.update_variables = frozenset(layer_tracking.trainable_update_variables(model))
         self.want_masks = any(o._keras_mask is not None for o in model.outputs)
+        # Losses reading other tensors of the model (WGAN-GP): None for the others
+        self.graph_losses = graph_losses.analyse(model, targets)
+        if jit_compile and self.graph_losses is not None and self.graph_losses.wrt:
+            warnings.warn('jit_compile is off for model %s: its loss differentiates '
+                          'K.gradients again (a gradient penalty), which torch.compile '
+                          'cannot compile; its steps run eagerly.' % model.name)
+            self.jit_compile = False
         # name -> metric of the values reported with add_metric: a Mean of them, or the
         # Metric object that made them (its own running result is reported, as Keras 2.3.1)
         self.added_metrics = {}
@@ -139,10 +149,18 @@ class StepFunctions(object):
         model = self.model
         with collect_call_losses() as call_losses, collect_call_metrics() as reported:
             with mp_policy.autocast(_device_of(xs)):
-                outputs, extra, masks = model.run_graph(xs, training=training,
-                                                        want_masks=self.want_masks)
+                if self.graph_losses is None:
+                    outputs, extra, masks = model.run_graph(xs, training=training,
+                                                            want_masks=self.want_masks)
+                else:
+                    outputs, extra, masks, values = self.graph_losses.run(
+                        model, xs, training, self.want_masks)
             outputs = full_precision(outputs)
-            total, per_output = self._losses(ys, sws, outputs, masks)
+            if self.graph_losses is None:
+                total, per_output = self._losses(ys, sws, outputs, masks)
+            else:
+                with graph_hooks.forward_values(values):
+                    total, per_output = self._losses(ys, sws, outputs, masks)
             for t in extra:
                 total = total + t.mean() if t.dim() else total + t
             for t in call_losses:
@@ -177,7 +195,7 @@ class StepFunctions(object):
         optimizer = self._optimizer()
         # Without trainable weights the update is empty but still counts
         # (``iterations``), as in Keras 2.3.1.
-        self._apply(self._gradients(total, optimizer) if self.params else [], optimizer)
+        self._apply(self._gradients(total, optimizer) if self.params else [], optimizer, total)
         with torch.no_grad():
             self._update_metrics(ys, sws, outputs, masks, per_output)
         return total.detach(), [None if v is None else v.detach() for v in per_output]
@@ -239,12 +257,29 @@ class StepFunctions(object):
             return fn
         return compiled
 
-    def _apply(self, grads, optimizer=None):
-        (optimizer or self.optimizer).apply_gradients(self.params, grads)
+    def _apply(self, grads, optimizer=None, loss=None):
+        optimizer = optimizer or self.optimizer
+        if self._feeds_loss is None:  # (known at the first update: traces a get_updates)
+            reads = getattr(optimizer, '_reads_loss', None)
+            self._feeds_loss = bool(self.params and reads is not None and reads(self.params))
+        if self._feeds_loss:
+            optimizer.apply_gradients(self.params, grads, loss=self._fed_loss(loss, optimizer))
+        else:
+            optimizer.apply_gradients(self.params, grads)
         if self.constraints:
             with torch.no_grad():
                 for p, c in self.constraints:
                     p.copy_(c(p))
+
+    def _fed_loss(self, loss, optimizer):
+        """The batch's loss for an optimizer whose ``get_updates`` reads it."""
+        if loss is None or distribute.is_distributed():
+            raise NotImplementedError(
+                '%s.get_updates reads the value of the loss, which a training step with '
+                'several processes (or without a batch) does not feed: each process has its '
+                'own loss. Use an optimizer whose updates read only the gradients.'
+                % type(getattr(optimizer, 'inner_optimizer', optimizer)).__name__)
+        return loss.detach()
 
     def _empty_train_step(self):
         device = self.params[0].device if self.params else torch.device('cpu')

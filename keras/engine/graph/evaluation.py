@@ -5,6 +5,8 @@ read by recorded ops, which feed themselves), a ``Network`` over them, and
 what ``K.gradients`` nodes in the graph differentiate with respect to, so
 that only those values track autograd.
 """
+import contextlib
+
 import torch
 
 from keras.backend import graph_hooks
@@ -56,6 +58,8 @@ class GraphEvaluation(object):
         self.grad_inputs = set()     # positions among the fed inputs
         self.all_inputs_grad = False  # a gradient by an inner tensor: every float input
         self.grad_variables = []
+        # gradients of gradients: the inner ones must be differentiable
+        self.nested_gradients = _nested_gradients(layers)
         for layer in layers:
             if not isinstance(layer, TensorOp) or layer.function is not _GRADIENTS:
                 continue
@@ -97,11 +101,34 @@ class GraphEvaluation(object):
         try:
             for v in flipped:
                 v.requires_grad_(True)
-            with torch.enable_grad():
+            order = contextlib.nullcontext() if self.nested_gradients else \
+                K_session.first_order_gradients()
+            with torch.enable_grad(), order:
                 return self.network.run_graph(values, training=training)[0]
         finally:
             for v in flipped:
                 v.requires_grad_(False)
+
+
+def _nested_gradients(layers):
+    """Whether a ``K.gradients`` op among ``layers`` differentiates a value
+    computed from another one's result."""
+    grads = [layer for layer in layers
+             if isinstance(layer, TensorOp) and layer.function is _GRADIENTS]
+    for layer in grads if len(grads) > 1 else ():
+        stack, seen = list(layer._inbound_nodes[0].input_tensors), set()
+        while stack:
+            t = stack.pop()
+            if id(t) in seen:
+                continue
+            seen.add(id(t))
+            source, node_index, _ = t._keras_history
+            if any(source is g for g in grads):
+                return True
+            node = source._inbound_nodes[node_index]
+            if node.inbound_layers:
+                stack.extend(node.input_tensors)
+    return False
 
 
 graph_hooks.register(graph_evaluation=GraphEvaluation)  # what K.function runs
