@@ -436,6 +436,9 @@ class TorchOptimizer(Optimizer):
         self.updates = []
         self._params = None
         self._tf_name = None
+        # No Keras-side clipping or decay: the torch optimizer does what it was built to.
+        self.global_clipnorm = None
+        self.weight_decay = None
         rate = float(optimizer.param_groups[0]['lr'])
         for name, value, dtype in (('iterations', 0, torch.int64),
                                    ('learning_rate', rate, torch.float32)):

@@ -390,6 +390,13 @@ def test_torch_optimizer_adapter():
         opt.get_config()
 
 
+def test_torch_optimizer_adapter_gives_gradients_as_keras_optimizers_do():
+    p = torch.nn.Parameter(torch.ones(3))
+    opt = optimizers.get(torch.optim.SGD([p], lr=0.5))
+    grads = opt.get_gradients((p * torch.tensor([1., 2., 3.])).sum(), [p])
+    np.testing.assert_allclose(grads[0].numpy(), [1., 2., 3.])
+
+
 # -- tf.keras fixtures -------------------------------------------------------------------
 
 def _fixture(name):
