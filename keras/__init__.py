@@ -12,17 +12,7 @@ from keras import engine, layers, models  # noqa: E402
 from keras import losses, metrics, objectives, optimizers  # noqa: E402
 from keras import callbacks, datasets, preprocessing, utils, wrappers  # noqa: E402
 from keras import applications  # noqa: E402
+from keras import distribute, mixed_precision  # noqa: E402  (the engine imports both already)
 from keras.engine.input_layer import Input  # noqa: E402
 from keras.engine.sequential import Sequential  # noqa: E402
 from keras.engine.training import Model  # noqa: E402
-
-_LAZY = ('distribute', 'mixed_precision')
-
-
-def __getattr__(name):
-    if name in _LAZY:
-        import importlib
-        module = importlib.import_module('keras.' + name)
-        globals()[name] = module
-        return module
-    raise AttributeError("module 'keras' has no attribute %r" % (name,))

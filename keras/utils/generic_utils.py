@@ -3,8 +3,6 @@ import inspect
 import re
 import threading
 
-import numpy as np
-
 from keras.utils.progbar import Progbar  # defined here in 2.3.1
 
 __all__ = ['CustomObjectScope', 'custom_object_scope', 'get_custom_objects',
@@ -263,8 +261,3 @@ def transpose_shape(shape, target_format, spatial_axes):
             return list(new_values)
         return new_values
     return shape
-
-
-def _np_float(x):
-    return np.asarray(x, dtype='float64')
-
