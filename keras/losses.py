@@ -35,6 +35,7 @@ __all__ = [
     'kullback_leibler_divergence', 'kl_divergence', 'poisson', 'cosine_proximity',
     'cosine_similarity', 'mse', 'MSE', 'mae', 'MAE', 'mape', 'MAPE', 'msle', 'MSLE',
     'kld', 'KLD', 'cosine', 'is_categorical_crossentropy',
+    'is_sparse_categorical_crossentropy', 'is_binary_crossentropy',
     'serialize', 'deserialize', 'get',
 ]
 
@@ -501,9 +502,27 @@ def is_categorical_crossentropy(loss):
             (isinstance(loss, str) and loss == 'categorical_crossentropy'))
 
 
+def _is_builtin(loss, fn, cls):
+    return (getattr(loss, 'fn', loss) is fn or isinstance(loss, cls) or
+            (isinstance(loss, str) and loss == fn.__name__))
+
+
+def is_sparse_categorical_crossentropy(loss):
+    """Whether ``loss`` (name, function, wrapped function or object) is the sparse
+    categorical cross-entropy: its targets are integer labels, not one-hot rows."""
+    return _is_builtin(loss, sparse_categorical_crossentropy, SparseCategoricalCrossentropy)
+
+
+def is_binary_crossentropy(loss):
+    """Whether ``loss`` (name, function, wrapped function or object) is the binary
+    cross-entropy."""
+    return _is_builtin(loss, binary_crossentropy, BinaryCrossentropy)
+
+
 # Lookup -------------------------------------------------------------------
 
-_NOT_LOSSES = ('is_categorical_crossentropy', 'serialize', 'deserialize', 'get')
+_NOT_LOSSES = ('is_categorical_crossentropy', 'is_sparse_categorical_crossentropy',
+               'is_binary_crossentropy', 'serialize', 'deserialize', 'get')
 
 
 def _module_objects():

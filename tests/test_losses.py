@@ -402,3 +402,18 @@ def test_is_categorical_crossentropy():
     assert losses.is_categorical_crossentropy(losses.CategoricalCrossentropy())
     assert not losses.is_categorical_crossentropy('mse')
     assert not losses.is_categorical_crossentropy(losses.BinaryCrossentropy())
+
+
+@pytest.mark.parametrize('check, fn, cls, other', [
+    (losses.is_sparse_categorical_crossentropy, losses.sparse_categorical_crossentropy,
+     losses.SparseCategoricalCrossentropy, losses.categorical_crossentropy),
+    (losses.is_binary_crossentropy, losses.binary_crossentropy,
+     losses.BinaryCrossentropy, losses.mean_squared_error)])
+def test_crossentropy_predicates_know_every_spelling(check, fn, cls, other):
+    assert check(fn.__name__) and check(fn) and check(cls())
+    assert check(losses.LossFunctionWrapper(fn))
+    assert not check(other) and not check(other.__name__) and not check(None)
+
+    def user_loss(y_true, y_pred):
+        return fn(y_true, y_pred)
+    assert not check(user_loss)

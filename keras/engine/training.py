@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from keras import callbacks as cbks
-from keras import distribute, optimizers
+from keras import distribute, losses, optimizers
 from keras.backend import session as K_session
 from keras.distribute import collectives, sharding, training_sync
 from keras.engine.base_layer import Layer  # noqa: F401 (2.3.1 exported it here)
@@ -290,7 +290,7 @@ class Model(Network):
 
     def _target_dtype(self, i):
         target = self._targets[i]
-        if target.has_loss and model_data._is_sparse_loss(target.loss_fn):
+        if target.has_loss and losses.is_sparse_categorical_crossentropy(target.loss_fn):
             return None
         return to_torch_dtype(self.outputs[i].dtype)
 

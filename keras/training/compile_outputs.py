@@ -69,11 +69,8 @@ def _loss_name(loss):
 
 
 def _accuracy_fn(metric, shape, loss_fn):
-    raw = getattr(loss_fn, 'fn', loss_fn)
-    is_binary = (raw is losses_module.binary_crossentropy or
-                 isinstance(loss_fn, getattr(losses_module, 'BinaryCrossentropy', ())))
-    is_sparse = (raw is losses_module.sparse_categorical_crossentropy or
-                 isinstance(loss_fn, getattr(losses_module, 'SparseCategoricalCrossentropy', ())))
+    is_binary = losses_module.is_binary_crossentropy(loss_fn)
+    is_sparse = losses_module.is_sparse_categorical_crossentropy(loss_fn)
     if metric in _ACCURACY_NAMES:
         if (shape and shape[-1] == 1) or is_binary:
             return metrics_module.binary_accuracy

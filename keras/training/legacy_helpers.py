@@ -155,15 +155,7 @@ def check_loss_and_target_compatibility(targets, loss_fns, output_shapes):
         if y is None or loss is None:
             continue
         if losses.is_categorical_crossentropy(loss) and y.shape[-1] == 1:
-            raise ValueError('You are passing a target array of shape %s while using as loss '
-                             '`categorical_crossentropy`. `categorical_crossentropy` expects '
-                             'targets to be binary matrices (1s and 0s) of shape (samples, '
-                             'classes). If your targets are integer classes, you can convert '
-                             'them to the expected format via:\n```\nfrom keras.utils import '
-                             'to_categorical\ny_binary = to_categorical(y_int)\n```\n\n'
-                             'Alternatively, you can use the loss function '
-                             '`sparse_categorical_crossentropy` instead, which does expect '
-                             'integer targets.' % (tuple(y.shape),))
+            raise model_data.integer_targets_error(y.shape)
         if isinstance(loss, same_shape_classes) or getattr(loss, 'fn', None) in same_shape_fns:
             for target_dim, out_dim in zip(y.shape[1:], shape[1:]):
                 if out_dim is not None and target_dim != out_dim:

@@ -10,13 +10,20 @@ from keras.training import data_adapters, data_checks
 from keras.training.target_tensors import fixed_targets
 
 __all__ = ['prepare_arrays', 'target_shapes', 'split_validation', 'callback_validation_data',
-           'class_weight_to_sample_weight']
+           'class_weight_to_sample_weight', 'integer_targets_error']
 
 
-def _is_sparse_loss(loss_fn):
-    raw = getattr(loss_fn, 'fn', loss_fn)
-    return (raw is losses.sparse_categorical_crossentropy or
-            isinstance(loss_fn, getattr(losses, 'SparseCategoricalCrossentropy', ())))
+def integer_targets_error(y_shape):
+    """Keras 2.3.1's error for integer labels given to ``categorical_crossentropy``."""
+    return ValueError('You are passing a target array of shape %s while using as loss '
+                      '`categorical_crossentropy`. `categorical_crossentropy` expects '
+                      'targets to be binary matrices (1s and 0s) of shape (samples, '
+                      'classes). If your targets are integer classes, you can convert '
+                      'them to the expected format via:\n```\nfrom keras.utils import '
+                      'to_categorical\ny_binary = to_categorical(y_int)\n```\n\n'
+                      'Alternatively, you can use the loss function '
+                      '`sparse_categorical_crossentropy` instead, which does expect '
+                      'integer targets.' % (tuple(y_shape),))
 
 
 def target_shapes(model):
@@ -29,7 +36,7 @@ def target_shapes(model):
         elif getattr(losses, getattr(raw, '__name__', ''), None) is not raw and \
                 not isinstance(target.loss_fn, losses.Loss):
             shapes.append(None)  # a user-defined loss: no assumption on target shapes
-        elif _is_sparse_loss(target.loss_fn):
+        elif losses.is_sparse_categorical_crossentropy(target.loss_fn):
             shapes.append(tuple(target.shape[:-1]) + (1,))
         else:
             shapes.append(tuple(target.shape))
@@ -43,21 +50,14 @@ def _check_loss_target(model, ys):
         raw = getattr(target.loss_fn, 'fn', target.loss_fn)
         if raw is losses.categorical_crossentropy and y.shape[-1] == 1 and \
                 target.shape[-1] not in (None, 1):
-            raise ValueError('You are passing a target array of shape %s while using as loss '
-                             '`categorical_crossentropy`. `categorical_crossentropy` expects '
-                             'targets to be binary matrices (1s and 0s) of shape (samples, '
-                             'classes). If your targets are integer classes, you can convert '
-                             'them to the expected format via:\n```\nfrom keras.utils import '
-                             'to_categorical\ny_binary = to_categorical(y_int)\n```\n\n'
-                             'Alternatively, you can use the loss function '
-                             '`sparse_categorical_crossentropy` instead, which does expect '
-                             'integer targets.' % (tuple(y.shape),))
+            raise integer_targets_error(y.shape)
 
 
 def _check_sparse_targets(model, ys):
     """Labels of a sparse loss within the output's classes (NumPy data only)."""
     for target, y in zip(model._targets, ys):
-        if y is not None and target.has_loss and _is_sparse_loss(target.loss_fn) and \
+        if y is not None and target.has_loss and \
+                losses.is_sparse_categorical_crossentropy(target.loss_fn) and \
                 target.shape:
             raw = getattr(target.loss_fn, 'fn', target.loss_fn)
             loss_name = getattr(target.loss_fn, 'name', None) or getattr(raw, '__name__', 'loss')
