@@ -68,7 +68,10 @@ def _loss_name(loss):
     return getattr(loss, 'name', None) or getattr(loss, '__name__', type(loss).__name__)
 
 
-def _accuracy_fn(metric, shape, loss_fn):
+def accuracy_or_crossentropy(metric, shape, loss_fn):
+    """The function behind ``'accuracy'``/``'acc'`` or ``'crossentropy'``/``'ce'``:
+    the binary, sparse or categorical variant, picked from the output ``shape``
+    and the loss, as Keras 2.3.1 picks it."""
     is_binary = losses_module.is_binary_crossentropy(loss_fn)
     is_sparse = losses_module.is_sparse_categorical_crossentropy(loss_fn)
     if metric in _ACCURACY_NAMES:
@@ -87,7 +90,7 @@ def _accuracy_fn(metric, shape, loss_fn):
 def make_metric(metric, shape, loss_fn, weighted, prefix):
     """A stateful metric object for one user metric entry, with its display name."""
     if isinstance(metric, str) and metric in _ACCURACY_NAMES + _CROSSENTROPY_NAMES:
-        fn = _accuracy_fn(metric, shape, loss_fn)
+        fn = accuracy_or_crossentropy(metric, shape, loss_fn)
         name = metric
         obj = metrics_module.MeanMetricWrapper(fn, name=name)
     elif isinstance(metric, metrics_module.Metric):

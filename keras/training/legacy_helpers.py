@@ -17,7 +17,7 @@ from keras import backend as K
 from keras import losses
 from keras import metrics as metrics_module
 from keras.engine.keras_tensor import KerasTensor
-from keras.training import data_adapters, model_data
+from keras.training import compile_outputs, data_adapters, model_data
 from keras.training.epoch_loop import should_run_validation  # noqa: F401
 from keras.training.model_data import class_weight_to_sample_weight
 from keras.utils import losses_utils
@@ -453,30 +453,13 @@ def get_metric_name(metric, weighted=False):
     return metric.name if hasattr(metric, 'name') else metric.__name__
 
 
-def _is_loss(loss_fn, fn, cls):
-    return isinstance(loss_fn, cls) or getattr(loss_fn, 'fn', None) is fn
-
-
 def get_metric_function(metric, output_shape=None, loss_fn=None):
     """The function behind ``metric``; ``'accuracy'``/``'acc'`` and
     ``'crossentropy'``/``'ce'`` pick the binary, sparse or categorical variant
-    from the output shape and the loss, as Keras 2.3.1 does."""
+    from the output shape and the loss, as ``compile`` does."""
     if not isinstance(metric, str) or metric not in ('accuracy', 'acc', 'crossentropy', 'ce'):
         return metrics_module.get(metric)
-    sparse = _is_loss(loss_fn, losses.sparse_categorical_crossentropy,
-                      losses.SparseCategoricalCrossentropy)
-    binary = _is_loss(loss_fn, losses.binary_crossentropy, losses.BinaryCrossentropy)
-    if metric in ('accuracy', 'acc'):
-        if output_shape[-1] == 1 or binary:
-            return metrics_module.binary_accuracy
-        if sparse:
-            return metrics_module.sparse_categorical_accuracy
-        return metrics_module.categorical_accuracy
-    if output_shape[-1] == 1 or binary:
-        return metrics_module.binary_crossentropy
-    if sparse:
-        return metrics_module.sparse_categorical_crossentropy
-    return metrics_module.categorical_crossentropy
+    return compile_outputs.accuracy_or_crossentropy(metric, output_shape, loss_fn)
 
 
 def _nested_metrics(metrics, output_names):

@@ -197,6 +197,11 @@ def test_metric_lookup_and_collection():
     assert tu.get_metric_function('acc', (None, 3)) is metrics.categorical_accuracy
     assert tu.get_metric_function('ce', (None, 3)) is metrics.categorical_crossentropy
     assert tu.get_metric_function('mae') is metrics.mean_absolute_error
+    # a bare loss function counts as compile counts it
+    assert tu.get_metric_function('acc', (None, 3), losses.sparse_categorical_crossentropy) \
+        is metrics.sparse_categorical_accuracy
+    assert tu.get_metric_function('ce', (None, 3), losses.binary_crossentropy) \
+        is metrics.binary_crossentropy
     assert tu.get_metric_name('acc') == 'acc'
     assert tu.get_metric_name(metrics.mean_absolute_error) == 'mean_absolute_error'
     info = tu.collect_per_output_metric_info(['acc', 'mae'], ['o1', 'o2'],
