@@ -62,11 +62,11 @@ def _model_tensors(model, trainable=True):
     return out
 
 
-def broadcast_training_state(model):
-    """Give every rank rank 0's weights, buffers and optimizer state."""
+def broadcast_training_state(model, steps):
+    """Give every rank rank 0's weights, buffers and optimizer state (that of
+    ``steps``, the model's compiled :class:`~keras.training.steps.StepFunctions`)."""
     if not is_distributed():
         return
-    steps = model._step_functions
     tensors = _model_tensors(model) + _optimizer_tensors(steps.optimizer, steps.params)
     with torch.no_grad():
         collectives.broadcast_tensors([t.data if isinstance(t, torch.nn.Parameter) else t

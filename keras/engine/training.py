@@ -6,30 +6,32 @@ import warnings
 import numpy as np
 import torch
 
-from keras import callbacks as cbks
-from keras import distribute, losses, optimizers
+from keras import optimizers
 from keras.backend import session as K_session
-from keras.distribute import collectives, sharding, training_sync
+from keras.distribute import collectives, sharding
 from keras.engine.base_layer import Layer  # noqa: F401 (2.3.1 exported it here)
-from keras.engine.layer_weights import to_torch_dtype
 from keras.engine.network import Network
 from keras.engine.subclassed import build_from_data, set_inputs
 from keras.legacy.generator_arguments import keras1_generator_arguments
-from keras.mixed_precision import policy as mp_policy
-from keras.training import (compile_outputs, data_adapters, data_checks, generators,
-                            inference_grad, model_data)
+from keras.training import (compiled_state, data_adapters, data_checks, generators,
+                            inference_grad, model_data, run_setup)
 from keras.training.batch_functions import BatchFunction
-from keras.training.batch_sources import ArraySource, LimitedSteps, is_generator_like
+from keras.training.batch_sources import LimitedSteps, is_generator_like
 from keras.training.epoch_loop import fit_loop, test_loop
-from keras.training.steps import StepFunctions, full_precision
-from keras.training.target_tensors import resolve as resolve_target_tensors
+from keras.training.steps import predict_step
 from keras.utils.progbar import Progbar
 
 __all__ = ['Model']
 
 
 class Model(Network):
-    """A trainable graph of layers (``Model(inputs, outputs)``)."""
+    """A trainable graph of layers (``Model(inputs, outputs)``).
+
+    What ``compile`` decided lives in one
+    :class:`~keras.training.compiled_state.CompiledState`
+    (``compiled_state.of(model)``), which this class hands to the loops and
+    the data code of :mod:`keras.training`.
+    """
 
     # Keras 2.3.1's backend functions, made by ``_make_*_function`` (a ``BatchFunction`` each).
     train_function = None
@@ -62,16 +64,15 @@ class Model(Network):
                 self.build((None,) + tuple(arrays[0].shape[1:]))
             else:
                 build_from_data(self, arrays)
-        if getattr(self, '_compile_pending', False):
+        state = compiled_state.of(self)
+        if state is not None and state.pending:
             self._finish_compile()
 
     def _input_dtypes(self):
-        return [to_torch_dtype(x.dtype) for x in self.inputs]
+        return model_data.input_dtypes(self)
 
     def _standardize_x(self, x, check_batch_axis=False):
-        shapes = [x_.shape for x_ in self.inputs]
-        return data_adapters.standardize(x, self.input_names, shapes, 'input',
-                                         check_batch_axis=check_batch_axis)
+        return model_data.standardize_inputs(self, x, check_batch_axis=check_batch_axis)
 
     def _forward_batches(self, inputs, batch_size, verbose=0, callbacks=None):
         """Run the model in inference mode over ``inputs`` batch by batch
@@ -92,7 +93,7 @@ class Model(Network):
                 if callbacks is not None:
                     callbacks.on_predict_batch_begin(step, {'batch': step, 'size': stop - start})
                 batch = data_adapters.to_device([a[start:stop] for a in inputs], dtypes, device)
-                y = inference_grad.run(self, lambda: self._predict_batch(batch, device))
+                y = inference_grad.run(self, lambda: predict_step(self, batch, device))
                 if outs is None:
                     outs = [[] for _ in y]
                 for acc, t in zip(outs, y):
@@ -109,12 +110,9 @@ class Model(Network):
                 torch.stack(acc).cpu().numpy() for acc in outs]
 
     def _predict_batch(self, batch, device):
-        """The outputs for one batch of device tensors, in full precision."""
-        # In the learning phase (0 unless ``K.set_learning_phase(1)``), without
-        # training updates (moving statistics stay as they are).
-        with mp_policy.autocast(device), K_session.in_call_updates_scope(()):
-            y, _, _ = self.run_graph(batch)
-        return full_precision(y)
+        """The outputs for one batch of device tensors, in full precision
+        (:func:`keras.training.steps.predict_step`)."""
+        return predict_step(self, batch, device)
 
     # ---------------------------------------------------------------- predict
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
@@ -162,13 +160,15 @@ class Model(Network):
         """Set ``self.train_function`` (``f(x + y + sample_weights)``)."""
         self._check_compiled('using it')
         if self.train_function is None:
-            self.train_function = BatchFunction(self, 'train')
+            self.train_function = BatchFunction(self, 'train',
+                                                compiled_state.of(self))
 
     def _make_test_function(self):
         """Set ``self.test_function`` (``f(x + y + sample_weights)``)."""
         self._check_compiled('using it')
         if self.test_function is None:
-            self.test_function = BatchFunction(self, 'test')
+            self.test_function = BatchFunction(self, 'test',
+                                               compiled_state.of(self))
 
     def _make_predict_function(self):
         """Set ``self.predict_function`` (``f(x)``)."""
@@ -212,7 +212,8 @@ class Model(Network):
                 results equal eager ones up to float rounding; dropout masks
                 come from a different random stream.
         """
-        self.__dict__['_target_tensors_arg'] = target_tensors  # (not a torch attribute)
+        state = compiled_state.attach(self)  # (one per model, reset by each compile)
+        state.target_tensors_arg = target_tensors
         for key in kwargs:
             if key not in ('jit_compile', 'run_eagerly', 'steps_per_execution'):
                 raise TypeError('Invalid keyword argument(s) in `compile`: %r' % (key,))
@@ -224,41 +225,51 @@ class Model(Network):
         self._compile_weighted_metrics = weighted_metrics
         self._jit_compile = _jit_option(kwargs.get('jit_compile', False))
         self._supports_training = True
-        for attr in ('_step_functions', '_targets', 'train_function', 'test_function'):
+        for attr in ('train_function', 'test_function'):
             self.__dict__.pop(attr, None)
         # A model without outputs yet (deferred Sequential, subclassed model) finishes
         # compiling when the first data builds it, as in Keras 2.
-        self._compile_pending = True
+        state.restart()
         if self.outputs:
             self._finish_compile()
 
     def _finish_compile(self):
-        self._compile_pending = False
-        self._target_tensors = resolve_target_tensors(
-            self, self.__dict__.get('_target_tensors_arg'))
-        targets, names = compile_outputs.resolve_outputs(
-            self, self.loss, self._compile_metrics, self.loss_weights, self.sample_weight_mode,
-            self._compile_weighted_metrics)
-        self._targets = targets
-        self.metrics_names = names
-        self.loss_functions = [t.loss_fn for t in targets]
+        state = compiled_state.of(self)
+        state.resolve(self, self.loss, self._compile_metrics, self.loss_weights,
+                      self.sample_weight_mode, self._compile_weighted_metrics)
+        self.metrics_names = state.metrics_names
+        self.loss_functions = state.loss_functions
         self._collected_trainable_weights = self.trainable_weights
-        self._step_functions = StepFunctions(self, targets, self.optimizer,
-                                             jit_compile=self._jit_compile)
+        state.build_steps(self, self.optimizer, self._collected_trainable_weights,
+                          jit_compile=self._jit_compile)
+
+    # Attributes of earlier versions, read from the compiled state (an
+    # AttributeError before compile, as they were missing then).
+    @property
+    def _targets(self):
+        state = compiled_state.of(self)
+        if state is None or state.targets is None:
+            raise _missing(self, '_targets')
+        return state.targets
+
+    @property
+    def _step_functions(self):
+        state = compiled_state.of(self)
+        if state is None or state.steps is None:
+            raise _missing(self, '_step_functions')
+        return state.steps
 
     @property
     def metrics(self):
         """The stateful metric objects of a compiled model: the compiled ones,
         then those of ``add_metric`` (known once a step made them)."""
-        if not hasattr(self, '_targets'):
-            return []
-        found = [m for t in self._targets for _, m in t.metrics + t.weighted_metrics]
-        steps = self.__dict__.get('_step_functions')
-        return found + (list(steps.added_metrics.values()) if steps is not None else [])
+        state = compiled_state.of(self)
+        return state.metrics() if state is not None else []
 
     def reset_metrics(self):
-        if hasattr(self, '_step_functions'):
-            self._step_functions.reset_metrics()
+        state = compiled_state.of(self)
+        if state is not None:
+            state.reset_metrics()
 
     def _check_trainable_weights_consistency(self):
         """Warn when ``trainable`` changed since ``compile`` (the training step
@@ -270,37 +281,21 @@ class Model(Network):
                 'you set `model.trainable` without calling `model.compile` after ?'))
 
     def _check_compiled(self, what):
-        if getattr(self, 'optimizer', None) is None:
-            raise RuntimeError('You must compile your model before %s. Use '
-                               '`model.compile(optimizer, loss)`.' % what)
+        compiled_state.check_compiled(self, what)
 
     def _array_source(self, xs, ys, sws, batch_size, shuffle, shard=None):
-        out_dtypes = [None if y is None else self._target_dtype(i) for i, y in enumerate(ys)]
-        sw_dtypes = [torch.float32] * len(sws)
-        return ArraySource([xs, ys, sws], [self._input_dtypes(), out_dtypes, sw_dtypes],
-                           batch_size, shuffle, self._model_device(), shard=shard)
+        return model_data.array_source(self, compiled_state.of(self), xs, ys, sws,
+                                       batch_size, shuffle, shard)
 
     def _data_shard(self, shuffle_seed=False):
         """This process's :class:`~keras.distribute.sharding.Shard` when several
-        processes train together (joining the group the environment describes,
-        as ``torchrun`` sets it up), else None."""
-        if distribute.maybe_initialize():
-            training_sync.move_model_to_rank_device(self)
-        return training_sync.data_shard(shuffle_seed)
-
-    def _target_dtype(self, i):
-        target = self._targets[i]
-        if target.has_loss and losses.is_sparse_categorical_crossentropy(target.loss_fn):
-            return None
-        return to_torch_dtype(self.outputs[i].dtype)
+        processes train together, else None (:func:`keras.training.run_setup.data_shard`)."""
+        return run_setup.data_shard(self, shuffle_seed)
 
     def _callbacks(self, callbacks, do_validation, batch_size, epochs, steps, samples,
                    verbose, count_mode, mode='train'):
-        callbacks, verbose = training_sync.rank_callbacks(list(callbacks or []), verbose)
-        return cbks.configure_callbacks(callbacks, self, do_validation=do_validation,
-                                        batch_size=batch_size, epochs=epochs,
-                                        steps_per_epoch=steps, samples=samples,
-                                        verbose=verbose, count_mode=count_mode, mode=mode)
+        return run_setup.callback_list(self, callbacks, do_validation, batch_size, epochs, steps,
+                                       samples, verbose, count_mode, mode=mode)
 
     # -------------------------------------------------------------------- fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
@@ -337,7 +332,8 @@ class Model(Network):
         data_checks.check_validation_split(validation_split)
         self._ensure_built_for(x)
         self._check_compiled('training the model')
-        xs, ys, sws = model_data.prepare_arrays(self, x, y, sample_weight, class_weight)
+        state = compiled_state.of(self)
+        xs, ys, sws = model_data.prepare_arrays(self, state, x, y, sample_weight, class_weight)
         data_checks.check_num_samples(xs + ys, 'fit')
         val = None
         if validation_data is not None:
@@ -350,39 +346,36 @@ class Model(Network):
         if batch_size is None:  # each step is one global batch of all ranks together
             batch_size = max(1, -(-n // (int(steps_per_epoch) * (shard.world if shard else 1))))
         self._check_stateful_batch(n, batch_size)
-        source = self._array_source(xs, ys, sws, batch_size, shuffle, shard)
+        source = model_data.array_source(self, state, xs, ys, sws, batch_size, shuffle, shard)
         samples = source.local_samples
         if steps_per_epoch is not None:
             source = LimitedSteps(source, int(steps_per_epoch))
         val_run = None
         if val is not None:
-            val_source = self._array_source(val[0], val[1], val[2], batch_size, False, shard)
-            val_run = lambda: self._run_test(val_source, callback_list)  # noqa: E731
+            val_source = model_data.array_source(self, state, val[0], val[1], val[2], batch_size,
+                                                 False, shard)
+            val_run = lambda: test_loop(self, state, val_source, callback_list)  # noqa: E731
         callback_list = self._callbacks(callbacks, val is not None, batch_size, epochs,
                                         steps_per_epoch, samples, verbose,
                                         'steps' if steps_per_epoch else 'samples')
-        _set_validation_data(callback_list, model_data.callback_validation_data(self, val))
+        _set_validation_data(callback_list, model_data.callback_validation_data(state, val))
         if val is not None and verbose and callback_list.params.get('verbose'):
             print('Train on %d samples, validate on %d samples'
                   % (n, data_adapters.num_samples(val[0])))
-        return fit_loop(self, source, epochs, initial_epoch, callback_list, val_run=val_run,
-                        validation_freq=validation_freq)
+        return fit_loop(self, state, source, epochs, initial_epoch, callback_list,
+                        val_run=val_run, validation_freq=validation_freq)
 
     def _validation_arrays(self, validation_data):
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-            raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) or 3 '
-                             '(x_val, y_val, val_sample_weights) items, however it contains %s '
-                             'items' % (len(validation_data) if hasattr(validation_data, '__len__')
-                                        else validation_data))
-        x_val, y_val = validation_data[0], validation_data[1]
-        sw_val = validation_data[2] if len(validation_data) == 3 else None
+        x_val, y_val, sw_val = model_data.unpack_validation_data(validation_data)
         self._ensure_built_for(x_val)
-        return model_data.prepare_arrays(self, x_val, y_val, sw_val)
+        return model_data.prepare_arrays(self, compiled_state.of(self), x_val,
+                                         y_val, sw_val)
 
     def _run_test(self, source, callbacks=None, progbar=None, count_samples=True,
                   close_source=True):
-        return test_loop(self, source, callbacks=callbacks, progbar=progbar,
-                         count_samples=count_samples, close_source=close_source)
+        return test_loop(self, compiled_state.of(self), source, callbacks=callbacks,
+                         progbar=progbar, count_samples=count_samples,
+                         close_source=close_source)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, max_queue_size=10, workers=1,
@@ -399,20 +392,21 @@ class Model(Network):
         data_checks.check_steps(steps, 'steps', 'evaluate')
         self._ensure_built_for(x)
         self._check_compiled('evaluating the model')
-        xs, ys, sws = model_data.prepare_arrays(self, x, y, sample_weight)
+        state = compiled_state.of(self)
+        xs, ys, sws = model_data.prepare_arrays(self, state, x, y, sample_weight)
         data_checks.check_num_samples(xs + ys, 'evaluate')
         n = data_adapters.num_samples(xs + ys)  # x may be None: Input(tensor=...)
         shard = self._data_shard()
         if batch_size is None:
             batch_size = max(1, -(-n // (int(steps) * (shard.world if shard else 1))))
         self._check_stateful_batch(n, batch_size)
-        source = self._array_source(xs, ys, sws, batch_size, False, shard)
+        source = model_data.array_source(self, state, xs, ys, sws, batch_size, False, shard)
         progbar = None
         if verbose == 1 and (shard is None or shard.rank == 0):
             progbar = Progbar(target=source.local_samples)
         callback_list = self._callbacks(callbacks, False, batch_size, None, steps,
                                         source.local_samples, verbose, None, mode='test')
-        values = self._run_test(source, callback_list, progbar=progbar)
+        values = test_loop(self, state, source, callback_list, progbar=progbar)
         return values[0] if len(values) == 1 else values
 
     # --------------------------------------------------------------- batches
@@ -420,32 +414,38 @@ class Model(Network):
         """One gradient update on one batch; returns the loss (and metrics)."""
         self._ensure_built_for(x)
         self._check_compiled('training the model')
-        xs, ys, sws = model_data.prepare_arrays(self, x, y, sample_weight, class_weight)
+        state = compiled_state.of(self)
+        xs, ys, sws = model_data.prepare_arrays(self, state, x, y, sample_weight, class_weight)
         data_checks.check_num_samples(xs + ys, 'train_on_batch')
-        source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs + ys)), False)
+        source = model_data.array_source(self, state, xs, ys, sws,
+                                         max(1, data_adapters.num_samples(xs + ys)), False)
         xs_t, ys_t, sws_t, _ = next(source.epoch())
         self.train(True)
-        total, _ = self._step_functions.train(xs_t, ys_t, sws_t)
-        values = [total] + self._step_functions.metric_values()
+        steps = self._step_functions
+        total, _ = steps.train(xs_t, ys_t, sws_t)
+        values = [total] + steps.metric_values()
         result = [float(v.detach().reshape(()).item()) for v in values]
         if reset_metrics:
-            self._step_functions.reset_metrics()
+            steps.reset_metrics()
         return result[0] if len(result) == 1 else result
 
     def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
         """Loss (and metrics) on one batch, without training."""
         self._ensure_built_for(x)
         self._check_compiled('evaluating the model')
-        xs, ys, sws = model_data.prepare_arrays(self, x, y, sample_weight)
+        state = compiled_state.of(self)
+        xs, ys, sws = model_data.prepare_arrays(self, state, x, y, sample_weight)
         data_checks.check_num_samples(xs + ys, 'test_on_batch')
-        source = self._array_source(xs, ys, sws, max(1, data_adapters.num_samples(xs + ys)), False)
+        source = model_data.array_source(self, state, xs, ys, sws,
+                                         max(1, data_adapters.num_samples(xs + ys)), False)
         xs_t, ys_t, sws_t, _ = next(source.epoch())
         self.train(False)
-        total, _ = self._step_functions.test(xs_t, ys_t, sws_t)
-        values = [total] + self._step_functions.metric_values()
+        steps = self._step_functions
+        total, _ = steps.test(xs_t, ys_t, sws_t)
+        values = [total] + steps.metric_values()
         result = [float(v.detach().reshape(()).item()) for v in values]
         if reset_metrics:
-            self._step_functions.reset_metrics()
+            steps.reset_metrics()
         return result[0] if len(result) == 1 else result
 
     # ------------------------------------------------------------ generators
@@ -494,6 +494,10 @@ class Model(Network):
         # Deferred: keras.saving.export imports keras.models, which imports this module.
         from keras.saving.export import export_model
         return export_model(self, filepath, format=format, verbose=verbose)
+
+
+def _missing(model, name):
+    return AttributeError("'%s' object has no attribute '%s'" % (type(model).__name__, name))
 
 
 def _set_validation_data(callback_list, arrays):

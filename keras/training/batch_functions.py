@@ -20,13 +20,19 @@ _MODES = ('train', 'test', 'predict')
 
 class BatchFunction(object):
     """One batch through ``model`` in ``mode`` (``'train'``, ``'test'`` or
-    ``'predict'``), called with Keras 2.3.1's flat list of arrays."""
+    ``'predict'``), called with Keras 2.3.1's flat list of arrays.
 
-    def __init__(self, model, mode):
+    Args:
+        state: the model's ``CompiledState`` (which outputs take targets), or
+            None (``'predict'``).
+    """
+
+    def __init__(self, model, mode, state=None):
         if mode not in _MODES:
             raise ValueError('BatchFunction mode must be one of %s; got %r.' % (_MODES, mode))
         self.model = model
         self.mode = mode
+        self.state = state
 
     def _split(self, values):
         model = self.model
@@ -34,7 +40,10 @@ class BatchFunction(object):
         xs = values[:n_in]
         if self.mode == 'predict':
             return xs, None, None
-        names = [t.name for t in model._targets if t.has_loss]
+        targets = self.state.targets if self.state is not None else None
+        if targets is None:  # (compile not finished: Keras 2.3.1's AttributeError)
+            targets = model._targets
+        names = [t.name for t in targets if t.has_loss]
         k = len(names)
         if len(values) < n_in + k:
             raise ValueError('%s_function of model %s expects %d input array(s) then %d target '

@@ -1,8 +1,11 @@
 """The one epoch loop behind ``fit``/``fit_generator`` and ``evaluate``.
 
 Batches come from a batch source (arrays or generators); each batch runs the
-compiled step; callbacks get logs whose tensor values are read only when a
-callback asks for them (the progress bar, at its refresh rate).
+step of the model's :class:`~keras.training.compiled_state.CompiledState`
+(read at each batch: a generator's first batch may finish a deferred
+``compile``, and a callback may recompile the model); callbacks get logs
+whose tensor values are read only when a callback asks for them (the
+progress bar, at its refresh rate).
 """
 import torch
 
@@ -34,11 +37,12 @@ def _batch_logs(step, rows, names, total, metric_values):
     return logs
 
 
-def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
+def fit_loop(model, state, source, epochs, initial_epoch, callbacks, val_run=None,
              validation_freq=1, sequence=None):
     """Train over ``source`` for ``epochs``; returns ``model.history``.
 
     Args:
+        state: the model's ``CompiledState``.
         source: an ArraySource or GeneratorSource.
         val_run: ``None`` or a function returning the validation values (in
             ``metrics_names`` order) at the end of an epoch.
@@ -53,7 +57,7 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
     distributed = distribute.is_distributed()
     model.stop_training = False
     model.train(True)
-    model._broadcast_pending = distributed  # done before the first step (the model is built)
+    broadcast = distributed  # done before the first step (the model is built)
     callbacks.on_train_begin()
     # BackupAndRestore sets where an interrupted run stopped.
     initial_epoch = max(initial_epoch, model.__dict__.pop('_resume_from_epoch', 0))
@@ -61,7 +65,8 @@ def fit_loop(model, source, epochs, initial_epoch, callbacks, val_run=None,
         for epoch in range(initial_epoch, epochs):
             model.reset_metrics()
             callbacks.on_epoch_begin(epoch)
-            epoch_logs = _train_epoch(model, source, callbacks, distributed)
+            epoch_logs, broadcast = _train_epoch(model, state, source, callbacks, distributed,
+                                                 broadcast)
             if sequence is not None:
                 sequence.on_epoch_end()
             if distributed:
@@ -94,18 +99,19 @@ def _new_epoch_steps(source, callbacks):
         callbacks.set_params(dict(callbacks.params, steps=steps))
 
 
-def _train_epoch(model, source, callbacks, distributed):
+def _train_epoch(model, state, source, callbacks, distributed, broadcast):
     """One pass over ``source``; returns the epoch logs the loop fills in (the
     merged training values when ``distributed``, else nothing: ``BaseLogger``
-    averages the batch logs)."""
+    averages the batch logs), and whether rank 0's state is still to be
+    broadcast (``broadcast``: before the next step)."""
     loss_sum, seen = 0., 0
     known = len(model.metrics_names)
     for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
         # (read per batch: a generator's first batch may finish a deferred compile)
-        steps = model._step_functions
-        if model._broadcast_pending:
-            training_sync.broadcast_training_state(model)
-            model._broadcast_pending = False
+        steps = state.steps
+        if broadcast:
+            training_sync.broadcast_training_state(model, steps)
+            broadcast = False
         logs = LazyLogs(batch=step, size=rows)
         callbacks.on_batch_begin(step, logs)
         total, _ = steps.train(xs, ys, sws, rows)
@@ -120,17 +126,17 @@ def _train_epoch(model, source, callbacks, distributed):
         elif model.stop_training:
             break  # with several ranks, stopping waits for the end of the epoch
     if not distributed:
-        return {}
-    steps = model._step_functions
+        return {}, broadcast
+    steps = state.steps
     loss_sum, seen = training_sync.reduce_loss(steps, loss_sum, seen)
     names = model.metrics_names
     epoch_logs = {names[0]: float(loss_sum.item()) / max(seen, 1.)}
     for name, value in zip(names[1:], steps.metric_values()):
         epoch_logs[name] = float(value.detach().reshape(()).item())
-    return epoch_logs
+    return epoch_logs, broadcast
 
 
-def test_loop(model, source, callbacks=None, progbar=None, count_samples=True,
+def test_loop(model, state, source, callbacks=None, progbar=None, count_samples=True,
               close_source=True):
     """Loss (averaged over samples) and metric values over ``source``
     (closed at the end unless ``close_source`` is False: a source that
@@ -152,7 +158,7 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True,
         for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
             if callbacks is not None:
                 callbacks.on_test_batch_begin(step, LazyLogs(batch=step, size=rows))
-            steps = model._step_functions
+            steps = state.steps
             total = torch.zeros(())
             if rows:
                 total, _ = steps.test(xs, ys, sws)
@@ -171,10 +177,10 @@ def test_loop(model, source, callbacks=None, progbar=None, count_samples=True,
         if close is not None and close_source:
             close()
     if distribute.is_distributed():
-        total_sum, seen = training_sync.reduce_loss(model._step_functions, total_sum, seen)
+        total_sum, seen = training_sync.reduce_loss(state.steps, total_sum, seen)
     if not seen:
         raise ValueError('No data to evaluate: the input has 0 samples (or `steps` is 0).')
-    values = [total_sum / max(seen, 1)] + model._step_functions.metric_values()
+    values = [total_sum / max(seen, 1)] + state.steps.metric_values()
     result = [float(v.detach().reshape(()).item()) if isinstance(v, torch.Tensor) else float(v)
               for v in values]
     if callbacks is not None:

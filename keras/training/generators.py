@@ -1,26 +1,35 @@
 """``fit_generator``/``evaluate_generator``/``predict_generator``: the same loops
-fed by a Python generator or a ``keras.utils.Sequence``."""
+fed by a Python generator or a ``keras.utils.Sequence``.
+
+``fit_generator`` and ``evaluate_generator`` (Keras 2.3.1's signatures, also
+at ``keras.engine.training_generator``) run on the model's
+:class:`~keras.training.compiled_state.CompiledState`, which the first batch
+may finish (a model built by its first data).
+"""
 import numpy as np
 
 from keras.backend import session as K_session
 from keras.distribute import collectives, sharding
-from keras.training import data_adapters, inference_grad, model_data
+from keras.training import compiled_state, data_adapters, inference_grad, model_data
 from keras.training.batch_sources import (GeneratorSource, is_generator_like,
                                           unpack_generator_output)
-from keras.training.epoch_loop import fit_loop
+from keras.training.epoch_loop import fit_loop, test_loop
+from keras.training.run_setup import callback_list as make_callback_list
+from keras.training.run_setup import data_shard
+from keras.training.steps import predict_step
 from keras.utils.progbar import Progbar
 
 __all__ = ['fit_generator', 'evaluate_generator', 'predict_generator']
 
 
-def _converter(model, class_weight=None):
+def _converter(model, state, class_weight=None):
     """Standardize one generator batch and move it to the device."""
 
     def convert(x, y, sw):
         model._ensure_built_for(x)
-        xs, ys, sws = model_data.prepare_arrays(model, x, y, sw, class_weight)
+        xs, ys, sws = model_data.prepare_arrays(model, state, x, y, sw, class_weight)
         rows = data_adapters.num_samples(xs)
-        source = model._array_source(xs, ys, sws, max(rows, 1), False)
+        source = model_data.array_source(model, state, xs, ys, sws, max(rows, 1), False)
         return next(source.epoch())
     return convert
 
@@ -29,9 +38,10 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
                   validation_data=None, validation_steps=None, validation_freq=1,
                   class_weight=None, max_queue_size=10, workers=1, use_multiprocessing=False,
                   shuffle=True, initial_epoch=0):
-    model._check_compiled('training the model')
-    shard = model._data_shard()
-    source = GeneratorSource(generator, steps_per_epoch, _converter(model, class_weight),
+    compiled_state.check_compiled(model, 'training the model')
+    state = compiled_state.of(model)
+    shard = data_shard(model)
+    source = GeneratorSource(generator, steps_per_epoch, _converter(model, state, class_weight),
                              workers=workers, use_multiprocessing=use_multiprocessing,
                              max_queue_size=max_queue_size, shuffle=shuffle,
                              where='fit_generator', shard=shard)
@@ -39,28 +49,32 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
     val_source, val_arrays = None, None
     if validation_data is not None:
         if is_generator_like(validation_data):  # one reader for every epoch, as Keras 2.3.1
-            val_source = GeneratorSource(validation_data, validation_steps, _converter(model),
+            val_source = GeneratorSource(validation_data, validation_steps,
+                                         _converter(model, state),
                                          workers=workers,
                                          use_multiprocessing=use_multiprocessing,
                                          max_queue_size=max_queue_size,
                                          where='validation generator', shard=shard)
         else:
-            val = model._validation_arrays(validation_data)
-            val_source = model._array_source(val[0], val[1], val[2], 32, False, shard)
-            val_arrays = model_data.callback_validation_data(model, val)
-    callback_list = model._callbacks(callbacks, val_source is not None, None, epochs,
-                                     source.steps, None, verbose, 'steps')
+            x_val, y_val, sw_val = model_data.unpack_validation_data(validation_data)
+            model._ensure_built_for(x_val)
+            val = model_data.prepare_arrays(model, state, x_val, y_val, sw_val)
+            val_source = model_data.array_source(model, state, val[0], val[1], val[2], 32, False,
+                                                 shard)
+            val_arrays = model_data.callback_validation_data(state, val)
+    callback_list = make_callback_list(model, callbacks, val_source is not None, None, epochs,
+                                       source.steps, None, verbose, 'steps')
     if val_arrays is not None:  # (Keras 2.3.1 sets it for arrays only)
         for callback in callback_list:
             callback.validation_data = val_arrays
     val_run = None
     if val_source is not None:
         def val_run():
-            return model._run_test(val_source, callback_list, count_samples=val_arrays is not None,
-                                   close_source=False)
+            return test_loop(model, state, val_source, callback_list,
+                             count_samples=val_arrays is not None, close_source=False)
     try:
-        return fit_loop(model, source, epochs, initial_epoch, callback_list, val_run=val_run,
-                        validation_freq=validation_freq, sequence=sequence)
+        return fit_loop(model, state, source, epochs, initial_epoch, callback_list,
+                        val_run=val_run, validation_freq=validation_freq, sequence=sequence)
     finally:
         if getattr(val_source, 'close', None) is not None:
             val_source.close()
@@ -68,18 +82,19 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
 
 def evaluate_generator(model, generator, steps=None, callbacks=None, max_queue_size=10,
                        workers=1, use_multiprocessing=False, verbose=0):
-    model._check_compiled('evaluating the model')
-    shard = model._data_shard()
-    source = GeneratorSource(generator, steps, _converter(model), workers=workers,
+    compiled_state.check_compiled(model, 'evaluating the model')
+    state = compiled_state.of(model)
+    shard = data_shard(model)
+    source = GeneratorSource(generator, steps, _converter(model, state), workers=workers,
                              use_multiprocessing=use_multiprocessing,
                              max_queue_size=max_queue_size, where='evaluate_generator',
                              shard=shard)
     progbar = None
     if verbose == 1 and (shard is None or shard.rank == 0):
         progbar = Progbar(target=source.steps)
-    callback_list = model._callbacks(callbacks, False, None, None, source.steps, None, verbose,
-                                     None, mode='test')
-    values = model._run_test(source, callback_list, progbar=progbar, count_samples=False)
+    callback_list = make_callback_list(model, callbacks, False, None, None, source.steps, None,
+                                       verbose, None, mode='test')
+    values = test_loop(model, state, source, callback_list, progbar=progbar, count_samples=False)
     return values[0] if len(values) == 1 else values
 
 
@@ -90,7 +105,7 @@ def predict_generator(model, generator, steps=None, callbacks=None, max_queue_si
     With several processes each rank predicts every ``world``-th batch and the
     results are gathered, so every rank returns all of them, in order.
     """
-    shard = model._data_shard()
+    shard = data_shard(model)
     source = GeneratorSource(generator, steps, None, workers=workers,
                              use_multiprocessing=use_multiprocessing,
                              max_queue_size=max_queue_size, where='predict_generator',
@@ -98,8 +113,8 @@ def predict_generator(model, generator, steps=None, callbacks=None, max_queue_si
     progbar = None
     if verbose == 1 and (shard is None or shard.rank == 0):
         progbar = Progbar(target=source.steps)
-    callback_list = model._callbacks(callbacks, False, None, None, source.steps, None, verbose,
-                                     None, mode='predict')
+    callback_list = make_callback_list(model, callbacks, False, None, None, source.steps, None,
+                                       verbose, None, mode='predict')
     callback_list.on_predict_begin()
     try:
         batches = _predict_items(model, source, progbar, callback_list)
@@ -129,12 +144,12 @@ def _predict_items(model, source, progbar, callbacks):
             else:
                 x = item
             model._ensure_built_for(x)
-            xs = model._standardize_x(x)
+            xs = model_data.standardize_inputs(model, x)
             rows = data_adapters.num_samples(xs)
             callbacks.on_predict_batch_begin(step, {'batch': step, 'size': rows})
             device = model._model_device()
-            batch = data_adapters.to_device(xs, model._input_dtypes(), device)
-            y = inference_grad.run(model, lambda: model._predict_batch(batch, device))
+            batch = data_adapters.to_device(xs, model_data.input_dtypes(model), device)
+            y = inference_grad.run(model, lambda: predict_step(model, batch, device))
             batches.append([t.cpu().numpy() for t in y])
             callbacks.on_predict_batch_end(step, {'batch': step, 'size': rows,
                                                   'outputs': batches[-1]})

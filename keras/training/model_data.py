@@ -1,16 +1,22 @@
 """Turning ``fit``/``evaluate`` arguments into checked arrays for a model.
 
 Inputs, targets and sample weights become lists in model order, with Keras
-2.3.1's checks and messages; class weights become sample weights.
+2.3.1's checks and messages; class weights become sample weights.  The
+functions reading targets take the model's
+:class:`~keras.training.compiled_state.CompiledState` (``state``).
 """
 import numpy as np
+import torch
 
 from keras import losses
+from keras.engine.layer_weights import to_torch_dtype
 from keras.training import data_adapters, data_checks
+from keras.training.batch_sources import ArraySource
 from keras.training.target_tensors import fixed_targets
 
 __all__ = ['prepare_arrays', 'target_shapes', 'split_validation', 'callback_validation_data',
-           'class_weight_to_sample_weight', 'integer_targets_error']
+           'class_weight_to_sample_weight', 'integer_targets_error', 'standardize_inputs',
+           'input_dtypes', 'array_source', 'unpack_validation_data']
 
 
 def integer_targets_error(y_shape):
@@ -26,10 +32,42 @@ def integer_targets_error(y_shape):
                       'integer targets.' % (tuple(y_shape),))
 
 
-def target_shapes(model):
+def standardize_inputs(model, x, check_batch_axis=False):
+    """``x`` as a list of checked arrays in the order of ``model.inputs``."""
+    shapes = [x_.shape for x_ in model.inputs]
+    return data_adapters.standardize(x, model.input_names, shapes, 'input',
+                                     check_batch_axis=check_batch_axis)
+
+
+def input_dtypes(model):
+    """The torch dtype of each model input."""
+    return [to_torch_dtype(x.dtype) for x in model.inputs]
+
+
+def array_source(model, state, xs, ys, sws, batch_size, shuffle, shard=None):
+    """An :class:`ArraySource` of checked arrays (``prepare_arrays``' output)
+    on the model's device."""
+    sw_dtypes = [torch.float32] * len(sws)
+    return ArraySource([xs, ys, sws], [input_dtypes(model), state.target_dtypes(model, ys),
+                                       sw_dtypes],
+                       batch_size, shuffle, model._model_device(), shard=shard)
+
+
+def unpack_validation_data(validation_data):
+    """``(x_val, y_val, sw_val)`` from ``validation_data``, checked as Keras 2.3.1."""
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) or 3 '
+                         '(x_val, y_val, val_sample_weights) items, however it contains %s '
+                         'items' % (len(validation_data) if hasattr(validation_data, '__len__')
+                                    else validation_data))
+    sw_val = validation_data[2] if len(validation_data) == 3 else None
+    return validation_data[0], validation_data[1], sw_val
+
+
+def target_shapes(state):
     """The target shape each output's loss expects (sparse losses want ``(n, 1)``)."""
     shapes = []
-    for target in model._targets:
+    for target in state.targets:
         raw = getattr(target.loss_fn, 'fn', target.loss_fn)
         if not target.has_loss:
             shapes.append(None)
@@ -43,8 +81,8 @@ def target_shapes(model):
     return shapes
 
 
-def _check_loss_target(model, ys):
-    for target, y in zip(model._targets, ys):
+def _check_loss_target(targets, ys):
+    for target, y in zip(targets, ys):
         if y is None or not target.has_loss:
             continue
         raw = getattr(target.loss_fn, 'fn', target.loss_fn)
@@ -53,9 +91,9 @@ def _check_loss_target(model, ys):
             raise integer_targets_error(y.shape)
 
 
-def _check_sparse_targets(model, ys):
+def _check_sparse_targets(targets, ys):
     """Labels of a sparse loss within the output's classes (NumPy data only)."""
-    for target, y in zip(model._targets, ys):
+    for target, y in zip(targets, ys):
         if y is not None and target.has_loss and \
                 losses.is_sparse_categorical_crossentropy(target.loss_fn) and \
                 target.shape:
@@ -114,33 +152,37 @@ def _check_sample_weight(target, sw, y):
     return sw.astype('float32')
 
 
-def prepare_arrays(model, x, y=None, sample_weight=None, class_weight=None,
+def prepare_arrays(model, state, x, y=None, sample_weight=None, class_weight=None,
                    check_targets=True):
     """Return ``(xs, ys, sws)`` as lists of arrays in model order."""
-    xs = model._standardize_x(x)
-    y = fixed_targets(model, y)
+    xs = standardize_inputs(model, x)
+    y = fixed_targets(state.target_tensors if state is not None else None,
+                      model.output_names, y)
+    targets = state.targets if state is not None else None
+    if targets is None:  # (a compile that raised: the AttributeError of ``model._targets``)
+        targets = model._targets
     if y is None:
-        if check_targets and any(t.has_loss for t in model._targets):
+        if check_targets and any(t.has_loss for t in targets):
             raise ValueError('You must pass target data `y` (the model has a loss to compute).')
-        return xs, [None] * len(model._targets), [None] * len(model._targets)
-    names = [t.name for t in model._targets]
-    active = [i for i, t in enumerate(model._targets) if t.has_loss]
-    shapes = target_shapes(model)
+        return xs, [None] * len(targets), [None] * len(targets)
+    names = [t.name for t in targets]
+    active = [i for i, t in enumerate(targets) if t.has_loss]
+    shapes = target_shapes(state)
     given = data_adapters.standardize(y, [names[i] for i in active], [shapes[i] for i in active],
                                       'target', check_batch_axis=False)
     ys = [None] * len(names)
     for i, value in zip(active, given):
-        shape = model._targets[i].shape
+        shape = targets[i].shape
         if value is not None and value.ndim == 1 and (shape is None or len(shape) != 1):
             value = value.reshape(-1, 1)  # Keras 2.3.1 makes 1-D targets (n, 1) for any loss
         ys[i] = value
-    _check_loss_target(model, ys)
-    _check_sparse_targets(model, ys)
+    _check_loss_target(targets, ys)
+    _check_sparse_targets(targets, ys)
     sws = [None if w is None else np.asarray(w)
            for w in _per_output_weights(sample_weight, names, 'sample_weight')]
     cws = _per_output_weights(class_weight, names, 'class_weight')
     out_sw = []
-    for target, yv, sw, cw in zip(model._targets, ys, sws, cws):
+    for target, yv, sw, cw in zip(targets, ys, sws, cws):
         sw = _check_sample_weight(target, sw, yv)
         if cw is not None and yv is not None:
             from_classes = class_weight_to_sample_weight(np.asarray(yv), cw, target.name)
@@ -189,7 +231,7 @@ def split_validation(groups, validation_split):
     return train, val
 
 
-def callback_validation_data(model, val):
+def callback_validation_data(state, val):
     """``Callback.validation_data`` as Keras 2.3.1 sets it in ``fit``: the
     validation inputs, then the targets and sample weights of the outputs that
     have a loss (weights of ones where none were given), in one flat list."""
@@ -197,7 +239,7 @@ def callback_validation_data(model, val):
         return []
     xs, ys, sws = val
     targets, weights = [], []
-    for target, y, sw in zip(model._targets, ys, sws):
+    for target, y, sw in zip(state.targets, ys, sws):
         if not target.has_loss or y is None:
             continue
         if sw is None:

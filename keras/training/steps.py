@@ -23,7 +23,7 @@ from keras.backend import graph_hooks
 from keras.training import compile_outputs, graph_losses, inference_grad
 from keras.training.compile_outputs import weighted_loss
 
-__all__ = ['StepFunctions']
+__all__ = ['StepFunctions', 'predict_step', 'full_precision']
 
 # The step functions whose trainable set the parameters' ``requires_grad``
 # flags follow now.  Models may share layers (a GAN's discriminator is trained
@@ -52,6 +52,9 @@ class StepFunctions(object):
     """The compiled model's step functions (rebuilt by each ``compile``).
 
     Args:
+        targets: the compiled ``OutputTarget`` of each output.
+        params: the trainable weights the training step updates (those of
+            the model when it was compiled).
         jit_compile: False, True (``torch.compile`` with inductor), or the name
             of a ``torch.compile`` backend (``'inductor'``, ``'aot_eager'``...).
             In one process the whole training step (forward pass, losses,
@@ -60,7 +63,7 @@ class StepFunctions(object):
             gradient average and the update run eagerly.
     """
 
-    def __init__(self, model, targets, optimizer, jit_compile=False):
+    def __init__(self, model, targets, optimizer, params, jit_compile=False):
         self.model = model
         self.targets = targets
         self.optimizer = optimizer
@@ -69,7 +72,7 @@ class StepFunctions(object):
         self._loss_scaler = None
         self._feeds_loss = None  # whether the optimizer's update reads the loss value
         self._ddp = None  # DDPStep, made at the first step with several processes
-        self.params = list(model._collected_trainable_weights)
+        self.params = list(params)
         self._weights_checked = True  # (consistent now)
         self._claim_grad_flags()
         # The first step claims the flags again and compares the trainable weights
@@ -340,6 +343,15 @@ def _device_of(xs):
         if t is not None:
             return t.device
     return K_session.get_device()
+
+
+def predict_step(model, batch, device):
+    """The outputs of ``model`` for one batch of tensors on ``device``, in full
+    precision: in the learning phase (0 unless ``K.set_learning_phase(1)``),
+    without training updates (moving statistics stay as they are)."""
+    with mp_policy.autocast(device), K_session.in_call_updates_scope(()):
+        y, _, _ = model.run_graph(batch)
+    return full_precision(y)
 
 
 def full_precision(tensors):

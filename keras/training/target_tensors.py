@@ -42,10 +42,10 @@ def resolve(model, target_tensors):
     return found
 
 
-def fixed_targets(model, y):
-    """``y`` for the data preparation: the values of the fixed target tensors when
+def fixed_targets(given, output_names, y):
+    """``y`` for the data preparation: the values of the fixed target tensors
+    ``given`` (what :func:`resolve` returned: one per output, or None) when
     the model was compiled with some (then ``y`` must be None)."""
-    given = model.__dict__.get('_target_tensors')
     fixed = [t if t is not None and not getattr(t, '_is_keras_tensor', False) else None
              for t in (given or [])]
     if not any(t is not None for t in fixed):
@@ -53,5 +53,5 @@ def fixed_targets(model, y):
     if y is not None:
         raise ValueError('The model was compiled with `target_tensors` holding the targets; '
                          'do not pass `y` (got target data for outputs %s).'
-                         % (model.output_names,))
+                         % (output_names,))
     return [None if t is None else K_variables.to_numpy(t) for t in fixed]
