@@ -600,8 +600,22 @@ def configure_callbacks(callbacks, model, do_validation=False, batch_size=None, 
     elif mode == _TEST:
         params['metrics'] = names
     callback_list = CallbackList(callbacks)
-    get_callback_model = getattr(model, '_get_callback_model', None)
-    callback_list.set_model(get_callback_model() if get_callback_model else model)
+    callback_list.set_model(_callback_model(model))
     callback_list.set_params(params)
-    callback_list.model.stop_training = False
+    # (set only when needed: a layer's ``__setattr__`` is not free)
+    if getattr(callback_list.model, '__dict__', {}).get('stop_training') is not False:
+        callback_list.model.stop_training = False
     return callback_list
+
+
+def _callback_model(model):
+    """``model._get_callback_model()`` where the model has one, else ``model``.
+
+    (Looked up in the instance and its class only: a miss through a layer's
+    ``__getattr__`` costs more than the rest of a one-sample ``predict`` setup.)
+    """
+    get = getattr(model, '__dict__', {}).get('_get_callback_model') or \
+        getattr(type(model), '_get_callback_model', None)
+    if get is None:
+        return model
+    return model._get_callback_model()

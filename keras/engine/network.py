@@ -349,9 +349,19 @@ class Network(Layer):
 
     def _model_device(self):
         """Where the model's weights live (the global default device if none)."""
-        for p in self.parameters():
-            return p.device
+        for module in self.modules():  # (the first of ``parameters()``, found sooner)
+            for p in module._parameters.values():
+                if p is not None:
+                    return p.device
         return K_session.get_device()
+
+    def train(self, mode=True):
+        """``torch.nn.Module.train``, skipped when every module is already in
+        ``mode`` (``predict``, ``train_on_batch``... set it on every call, and
+        walking the layers' ``__setattr__`` is most of a small batch's cost)."""
+        if isinstance(mode, bool) and _all_in_mode(self, mode):
+            return self
+        return super(Network, self).train(mode)
 
     def _mask_of(self, tensor, steps, mvalues):
         if tensor._keras_mask is None:
@@ -464,6 +474,17 @@ def _step_masks(step, mvalues, given_masks, input_slots):
 def _module_key(name):
     key = ''.join(c if (c.isalnum() or c == '_') else '_' for c in name)
     return key or 'layer'
+
+
+def _all_in_mode(module, mode):
+    """Whether ``module`` and its sub-modules all have ``training is mode``
+    (walked as ``Module.train`` walks them)."""
+    if module.training is not mode:
+        return False
+    for child in module._modules.values():
+        if child is not None and not _all_in_mode(child, mode):
+            return False
+    return True
 
 
 def _fed_input(model, spec):

@@ -121,12 +121,13 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        if inputs.dim() == 2 and self.bias is not None:
-            output = torch.addmm(self.bias, inputs, self.kernel)
+        bias = self.bias  # (read once: a parameter lookup goes through __getattr__)
+        if inputs.dim() == 2 and bias is not None:
+            output = torch.addmm(bias, inputs, self.kernel)
         else:
             output = torch.matmul(inputs, self.kernel)
-            if self.bias is not None:
-                output = output + self.bias
+            if bias is not None:
+                output = output + bias
         if self.activation is not activations.linear:
             output = self.activation(output)
         return output

@@ -25,7 +25,7 @@ def _detached(tree):
 def run(model, forward):
     """``forward()`` without autograd, or with it (results detached) when the
     model's forward pass takes gradients itself."""
-    if not getattr(model, _FLAG, False):
+    if not model.__dict__.get(_FLAG, False):  # (a miss through a layer's __getattr__ is slow)
         try:
             with torch.no_grad():
                 return forward()

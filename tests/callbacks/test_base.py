@@ -162,6 +162,20 @@ def test_configure_callbacks_for_evaluate_and_predict(model):
         configure_callbacks([cbks.EarlyStopping], model)
 
 
+def test_configure_callbacks_on_a_keras_model_resets_stop_training_and_finds_callback_model():
+    from keras.layers import Dense
+    from keras.models import Sequential
+    net = Sequential([Dense(2, input_shape=(3,))])
+    net.stop_training = True
+    user = Recorder()
+    configure_callbacks([user], net, mode='predict')
+    assert net.stop_training is False and user.model is net
+    other = Sequential([Dense(1, input_shape=(2,))])
+    net._get_callback_model = lambda: other  # (set on the instance)
+    configure_callbacks([user], net, mode='predict')
+    assert user.model is other and other.stop_training is False
+
+
 def test_progbar_logger_rejects_unknown_count_mode():
     with pytest.raises(ValueError, match='Unknown `count_mode`: epochs'):
         cbks.ProgbarLogger('epochs')

@@ -26,6 +26,19 @@ def test_functional_predict_matches_numpy():
     np.testing.assert_allclose(model.predict(x, batch_size=2), expected, rtol=1e-5, atol=1e-6)
 
 
+def test_train_sets_every_module_mode_even_when_the_model_already_has_it():
+    model = Sequential([Dense(4, input_shape=(3,)), Dropout(0.5), Dense(2)])
+    model.train(False)
+    assert not any(m.training for m in model.modules())
+    model.layers[1].train(True)  # a sub-layer out of step with the model
+    assert model.train(False) is model
+    assert not any(m.training for m in model.modules())
+    model.train(True)
+    assert all(m.training for m in model.modules())
+    with pytest.raises(ValueError, match='boolean'):
+        model.train(1)
+
+
 def test_layers_order_names_and_get_layer():
     model = _mlp()
     assert [l.name for l in model.layers] == ['input_1', 'dense_1', 'dense_2']
