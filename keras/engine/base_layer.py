@@ -12,7 +12,7 @@ import torch
 
 from keras import activations
 from keras.backend import session as K_session
-from keras.engine import layer_tracking, layer_weights
+from keras.engine import layer_tracking, layer_weights, module_keys
 from keras.engine.graph import layer_methods
 from keras.engine.input_spec import InputSpec, assert_input_compatibility, shape_argument
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
@@ -160,6 +160,10 @@ class Layer(torch.nn.Module):
         # ``super().__init__``; make the Module machinery exist first.
         if '_parameters' not in self.__dict__:
             torch.nn.Module.__init__(self)
+        elif module_keys.needs_move(self, name, value):
+            # Keras allows any value under any name: a weight or sub-layer that
+            # holds this key steps aside rather than torch refusing the value.
+            module_keys.move_aside(self, name)
         super(Layer, self).__setattr__(name, value)
 
     def register_forward_hook(self, *args, **kwargs):

@@ -7,6 +7,7 @@ from keras.backend import config as K_config
 from keras.backend import session as K_session
 from keras.backend.array_conversion import numpy_to_tensor
 from keras.backend.keras_variable import KerasVariable
+from keras.engine import module_keys
 
 __all__ = ['create_weight', 'store_transposed', 'assign', 'adopt', 'weight_name',
            'to_torch_dtype', 'dtype_name', 'unique', 'to_numpy']
@@ -60,19 +61,6 @@ def weight_name(weight, default='weight'):
     return getattr(weight, '_keras_name', None) or default
 
 
-def _attribute_name(layer, name):
-    base = ''.join(c if (c.isalnum() or c == '_') else '_' for c in name) or 'weight'
-    if base[0].isdigit():
-        base = 'w_' + base
-    attr = base
-    i = 1
-    while attr in layer._parameters or attr in layer._modules or (
-            attr in layer.__dict__ and attr not in layer._parameters):
-        attr = '%s_%d' % (base, i)
-        i += 1
-    return attr
-
-
 def create_weight(layer, name, shape, dtype, initializer, regularizer, trainable, constraint):
     if shape is None:
         raise ValueError('add_weight on layer %s: `shape` is required (weight %r).'
@@ -90,7 +78,7 @@ def create_weight(layer, name, shape, dtype, initializer, regularizer, trainable
     requires_grad = bool(trainable) and (torch_dtype.is_floating_point or torch_dtype.is_complex)
     param = KerasVariable(value.to(K_session.get_device()), requires_grad=requires_grad,
                           name='%s/%s:0' % (layer.name, name))
-    layer.register_parameter(_attribute_name(layer, name), param)
+    layer.register_parameter(module_keys.weight_key(layer, name), param)
     if regularizer is not None:
         layer._regularizers.append((param, regularizers.get(regularizer)))
     if constraint is not None:

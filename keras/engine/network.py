@@ -11,7 +11,7 @@ import torch
 from keras.backend import session as K_session
 from keras.engine import graph as graph_lib
 from keras.engine.graph.shape_inference import graph_output_shapes
-from keras.engine import layer_tracking, layer_weights
+from keras.engine import layer_tracking, layer_weights, module_keys
 from keras.engine.base_layer import Layer, hook_generation, report_metric
 from keras.engine.input_layer import InputLayer
 from keras.engine.keras_tensor import is_keras_tensor
@@ -90,7 +90,7 @@ class Network(Layer):
          self._layers_by_depth) = graph_lib.map_graph(self.inputs, self.outputs)
         self._layers_list = layers
         for layer in layers:
-            self.add_module(_module_key(layer.name), layer)
+            self.add_module(module_keys.layer_key(self, layer), layer)
         self.input_names = [layer.name for layer in self._input_layers]
         self.output_names = [layer.name for layer in self._output_layers]
         self._feed_input_names = list(self.input_names)
@@ -469,11 +469,6 @@ def _step_masks(step, mvalues, given_masks, input_slots):
         else:
             out.append(None)
     return out if step.list_input else out[0]
-
-
-def _module_key(name):
-    key = ''.join(c if (c.isalnum() or c == '_') else '_' for c in name)
-    return key or 'layer'
 
 
 def _all_in_mode(module, mode):

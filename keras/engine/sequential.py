@@ -2,6 +2,7 @@
 import copy
 
 from keras.engine import graph as graph_lib
+from keras.engine import module_keys
 from keras.engine.base_layer import Layer
 from keras.engine.input_layer import Input, InputLayer
 from keras.engine.network import Network
@@ -53,37 +54,38 @@ class Sequential(Model):
         if not self._stack:
             if isinstance(layer, InputLayer):
                 self._stack.append(layer)
-                self.add_module(_key(layer.name), layer)
+                self.add_module(module_keys.layer_key(self, layer), layer)
                 self._set_graph([layer._inbound_nodes[-1].output_tensors[0]])
                 return
             batch_shape, dtype = _first_layer_input(layer)
             if batch_shape is not None:
                 x = Input(batch_shape=batch_shape, dtype=dtype, name=layer.name + '_input')
                 self._stack.append(x._keras_history[0])
-                self.add_module(_key(x._keras_history[0].name), x._keras_history[0])
+                input_layer = x._keras_history[0]
+                self.add_module(module_keys.layer_key(self, input_layer), input_layer)
                 self._stack.append(layer)
-                self.add_module(_key(layer.name), layer)
+                self.add_module(module_keys.layer_key(self, layer), layer)
                 self._set_graph([_single_output(layer, layer(x))])
                 return
             self._stack.append(layer)
-            self.add_module(_key(layer.name), layer)
+            self.add_module(module_keys.layer_key(self, layer), layer)
             self.built = False
             return
         if self.outputs:
             output = _single_output(layer, layer(self.outputs[0]))
             self._stack.append(layer)
-            self.add_module(_key(layer.name), layer)
+            self.add_module(module_keys.layer_key(self, layer), layer)
             self._set_graph([output])
         else:
             self._stack.append(layer)
-            self.add_module(_key(layer.name), layer)
+            self.add_module(module_keys.layer_key(self, layer), layer)
 
     def pop(self):
         """Remove the last layer."""
         if not self.layers:
             raise TypeError('There are no layers in the model.')
         layer = self._stack.pop()
-        self._modules.pop(_key(layer.name), None)
+        self._modules.pop(module_keys.layer_key(self, layer), None)
         if not self.layers:
             self.outputs = []
             self.inputs = []
@@ -122,7 +124,8 @@ class Sequential(Model):
                   if layers else None, dtype=getattr(layers[0], 'dtype', None) if layers and
                   _is_integer_input(layers[0]) else None)
         self._stack = [x._keras_history[0]] + layers
-        self.add_module(_key(x._keras_history[0].name), x._keras_history[0])
+        input_layer = x._keras_history[0]
+        self.add_module(module_keys.layer_key(self, input_layer), input_layer)
         for layer in layers:
             x = _single_output(layer, layer(x))
         self._set_graph([x])
@@ -167,10 +170,6 @@ class Sequential(Model):
         if proba.shape[-1] > 1:
             return proba.argmax(axis=-1)
         return (proba > 0.5).astype('int32')
-
-
-def _key(name):
-    return ''.join(c if (c.isalnum() or c == '_') else '_' for c in name) or 'layer'
 
 
 def _first_layer_input(layer):
