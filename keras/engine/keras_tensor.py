@@ -49,10 +49,13 @@ class KerasTensor(object):
     def ndim(self):
         return len(self.shape)
 
-    def __len__(self):
-        raise TypeError('len() of a symbolic tensor (%s, shape %s) is unknown until the '
-                        'model runs; use K.int_shape(x) for its static shape.'
-                        % (self.name, self.shape))
+    # No ``__len__``, as TensorFlow 1's graph tensors had none: Keras 2 code tells a
+    # list of outputs from one tensor with ``hasattr(x, '__len__')`` (keras-rl does).
+
+    def __iter__(self):
+        raise TypeError('A symbolic tensor (%s, shape %s) cannot be iterated while the '
+                        'graph is built; index it (x[0]) or use K.int_shape(x) for its '
+                        'static shape.' % (self.name, self.shape))
 
     def __repr__(self):
         layer = self._keras_history[0].name if self._keras_history else None

@@ -85,6 +85,7 @@ def call_symbolic(layer, inputs, args, kwargs):
     layer.assert_input_compatibility(input_list)
     _PENDING.dtypes = [x.dtype for x in input_list]
     _PENDING.kwargs = kwargs
+    _PENDING.masks = [x._keras_mask for x in input_list]
     try:
         if not layer.built:
             layer._maybe_build(shape_arg)
@@ -97,6 +98,7 @@ def call_symbolic(layer, inputs, args, kwargs):
     finally:
         _PENDING.dtypes = None
         _PENDING.kwargs = None
+        _PENDING.masks = None
     out_multi = is_shape_list(output_shape)
     out_shapes = [_as_shape(s) for s in output_shape] if out_multi else [_as_shape(output_shape)]
     _check_output_sizes(layer, shape_arg, out_shapes if out_multi else out_shapes[0])
@@ -172,6 +174,14 @@ def _output_dtypes(layer, input_list, n):
     return [layer.dtype] * n
 
 
+def _masks_to_pass(layer, masks, kwargs):
+    """The input masks a graph run will pass to ``layer.call`` (None: none)."""
+    if not masks or all(m is None for m in masks) or 'mask' in kwargs or \
+            'mask' not in call_arg_names(layer):
+        return None
+    return masks
+
+
 def _dummy(shape, dtype, fill):
     size = [fill if d is None else d for d in shape]
     device = K_session.get_device()
@@ -210,13 +220,19 @@ def infer_output_shape(layer, input_shape):
     shapes = [tuple(s) for s in input_shape] if multi else [tuple(input_shape)]
     dtypes = getattr(_PENDING, 'dtypes', None) or [layer.dtype] * len(shapes)
     kwargs = getattr(_PENDING, 'kwargs', None) or {}
+    masks = _masks_to_pass(layer, getattr(_PENDING, 'masks', None), kwargs)
     has_unknown = any(d is None for s in shapes for d in s)
 
     def run(fill):
         dummies = [_dummy(s, dt, fill) for s, dt in zip(shapes, dtypes)]
+        call_kwargs = kwargs
+        if masks is not None:  # as the graph will pass them: all-True masks
+            dummy_masks = [None if m is None else _dummy(m.shape, 'bool', fill) | True
+                           for m in masks]
+            call_kwargs = dict(kwargs, mask=dummy_masks if multi else dummy_masks[0])
         layer_tracking.start_probe(layer)  # what one run of `call` adds
         with torch.no_grad(), K_session.learning_phase_scope(0), K_session.shape_probe():
-            out = layer.call(dummies if multi else dummies[0], **kwargs)
+            out = layer.call(dummies if multi else dummies[0], **call_kwargs)
         return out
 
     ones = False

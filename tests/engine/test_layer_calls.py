@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from keras import layers
-from keras.models import Sequential
+from keras.models import Model, Sequential
 
 
 @pytest.mark.parametrize('make, input_shape, output, told', [
@@ -86,3 +86,43 @@ def test_a_layer_called_on_strings_says_what_to_pass():
     with pytest.raises(ValueError, match=r'dense_\d+ was called on a NumPy array of dtype <U1; '
                                          r'pass numbers'):
         layers.Dense(2)(np.array([['a', 'b']]))
+
+
+def test_a_symbolic_tensor_has_no_len_and_cannot_be_iterated():
+    # TensorFlow 1's graph tensors had no __len__: Keras 2 code tells one output
+    # from a list of outputs with hasattr(x, '__len__') (keras-rl's agents do).
+    x = layers.Input((3,))
+    y = layers.Dense(2)(x)
+    assert not hasattr(y, '__len__')
+    assert hasattr([y, y], '__len__')
+    with pytest.raises(TypeError, match='cannot be iterated'):
+        a, b = y
+    assert tuple(y[:, 0].shape) == (None,)
+
+
+def test_shape_inference_passes_the_masks_the_graph_will_pass():
+    # A layer without compute_output_shape whose call reads mask[i] (as
+    # keras-self-attention's layers do) is shape-inferred with the masks.
+    class PickFirst(layers.Layer):
+        def __init__(self, **kwargs):
+            super(PickFirst, self).__init__(**kwargs)
+            self.supports_masking = True
+
+        def call(self, inputs, mask=None):
+            seen.append(None if mask is None else [m is not None for m in mask])
+            keep = torch.unsqueeze(mask[0], -1).to(inputs[0].dtype)
+            return inputs[0] * keep + inputs[1]
+
+        def compute_mask(self, inputs, mask=None):
+            return mask[0]
+
+    seen = []
+    tokens = layers.Input((4,))
+    embedded = layers.Embedding(5, 3, mask_zero=True)(tokens)
+    other = layers.Input((4, 3))
+    out = PickFirst()([embedded, other])
+    assert tuple(out.shape) == (None, 4, 3)
+    assert seen and seen[0] == [True, False]
+    model = Model([tokens, other], out)
+    result = model.predict([np.array([[1, 2, 0, 0]]), np.zeros((1, 4, 3), 'float32')])
+    assert np.all(result[0, 2:] == 0) and np.all(result[0, :2] != 0)
