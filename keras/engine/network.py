@@ -95,6 +95,7 @@ class Network(Layer):
         self.output_names = [layer.name for layer in self._output_layers]
         self._feed_input_names = list(self.input_names)
         self._feed_input_shapes = [x.shape for x in self.inputs]
+        self._feed_inputs = list(self.inputs)
         self.supports_masking = any(x._keras_mask is not None for x in self.outputs)
         self.built = True
         self._plan = None

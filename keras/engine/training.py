@@ -14,7 +14,7 @@ from keras.engine.network import Network
 from keras.engine.subclassed import build_from_data, set_inputs
 from keras.legacy.generator_arguments import keras1_generator_arguments
 from keras.training import (compiled_state, data_adapters, data_checks, generators,
-                            inference_grad, model_data, run_setup)
+                            inference_grad, model_data, run_setup, training_graph)
 from keras.training.batch_functions import BatchFunction
 from keras.training.batch_sources import LimitedSteps, is_generator_like
 from keras.training.epoch_loop import fit_loop, test_loop
@@ -22,6 +22,16 @@ from keras.training.steps import predict_step
 from keras.utils.progbar import Progbar
 
 __all__ = ['Model']
+
+
+def _training_graph_attribute(attribute, name=None):
+    def get(model):
+        state = compiled_state.of(model)
+        if state is None or state.targets is None:
+            raise _missing(model, name or attribute)
+        return getattr(training_graph.of(model, state), attribute)
+    return property(get, doc='``%s`` of the symbolic training graph (after compile).'
+                    % (name or attribute))
 
 
 class Model(Network):
@@ -258,6 +268,39 @@ class Model(Network):
         if state is None or state.steps is None:
             raise _missing(self, '_step_functions')
         return state.steps
+
+    @property
+    def _is_compiled(self):
+        state = compiled_state.of(self)
+        return state is not None and state.targets is not None
+
+    # Keras 2's symbolic training graph (see keras.training.training_graph): made
+    # on first use after each compile; an AttributeError before, as in 2.3.1.
+    targets = _training_graph_attribute('targets')
+    sample_weights = _training_graph_attribute('sample_weights')
+    total_loss = _training_graph_attribute('total_loss')
+    _feed_targets = _training_graph_attribute('feed_targets', '_feed_targets')
+    _feed_sample_weights = _training_graph_attribute('feed_sample_weights',
+                                                     '_feed_sample_weights')
+    _feed_outputs = _training_graph_attribute('feed_outputs', '_feed_outputs')
+    _feed_output_names = _training_graph_attribute('feed_output_names', '_feed_output_names')
+    _feed_output_shapes = _training_graph_attribute('feed_output_shapes',
+                                                    '_feed_output_shapes')
+    _feed_loss_fns = _training_graph_attribute('feed_loss_fns', '_feed_loss_fns')
+
+    def _standardize_user_data(self, x, y=None, sample_weight=None, class_weight=None,
+                               check_array_lengths=True, batch_size=None):
+        """``(inputs, targets, sample_weights)`` as lists of arrays in the order
+        of ``model.inputs``, ``model._feed_targets`` and
+        ``model._feed_sample_weights`` (weights of ones where none were given)."""
+        self._check_compiled('_standardize_user_data')
+        state = compiled_state.of(self)
+        xs, ys, sws = model_data.prepare_arrays(self, state, x, y, sample_weight, class_weight,
+                                                check_targets=y is not None)
+        arrays = model_data.callback_validation_data(state, (xs, ys, sws))
+        n = len(xs)
+        fed = len(arrays[n:]) // 2
+        return arrays[:n], arrays[n:n + fed], arrays[n + fed:]
 
     @property
     def metrics(self):

@@ -76,11 +76,13 @@ class CompiledState(object):
         self.metrics_names = None
         self.optimizer = None
         self.steps = None
+        self.training_graph = None  # keras.training.training_graph, made on first use
 
     def restart(self):
         """A new ``compile``: forget the targets and the steps of the last one."""
         self.targets = None
         self.steps = None
+        self.training_graph = None
         self.pending = True
 
     def resolve(self, model, loss, metrics, loss_weights, sample_weight_mode,
