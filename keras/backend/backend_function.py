@@ -152,6 +152,10 @@ class Function(object):
         values = [] if inputs is None else (
             list(inputs) if isinstance(inputs, (list, tuple)) else [inputs])
         expected = len(self.inputs) + int(self.uses_phase)
+        if any(_holds_arrays(v) and len(v) for v in values):
+            # tf.keras flattened nested inputs: f((xs, ys, sample_weights)), the
+            # lists _standardize_user_data returns, feeds them one after another
+            values = _flattened(values)
         if len(values) != expected:
             raise ValueError('This function expects %d input value(s) (%s); got %d.'
                              % (expected, 'one of them the learning phase'
@@ -164,6 +168,21 @@ class Function(object):
             results = self.run(self._feed(values))
         results = [to_numpy(r) for r in results]
         return results[0] if self._single_output else results
+
+
+def _holds_arrays(value):
+    """A list or tuple of arrays (or of such lists, or empty), not an array given
+    as nested lists."""
+    return isinstance(value, (list, tuple)) and all(
+        e is None or isinstance(e, (np.ndarray, torch.Tensor)) or _holds_arrays(e)
+        for e in value)
+
+
+def _flattened(values):
+    out = []
+    for v in values:
+        out.extend(_flattened(v) if _holds_arrays(v) else [v])
+    return out
 
 
 def _unaliased(values, storages):

@@ -43,6 +43,22 @@ def test_function_of_placeholders_matches_numpy():
         g([np.zeros((2, 4))])
 
 
+def test_nested_lists_of_arrays_are_fed_in_order_as_tf_keras_did():
+    # f((xs, ys, sample_weights)): the lists _standardize_user_data returns
+    a, b, c = (K.placeholder(shape=(None, 2)) for _ in range(3))
+    f = K.function([a, b, c], [a + 2 * b + 3 * c])
+    ones = np.ones((1, 2), 'float32')
+    expected = [[6., 6.]]
+    np.testing.assert_allclose(f(([ones], [ones], [ones]))[0], expected)
+    np.testing.assert_allclose(f([ones, [ones, (ones,)]])[0], expected)
+    np.testing.assert_allclose(f([[ones], [], [ones, ones]])[0], expected)
+    # an array given as nested Python lists is one value, not a list of inputs
+    g = K.function([a], [a * 2])
+    np.testing.assert_allclose(g([[[1., 2.]]])[0], [[2., 4.]])
+    with pytest.raises(ValueError, match='expects 3 input'):
+        f(([ones], [ones]))
+
+
 def test_updates_are_grouped_and_applied_after_the_outputs():
     a, b = K.variable(1.), K.variable(2.)
     x = K.placeholder(shape=())
