@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from keras import activations
+from keras.backend import reversed_slices
 from keras.backend import session as K_session
 from keras.engine import layer_tracking, layer_weights, module_keys
 from keras.engine.graph import layer_methods
@@ -346,7 +347,18 @@ class Layer(torch.nn.Module):
         return outputs
 
     def forward(self, inputs, *args, **kwargs):
-        outputs = self.call(inputs, *args, **kwargs)
+        if self.__dict__.get('_slices_backwards'):
+            with reversed_slices.enabled():
+                outputs = self.call(inputs, *args, **kwargs)
+        else:
+            try:
+                outputs = self.call(inputs, *args, **kwargs)
+            except ValueError as e:  # x[..., ::-1]: torch refuses what TensorFlow allowed
+                if not reversed_slices.is_refusal(e):
+                    raise
+                self._slices_backwards = True
+                with reversed_slices.enabled():
+                    outputs = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:
             self.add_loss([self.activity_regularizer(out) for out in
                            (outputs if isinstance(outputs, (list, tuple)) else [outputs])],

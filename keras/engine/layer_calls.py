@@ -8,6 +8,7 @@ import threading
 import numpy as np
 import torch
 
+from keras.backend import reversed_slices
 from keras.backend import session as K_session
 from keras.engine import layer_tracking
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
@@ -232,7 +233,15 @@ def infer_output_shape(layer, input_shape):
             call_kwargs = dict(kwargs, mask=dummy_masks if multi else dummy_masks[0])
         layer_tracking.start_probe(layer)  # what one run of `call` adds
         with torch.no_grad(), K_session.learning_phase_scope(0), K_session.shape_probe():
-            out = layer.call(dummies if multi else dummies[0], **call_kwargs)
+            try:
+                out = layer.call(dummies if multi else dummies[0], **call_kwargs)
+            except ValueError as e:  # x[..., ::-1] (see Layer.forward)
+                if not reversed_slices.is_refusal(e):
+                    raise
+                layer._slices_backwards = True
+                layer_tracking.start_probe(layer)
+                with reversed_slices.enabled():
+                    out = layer.call(dummies if multi else dummies[0], **call_kwargs)
         return out
 
     ones = False
