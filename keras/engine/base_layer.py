@@ -428,6 +428,11 @@ class Layer(torch.nn.Module):
                 else:
                     eager.append(loss)
                 continue
+            if is_keras_tensor(loss) and K_session.in_shape_probe():
+                # a loss of a call reading other graph tensors (z_mean in a VAE
+                # loss layer): counted as the call's own, computed in each run
+                layer_tracking.probe_added(self, losses=1)
+                continue
             if is_keras_tensor(loss):
                 self._symbolic_losses.append(loss)
             elif callable(loss):

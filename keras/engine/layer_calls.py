@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import torch
 
-from keras.backend import reversed_slices
+from keras.backend import graph_hooks, reversed_slices
 from keras.backend import session as K_session
 from keras.engine import layer_tracking
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
@@ -175,6 +175,34 @@ def _output_dtypes(layer, input_list, n):
     return [layer.dtype] * n
 
 
+def _note_graph_reads(layer, ops):
+    """Remember the symbolic tensors ``layer.call`` read besides its inputs
+    (``ops``: what it recorded on placeholder inputs): Keras 2 code may use a
+    tensor of the enclosing graph in ``call``, e.g. a VAE loss layer reading
+    ``z_mean``. Graph runs give the call their values (see the plan's ``reads``)."""
+    made = set()
+    reads = []
+    for _, args, kwargs, result in ops:
+        for t in _keras_tensors([args, list(kwargs.values())]):
+            if id(t) not in made and not any(t is r for r in reads):
+                reads.append(t)
+        made.update(id(t) for t in _keras_tensors([result]))
+    if reads:
+        layer._graph_reads = reads
+    else:
+        layer.__dict__.pop('_graph_reads', None)
+
+
+def _keras_tensors(value):
+    if is_keras_tensor(value):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _keras_tensors(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _keras_tensors(v)]
+    return []
+
+
 def _masks_to_pass(layer, masks, kwargs):
     """The input masks a graph run will pass to ``layer.call`` (None: none)."""
     if not masks or all(m is None for m in masks) or 'mask' in kwargs or \
@@ -246,17 +274,20 @@ def infer_output_shape(layer, input_shape):
 
     ones = False
     try:
-        try:
-            first = run(2)
-            second = run(3) if has_unknown else first
-        except Exception:
-            if not has_unknown:
-                raise
-            # Unknown sizes of 2 or 3 may not broadcast against operands of fixed
-            # size (a placeholder plus a variable): size 1 always does; output
-            # sizes of 1 are then reported unknown.
-            first = second = run(1)
-            ones = True
+        with graph_hooks.recording() as ops:
+            try:
+                first = run(2)
+                second = run(3) if has_unknown else first
+            except Exception:
+                if not has_unknown:
+                    raise
+                # Unknown sizes of 2 or 3 may not broadcast against operands of fixed
+                # size (a placeholder plus a variable): size 1 always does; output
+                # sizes of 1 are then reported unknown.
+                del ops[:]
+                first = second = run(1)
+                ones = True
+        _note_graph_reads(layer, ops)
     except Exception as e:
         raise ValueError('Could not infer the output shape of layer %s (%s) for input shape '
                          '%s: %s: %s. Give the layer a `compute_output_shape` method (or '

@@ -233,8 +233,10 @@ def record_call(layer, inputs, outputs, kwargs):
         def activity_regularization(y):
             return regularizer(y)
         losses += [_symbolic_loss(activity_regularization, y) for y in _as_list(outputs)]
+    reads = list(layer.__dict__.get('_graph_reads', ()))
     for index in range(probe[0]):
-        losses.append(_symbolic_loss(_CallLoss(layer, kwargs, index), inputs))
+        call_loss = _CallLoss(layer, kwargs, index, len(reads))
+        losses.append(_symbolic_loss(call_loss, [inputs] + reads if reads else inputs))
     if losses:
         record(table(layer, '_per_input_losses'), inputs, losses)
 
@@ -268,16 +270,22 @@ class _CallLoss(object):
 
     __name__ = 'call_loss'
 
-    def __init__(self, layer, kwargs, index):
+    def __init__(self, layer, kwargs, index, n_reads=0):
         self.layer = layer
         self.kwargs = dict(kwargs)
         self.index = index
+        self.n_reads = n_reads  # then called on [inputs, *values of the tensors it reads]
 
     def __call__(self, inputs):
         # A true cycle: keras.engine.base_layer imports this module.
         from keras.engine.base_layer import collect_call_losses
-        with collect_call_losses() as found:
-            self.layer.call(inputs, **self.kwargs)
+        if not self.n_reads:
+            with collect_call_losses() as found:
+                self.layer.call(inputs, **self.kwargs)
+            return found[self.index]
+        reads = {id(t): v for t, v in zip(self.layer._graph_reads, inputs[1:])}
+        with collect_call_losses() as found, graph_hooks.forward_values(reads):
+            self.layer.call(inputs[0], **self.kwargs)
         return found[self.index]
 
 

@@ -8,6 +8,7 @@ import json
 
 import torch
 
+from keras.backend import graph_hooks
 from keras.backend import session as K_session
 from keras.engine import graph as graph_lib
 from keras.engine.graph.shape_inference import graph_output_shapes
@@ -219,9 +220,10 @@ class Network(Layer):
         metrics = self._computable(t for _, t in self.symbolic_metrics())
         extra = losses + metrics
         nodes_by_depth = self._nodes_by_depth
-        if extra or reads:  # those terms may use ops outside the model's own layers
-            nodes_by_depth = graph_lib.map_graph(self.inputs,
-                                                 self.outputs + extra + list(reads))[1]
+        follow = any('_graph_reads' in layer.__dict__ for layer in self._layers_list)
+        if extra or reads or follow:  # those may use ops outside the model's own layers
+            nodes_by_depth = graph_lib.map_graph(self.inputs, self.outputs + extra + list(reads),
+                                                 follow_reads=follow)[1]
         metric_names = [n for n, t in self.symbolic_metrics() if any(t is m for m in metrics)]
         return graph_lib.build_plan(self.inputs, self.outputs, nodes_by_depth,
                                     extra + list(reads))._replace(n_losses=len(losses),
@@ -322,7 +324,11 @@ class Network(Layer):
                     kwargs['training'] = training
                 if step.pass_mask:
                     kwargs['mask'] = _step_masks(step, mvalues, masks, input_slots)
-            y = step.run(x, **kwargs)
+            if step.reads:
+                with graph_hooks.forward_values(_read_values(step, values)):
+                    y = step.run(x, **kwargs)
+            else:
+                y = step.run(x, **kwargs)
             if step.multi_output:
                 for slot, v in zip(step.out_slots, y):
                     values[slot] = v
@@ -470,6 +476,19 @@ def _step_masks(step, mvalues, given_masks, input_slots):
         else:
             out.append(None)
     return out if step.list_input else out[0]
+
+
+def _read_values(step, values):
+    """``{id(tensor): value}`` of the graph tensors ``step``'s layer reads
+    besides its inputs, computed earlier in this run."""
+    found = {}
+    for tensor, slot in step.reads:
+        if values[slot] is None:
+            raise ValueError('Layer %s reads tensor %s in its call, which this model computes '
+                             'after that layer (or not at all). Pass the tensor to the layer '
+                             'as an input instead.' % (step.layer.name, tensor.name))
+        found[id(tensor)] = values[slot]
+    return found
 
 
 def _all_in_mode(module, mode):

@@ -244,6 +244,12 @@ class StepFunctions(object):
         return self._loss_scaler
 
     def _gradients(self, total, optimizer):
+        if not total.requires_grad:
+            raise ValueError(
+                'Model %s: the loss does not depend on any trainable weight, so there is no '
+                'gradient to train with (Keras 2: "An operation has `None` for gradient"). '
+                'Check that the loss (or add_loss term) is computed from the model\'s '
+                'outputs or weights.' % self.model.name)
         if isinstance(optimizer, LossScaleOptimizer):
             total = optimizer.get_scaled_loss(total)
         return list(torch.autograd.grad(total, self.params, allow_unused=True))

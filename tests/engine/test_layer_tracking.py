@@ -11,7 +11,7 @@ from keras import backend as K
 from keras import regularizers
 from keras.backend.update_ops import UpdateOp
 from keras.layers import (LSTM, Average, BatchNormalization, Bidirectional, Dense, Dropout,
-                          GaussianNoise, Input, Layer, SimpleRNN, TimeDistributed)
+                          GaussianNoise, Input, Lambda, Layer, SimpleRNN, TimeDistributed)
 from keras.models import Model, Sequential
 
 
@@ -96,6 +96,59 @@ def test_loss_added_inside_call_is_reported_and_trains_once():
     # mse is 0 (outputs and targets are zeros); the penalty counts once: 2 * 3 ones
     np.testing.assert_allclose(model.evaluate(np.zeros((2, 3)), np.zeros((2, 3)), verbose=0),
                                6., rtol=1e-6)
+
+
+def test_a_loss_layer_reading_tensors_of_its_enclosing_graph():
+    # Deep Learning with Python's VAE: the loss layer's call uses z_mean and
+    # z_log_var from the enclosing scope, not from its inputs.
+    x = Input((4,))
+    z_mean = Dense(2, name='z_mean')(x)
+    z_log_var = Dense(2, name='z_log_var')(x)
+    z = Lambda(lambda args: args[0] + 0.1 * K.exp(args[1] / 2))([z_mean, z_log_var])
+    decoded = Dense(4, activation='sigmoid', name='decoded')(z)
+
+    class VariationalLoss(Layer):
+        def call(self, inputs):
+            target, reconstruction = inputs
+            xent = K.mean(K.binary_crossentropy(target, reconstruction), axis=-1)
+            kl = -0.5 * K.mean(1 + z_log_var - K.square(z_mean) - K.exp(z_log_var), axis=-1)
+            self.add_loss(K.mean(xent + kl), inputs=inputs)
+            return target
+
+    model = Model(x, VariationalLoss()([x, decoded]))
+    model.compile('adam', loss=None)
+    data = np.random.RandomState(0).rand(8, 4).astype('float32')
+
+    def expected():
+        m, lv, rec = Model(x, [z_mean, z_log_var, decoded]).predict(data)  # (no dropout)
+        rec = np.clip(rec, 1e-7, 1 - 1e-7)
+        xent = -np.mean(data * np.log(rec) + (1 - data) * np.log(1 - rec), axis=-1)
+        kl = -0.5 * np.mean(1 + lv - m ** 2 - np.exp(lv), axis=-1)
+        return np.mean(xent + kl)
+
+    np.testing.assert_allclose(model.evaluate(data, None, verbose=0), expected(), rtol=1e-4)
+    (loss,) = model.losses  # a graph tensor K.function evaluates
+    np.testing.assert_allclose(K.function([x], [loss])([data])[0], expected(), rtol=1e-4)
+    before = model.get_layer('z_log_var').get_weights()[0].copy()
+    history = model.fit(data, None, epochs=3, batch_size=8, verbose=0)
+    assert history.history['loss'][-1] < history.history['loss'][0]
+    # the KL term trains z_log_var, which only the enclosing scope connects to the loss
+    assert not np.allclose(before, model.get_layer('z_log_var').get_weights()[0])
+    assert len(model.get_layer(index=-1)._symbolic_losses) == 0  # nothing piles up per step
+
+
+def test_a_loss_without_gradient_is_refused_in_keras_terms():
+    class Constant(Layer):
+        def call(self, inputs):
+            x, _ = inputs
+            self.add_loss(K.mean(x * 0.) + 1., inputs=inputs)  # no weight reaches it
+            return x
+
+    x = Input((3,))
+    model = Model(x, Constant()([x, Dense(3)(x)]))
+    model.compile('sgd', loss=None)
+    with pytest.raises(ValueError, match='does not depend on any trainable weight'):
+        model.fit(np.ones((2, 3)), None, verbose=0)
 
 
 def test_eager_calls_report_only_the_latest_call_losses():

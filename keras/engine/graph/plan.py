@@ -18,8 +18,12 @@ def node_key(layer, node_index):
     return layer.name + '_ib-' + str(node_index)
 
 
-def map_graph(inputs, outputs):
+def map_graph(inputs, outputs, follow_reads=False):
     """Return ``(network_node_keys, nodes_by_depth, layers, layers_by_depth)``.
+
+    ``follow_reads``: also order each node after the tensors its layer's call
+    reads besides its inputs (``_graph_reads``), as an execution plan must;
+    the network's own layers are those its inputs connect, as in Keras 2.
 
     Raises:
         ValueError: on cycles, disconnected graphs or duplicate layer names.
@@ -41,7 +45,7 @@ def map_graph(inputs, outputs):
         if layer not in layer_indices:
             layer_indices[layer] = len(layer_indices)
         in_progress.add(node)
-        for x, inbound, idx in zip(node.input_tensors, node.inbound_layers, node.node_indices):
+        for x, inbound, idx in _dependencies(node, follow_reads):
             build_map(x, inbound, idx)
         finished.add(node)
         in_progress.remove(node)
@@ -56,7 +60,7 @@ def map_graph(inputs, outputs):
         depth = max(depth, layers_depths.get(node.outbound_layer, 0))
         layers_depths[node.outbound_layer] = depth
         nodes_depths[node] = depth
-        for inbound, idx in zip(node.inbound_layers, node.node_indices):
+        for _, inbound, idx in _dependencies(node, follow_reads):
             inbound_node = inbound._inbound_nodes[idx]
             nodes_depths[inbound_node] = max(depth + 1, nodes_depths.get(inbound_node, 0))
 
@@ -105,10 +109,21 @@ def _check_computable(inputs, nodes_by_depth):
             seen_layers.append(layer.name)
 
 
+def _dependencies(node, follow_reads):
+    """``(tensor, layer, node_index)`` of what ``node`` needs computed first."""
+    found = list(zip(node.input_tensors, node.inbound_layers, node.node_indices))
+    if follow_reads:
+        for t in node.outbound_layer.__dict__.get('_graph_reads', ()):
+            layer, index, _ = t._keras_history
+            found.append((t, layer, index))
+    return found
+
+
 class Step(object):
     """One layer call of the plan: where its inputs are and where outputs go."""
     __slots__ = ('layer', 'run', 'in_slots', 'out_slots', 'list_input', 'multi_output', 'kwargs',
-                 'pass_training', 'pass_mask', 'in_mask_slots', 'out_mask_slots', 'kind')
+                 'pass_training', 'pass_mask', 'in_mask_slots', 'out_mask_slots', 'reads',
+                 'kind')
 
     # ``kind``: how the network runs the step.  The common cases (one tensor
     # in, one out, no call arguments, no masks) skip the general bookkeeping.
@@ -116,7 +131,7 @@ class Step(object):
 
     def _classify(self):
         simple = (not self.list_input and not self.multi_output and not self.kwargs and
-                  not self.pass_mask and self.out_mask_slots is None)
+                  not self.pass_mask and self.out_mask_slots is None and not self.reads)
         if not simple:
             return Step.GENERAL
         return Step.WITH_TRAINING if self.pass_training else Step.PLAIN
@@ -178,6 +193,9 @@ def build_plan(inputs, outputs, nodes_by_depth, extra_outputs=()):
             step.pass_mask = has_in_mask and 'mask' in names and 'mask' not in step.kwargs
             step.in_mask_slots = [mask_slots.get(id(x)) for x in node.input_tensors] \
                 if has_in_mask else None
+            # tensors of the graph the layer's call reads besides its inputs (a
+            # Keras 2 loss layer using z_mean from its enclosing scope)
+            step.reads = [(t, slot(t)) for t in layer.__dict__.get('_graph_reads', ())]
             out_masks = any(m is not None for m in node.output_masks)
             step.out_mask_slots = None
             if out_masks:
