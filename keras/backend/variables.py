@@ -100,8 +100,14 @@ def as_tensor(x, dtype=None, device=None):
 
 
 def cast_to_floatx(x):
-    """Cast a NumPy array (or number) to :func:`floatx`, as a NumPy array."""
-    return np.asarray(x, dtype=floatx())
+    """Cast a NumPy array (or number) to :func:`floatx`: a NumPy array, or for
+    a number a NumPy scalar, which (unlike a 0-d array) multiplies a tensor::
+
+        alpha = K.cast_to_floatx(0.3)     # as Keras 2 layers and regularizers keep it
+        y = alpha * K.relu(x)
+    """
+    value = np.asarray(x, dtype=floatx())
+    return value[()] if value.ndim == 0 else value
 
 
 def _make_variable(tensor, name, constraint=None):

@@ -31,6 +31,18 @@ def test_constant_and_conversion():
     assert K.cast_to_floatx([1, 2]).dtype == np.float32
 
 
+def test_a_number_cast_to_floatx_multiplies_tensors():
+    # Keras 2 layers and regularizers keep ``self.alpha = K.cast_to_floatx(alpha)``
+    # and compute ``self.alpha * tensor`` (a 0-d NumPy array would refuse)
+    alpha = K.cast_to_floatx(0.25)
+    assert alpha.dtype == np.float32 and np.ndim(alpha) == 0 and float(alpha) == 0.25
+    x = torch.ones(3, requires_grad=True)
+    y = alpha * x - x * alpha + alpha * K.sin(x)
+    assert isinstance(y, torch.Tensor) and y.dtype == torch.float32
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 0.25 * np.cos(1.), rtol=1e-6)
+
+
 def test_dtype_helpers():
     assert K.to_torch_dtype('float32') is torch.float32
     assert K.to_torch_dtype('float64_ref') is torch.float64
