@@ -1,4 +1,7 @@
 """Activations, losses, dropout and bias addition with Keras 2.3.1's formulas."""
+import numbers
+
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -25,6 +28,11 @@ def relu(x, alpha=0., max_value=None, threshold=0.):
     max_value``, ``alpha * (x - threshold)`` otherwise.
     """
     x = _t(x)
+    if not all(_is_number(v) for v in (alpha, threshold)) or not (
+            max_value is None or _is_number(max_value)):
+        return _relu_of_tensors(x, alpha, max_value, threshold)
+    alpha, threshold = float(alpha), float(threshold)
+    max_value = None if max_value is None else float(max_value)
     if alpha == 0 and max_value is None and threshold == 0:
         return torch.relu(x)
     if alpha != 0 and max_value is None and threshold == 0:
@@ -39,6 +47,25 @@ def relu(x, alpha=0., max_value=None, threshold=0.):
     if negative is not None:
         x = x - alpha * negative
     return x
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Number) or (
+        isinstance(value, (np.ndarray, np.generic)) and np.ndim(value) == 0)
+
+
+def _relu_of_tensors(x, alpha, max_value, threshold):
+    """``relu`` whose ``alpha``, ``max_value`` or ``threshold`` are tensors
+    (a learned slope or threshold: keras-contrib's SReLU passes variables)."""
+    def like_x(v):
+        return torch.as_tensor(v, dtype=x.dtype, device=x.device)
+    threshold = like_x(threshold)
+    y = torch.where(x > threshold, x, torch.zeros_like(x))
+    if max_value is not None:
+        max_value = like_x(max_value)
+        y = torch.where(x >= max_value, max_value.expand_as(y) if max_value.dim() else
+                        max_value + torch.zeros_like(y), y)
+    return y - like_x(alpha) * torch.relu(threshold - x)
 
 
 @symbolic

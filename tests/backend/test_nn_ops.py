@@ -134,3 +134,15 @@ def test_bias_add():
     with pytest.raises(ValueError):
         K.bias_add(x4, np.zeros((3, 3), 'f'))
     assert K.bias_add(torch.zeros(2, 3), torch.ones(3)).dtype == torch.float32
+
+
+def test_relu_takes_tensors_for_its_slope_cap_and_threshold():
+    # keras-contrib's SReLU passes variables: K.relu(x - t_left, a_left, t_right - t_left)
+    x = torch.linspace(-3, 3, 13)
+    alpha, cap, threshold = torch.full((13,), 0.1), torch.tensor(2.), torch.tensor(0.5)
+    expected = np.where(x >= 2., 2., np.where(x > 0.5, x, 0.1 * (x - 0.5)))
+    np.testing.assert_allclose(K.relu(x, alpha, cap, threshold).numpy(), expected, rtol=1e-6)
+    np.testing.assert_allclose(K.relu(x, 0.1, 2., 0.5).numpy(), expected, rtol=1e-6)
+    # NumPy numbers (0-d arrays included) are numbers
+    np.testing.assert_allclose(K.relu(x, np.array(0.1), np.float32(2.), 0.5).numpy(), expected,
+                               rtol=1e-6)
