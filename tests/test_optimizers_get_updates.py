@@ -504,3 +504,39 @@ def test_apply_gradients_without_the_loss_a_get_updates_reads_is_a_clear_error()
     p.requires_grad_(True)
     with pytest.raises(ValueError, match='loss itself'):
         _LossAdaptiveSGD().apply_gradients([p], [K.variable(np.ones(2))])
+
+
+class _TrustRatioSGD(Optimizer):
+    """LARS-like: temporary variables made inside get_updates (``K.zeros([1])``,
+    ``K.ones([1])``) appear only in the update expressions (keras-contrib's LARS)."""
+
+    def __init__(self, lr=0.1, **kwargs):
+        super(_TrustRatioSGD, self).__init__(**kwargs)
+        self.iterations = K.variable(0, dtype='int64', name='iterations')
+        self.lr = K.variable(lr, name='lr')
+
+    def get_updates(self, loss, params):
+        grads = self.get_gradients(loss, params)
+        self.updates = [K.update_add(self.iterations, 1)]
+        g_norm = K.sqrt(K.sum([K.sum(K.square(g)) for g in grads]))
+        # (K.ones([1]) * self.lr: an expression of two variables, recorded as a graph op)
+        scaled_lr = K.switch(K.greater(g_norm, K.zeros([1])),
+                             K.ones([1]) * self.lr / (g_norm + 1e-7), K.ones([1]) * self.lr)
+        for p, g in zip(params, grads):
+            self.updates.append(K.update(p, p - scaled_lr * g))
+        return self.updates
+
+
+def test_variables_made_inside_get_updates_live_as_long_as_the_update_graph():
+    import gc
+    model = Sequential([Dense(1, input_shape=(2,), kernel_initializer='ones',
+                              bias_initializer='zeros')])
+    model.compile(_TrustRatioSGD(lr=0.1), 'mse')
+    x, y = np.ones((4, 2), 'float32'), np.zeros((4, 1), 'float32')
+    for _ in range(3):
+        gc.collect()
+        before = model.get_weights()
+        model.train_on_batch(x, y)
+        # the step along the normalised gradient has length lr
+        step = np.sqrt(sum(np.sum((b - a) ** 2) for a, b in zip(model.get_weights(), before)))
+        np.testing.assert_allclose(step, 0.1, rtol=1e-4)

@@ -74,11 +74,25 @@ def _as_symbolic(value):
 
 def record_on_variables(fn, args, kwargs):
     """Record ``fn(*args, **kwargs)`` as a graph op reading its variables at run time."""
+    read = [v for v in list(args) + list(kwargs.values())
+            for v in (v if isinstance(v, (list, tuple)) else [v]) if _is_variable(v)]
     args = [_as_symbolic(a) for a in args]
     kwargs = {k: _as_symbolic(v) for k, v in kwargs.items()}
     if not graph_hooks.contains_keras_tensor(args, kwargs):  # reads of known new values only
         return fn(*args, **kwargs)
-    return graph_hooks.call_symbolically(fn, args, kwargs)
+    result = graph_hooks.call_symbolically(fn, args, kwargs)
+    _hold(result, read)
+    return result
+
+
+def _hold(result, variables):
+    """Keep ``variables`` alive as long as the op that made ``result``: a graph
+    owns what it reads (``K.zeros([1])`` made inside ``get_updates`` and used
+    only in the update expressions)."""
+    first = result[0] if isinstance(result, (list, tuple)) and result else result
+    history = getattr(first, '_keras_history', None)
+    if history and variables:
+        history[0].__dict__.setdefault('_held_variables', []).extend(variables)
 
 
 def forward_reads(args, kwargs):
