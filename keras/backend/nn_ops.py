@@ -63,8 +63,7 @@ def _relu_of_tensors(x, alpha, max_value, threshold):
     y = torch.where(x > threshold, x, torch.zeros_like(x))
     if max_value is not None:
         max_value = like_x(max_value)
-        y = torch.where(x >= max_value, max_value.expand_as(y) if max_value.dim() else
-                        max_value + torch.zeros_like(y), y)
+        y = torch.where(x >= max_value, max_value, y)
     return y - like_x(alpha) * torch.relu(threshold - x)
 
 

@@ -95,6 +95,8 @@ def call_symbolic(layer, inputs, args, kwargs):
         mask_arg = None if all(m is None for m in masks) else (masks if multi else masks[0])
         layer_tracking.start_probe(layer)
         output_shape = layer.compute_output_shape(shape_arg)
+        if _is_custom_layer_with_shape_rule(layer):
+            _probe_call(layer, shape_arg)
         output_masks = _symbolic_masks(layer, inputs, input_list, mask_arg)
     finally:
         _PENDING.dtypes = None
@@ -173,6 +175,28 @@ def _output_dtypes(layer, input_list, n):
     if inferred is not None and len(inferred) == n:
         return inferred
     return [layer.dtype] * n
+
+
+def _is_custom_layer_with_shape_rule(layer):
+    """A layer written outside this package whose ``compute_output_shape``
+    spares shape inference its ``call`` (not a model)."""
+    from keras.engine.base_layer import Layer  # a true cycle: base_layer imports this module
+    cls = type(layer)
+    return (cls.compute_output_shape is not Layer.compute_output_shape and
+            cls.call is not Layer.call and not hasattr(layer, '_is_graph_network') and
+            not (cls.call.__module__ or '').startswith('keras.'))
+
+
+def _probe_call(layer, input_shape):
+    """Run the ``call`` of such a layer once on placeholder values, as Keras 2
+    ran every call on the graph: what it adds (``add_loss``, updates) is then
+    reported for the symbolic call, and the graph tensors it reads are known.
+    A call that cannot run on placeholder values is left to its first real run."""
+    try:
+        infer_output_shape(layer, input_shape)
+    except Exception:  # (its shape is known from compute_output_shape)
+        layer_tracking.start_probe(layer)
+    layer.__dict__.pop('_inferred_dtypes', None)  # its dtype rule stands, as before
 
 
 def _note_graph_reads(layer, ops):

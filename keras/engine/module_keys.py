@@ -83,4 +83,3 @@ def move_aside(module, name):
                 registry[new_key if key == name else key] = entry
             return new_key
     return None
-

@@ -137,6 +137,45 @@ def test_a_loss_layer_reading_tensors_of_its_enclosing_graph():
     assert len(model.get_layer(index=-1)._symbolic_losses) == 0  # nothing piles up per step
 
 
+def test_a_custom_layer_with_a_shape_rule_reports_and_trains_its_call_losses():
+    # Keras 2 ran every call on the graph at build time: the losses a call adds
+    # are in model.losses even when compute_output_shape spares shape inference
+    x = Input((4,))
+    code = Dense(2, name='code')(x)
+    decoded = Dense(4, name='decoded')(code)
+
+    class Reconstruction(Layer):
+        def call(self, inputs):
+            target, output = inputs
+            self.add_loss(K.mean(K.square(target - output)) + 0.1 * K.mean(K.square(code)),
+                          inputs=inputs)
+            return target
+
+        def compute_output_shape(self, input_shape):
+            return input_shape[0]
+
+    class Fragile(Layer):  # its call cannot run on placeholder values: left to the real run
+        def call(self, inputs):
+            if float(K.sum(inputs)) == 0.:
+                raise RuntimeError('zeros')
+            return inputs
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+    layer = Reconstruction()
+    model = Model(x, Fragile()(layer([x, decoded])))
+    assert len(model.losses) == 1
+    model.compile('adam', loss=None)
+    data = np.random.RandomState(1).rand(6, 4).astype('float32') + 0.1
+    c, d = Model(x, [code, decoded]).predict(data)
+    expected = np.mean((data - d) ** 2) + 0.1 * np.mean(c ** 2)
+    np.testing.assert_allclose(model.evaluate(data, None, verbose=0), expected, rtol=1e-5)
+    history = model.fit(data, None, epochs=3, verbose=0)
+    assert history.history['loss'][-1] < history.history['loss'][0]
+    assert layer._symbolic_losses == []
+
+
 def test_a_loss_without_gradient_is_refused_in_keras_terms():
     class Constant(Layer):
         def call(self, inputs):
