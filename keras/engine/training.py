@@ -116,8 +116,8 @@ class Model(Network):
             callbacks.on_predict_end()
         if outs is None:
             return [np.zeros((0,) + tuple(o.shape[1:]), dtype='float32') for o in self.outputs]
-        return [torch.cat(acc, dim=0).cpu().numpy() if acc[0].dim() else
-                torch.stack(acc).cpu().numpy() for acc in outs]
+        fed = set(t.untyped_storage().data_ptr() for t in batch)
+        return [_joined(acc, fed) for acc in outs]
 
     def _predict_batch(self, batch, device):
         """The outputs for one batch of device tensors, in full precision
@@ -146,8 +146,13 @@ class Model(Network):
             batch_size = max(1, int(np.ceil(n / float(steps))))
         self._check_stateful_batch(n, batch_size)
         shard = self._data_shard()
-        callback_list = self._callbacks(callbacks, False, batch_size, None, steps, n, verbose,
-                                        None, mode='predict')
+        if callbacks:
+            callback_list = self._callbacks(callbacks, False, batch_size, None, steps, n,
+                                            verbose, None, mode='predict')
+        else:  # nothing to call back: what configuring an empty list leaves behind
+            callback_list = None
+            if self.__dict__.get('stop_training'):
+                self.stop_training = False
         if shard is None:
             outs = self._forward_batches(inputs, batch_size, verbose, callback_list)
         else:  # rows rank, rank + world, ... here; all rows, in order, on every rank
@@ -537,6 +542,19 @@ class Model(Network):
         # Deferred: keras.saving.export imports keras.models, which imports this module.
         from keras.saving.export import export_model
         return export_model(self, filepath, format=format, verbose=verbose)
+
+
+def _joined(outputs, fed_storages):
+    """The batches' outputs as one array; one batch's own tensor without a copy,
+    unless it shares memory with the inputs (a model returning a view of x)."""
+    if not outputs[0].dim():
+        return torch.stack(outputs).cpu().numpy()
+    if len(outputs) > 1:
+        return torch.cat(outputs, dim=0).cpu().numpy()
+    out = outputs[0].cpu()
+    if out.untyped_storage().data_ptr() in fed_storages:
+        out = out.clone()
+    return out.numpy()
 
 
 def _missing(model, name):

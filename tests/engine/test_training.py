@@ -513,3 +513,26 @@ def test_gan_pattern_frozen_discriminator_inside_the_combined_model():
         combined.train_on_batch(z, np.ones(8))
         assert all(np.array_equal(a, b) for a, b in zip(d_before, discriminator.get_weights()))
         assert all(not np.allclose(a, b) for a, b in zip(g_before, generator.get_weights()))
+
+
+def test_predict_never_returns_a_view_of_the_input_array():
+    from keras.layers import Lambda
+    inp = Input((3,))
+    x = np.ones((2, 3), 'float32')
+    for model in (Model(inp, inp), Model(inp, Lambda(lambda t: t[:, :2])(inp))):
+        out = model.predict(x)
+        out[:] = 5.
+        np.testing.assert_array_equal(x, np.ones((2, 3)))
+    # one batch or several: the same predictions
+    model = Model(inp, Dense(2)(inp))
+    data = np.random.RandomState(0).rand(10, 3).astype('float32')
+    np.testing.assert_allclose(model.predict(data, batch_size=32),
+                               model.predict(data, batch_size=3), rtol=1e-6)
+
+
+def test_predict_without_callbacks_resets_stop_training_as_configuring_them_did():
+    inp = Input((3,))
+    model = Model(inp, Dense(1)(inp))
+    model.stop_training = True
+    model.predict(np.ones((1, 3)))
+    assert model.stop_training is False
