@@ -11,7 +11,7 @@ value).  Autograd is on only when the graph takes gradients.
 import numpy as np
 import torch
 
-from keras.backend import graph_hooks
+from keras.backend import graph_hooks, graph_scope, variable_expressions
 from keras.backend.array_conversion import numpy_to_tensor
 from keras.backend.session import get_device, in_call_updates_scope, learning_phase_scope
 from keras.backend.update_ops import UpdateOp
@@ -38,12 +38,12 @@ def collect_updates(updates):
     for u in updates or []:
         if isinstance(u, UpdateOp):
             if not u.applied_in_call:
-                out.append((u.variable, u.value, u.mode))
+                out.append((u.variable, _graph_value(u.value), u.mode))
             continue
         if isinstance(u, torch.Tensor):
             continue
         if isinstance(u, (list, tuple)) and len(u) == 2 and isinstance(u[0], torch.Tensor):
-            out.append((u[0], u[1], 'assign'))
+            out.append((u[0], _graph_value(u[1]), 'assign'))
             continue
         if isinstance(u, (list, tuple)):
             out.extend(collect_updates(u))
@@ -55,6 +55,13 @@ def collect_updates(updates):
             raise ValueError('K.function can only update variables (K.variable, layer '
                              'weights); got %r.' % (variable,))
     return out
+
+
+def _graph_value(value):
+    """An expression on variables built outside any graph (keras-rl's soft update
+    ``tau * source + (1 - tau) * target``) as a graph op reading them per run."""
+    return variable_expressions.as_graph(
+        value, lambda fn, args: graph_scope.record_on_variables(fn, args, {}))
 
 
 def in_call_variables(updates):
@@ -91,7 +98,8 @@ class Function(object):
                                  '`K.placeholder`, `Input()` or layer outputs) or '
                                  '`K.learning_phase()`; got %r.' % (x,))
         self._single_output = not isinstance(outputs, (list, tuple))
-        self.outputs = [outputs] if self._single_output else list(outputs)
+        self.outputs = [_graph_value(o) for o in
+                        ([outputs] if self._single_output else list(outputs))]
         self.updates = collect_updates(updates)
         # Layers change their own state (moving statistics) only where asked to.
         self._in_call_variables = frozenset(in_call_variables(updates))

@@ -36,8 +36,9 @@ class KerasVariable(torch.nn.Parameter):
     attribute (a weight's ``constraint``).
     """
 
-    # Keep PyTorch's fast dispatch: operations on the variable return plain
-    # tensors without a ``__torch_function__`` round trip, like a ``Parameter``.
+    # Keep PyTorch's fast dispatch: torch functions on the variable return plain
+    # tensors without a ``__torch_function__`` round trip, like a ``Parameter``
+    # (Python operators on variables alone also keep a recipe: see the end).
     __torch_function__ = torch._C._disabled_torch_function_impl
 
     def __new__(cls, data=None, requires_grad=True, name=None):
@@ -92,3 +93,11 @@ def as_plain_parameters(tensors):
     finally:
         for t in changed:
             t.__class__ = KerasVariable
+
+
+# Python operators on variables remember their recipe when every operand is a
+# variable (Keras 2's graph expressions; see keras.backend.variable_expressions).
+from keras.backend import variable_expressions as _expressions  # noqa: E402
+
+for _name, _method in _expressions.OPERATORS.items():
+    setattr(KerasVariable, _name, _method)

@@ -64,10 +64,14 @@ def test_names_survive_save_and_load(tmp_path):
     assert [w.name for w in load_model(path).weights] == [w.name for w in model.weights]
 
 
-def test_operations_on_a_variable_give_plain_tensors():
+def test_operations_on_a_variable_give_tensors():
     v = K.variable(np.ones(3), name='v')
-    assert type(v * 2) is torch.Tensor
     assert type(torch.matmul(v, v)) is torch.Tensor
+    assert type(torch.ones(3) * v) is torch.Tensor  # on data: a plain tensor
+    doubled = v * 2  # on variables only: a tensor that also keeps its recipe
+    assert isinstance(doubled, torch.Tensor) and not isinstance(doubled, torch.nn.Parameter)
+    np.testing.assert_array_equal(doubled.numpy(), [2., 2., 2.])
+    assert type(torch.sqrt(doubled)) is torch.Tensor
 
 
 def test_as_plain_parameters_restores_the_class():
