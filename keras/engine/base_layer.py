@@ -128,16 +128,10 @@ class Layer(torch.nn.Module):
         self.input_spec = getattr(self, 'input_spec', None)
         self.supports_masking = getattr(self, 'supports_masking', False)
         self.stateful = getattr(self, 'stateful', False)
-        self._trainable_weights = []
-        self._non_trainable_weights = []
-        self._regularizers = []
-        self._constraints = []
-        self._symbolic_losses = []
-        self._callable_losses = []
-        self._symbolic_metrics = []
-        self._inbound_nodes = []
-        self._outbound_nodes = []
-        self._built_input_shape = None
+        self.__dict__.update(  # private bookkeeping: plain attributes, set at once
+            _trainable_weights=[], _non_trainable_weights=[], _regularizers=[],
+            _constraints=[], _symbolic_losses=[], _callable_losses=[], _symbolic_metrics=[],
+            _inbound_nodes=[], _outbound_nodes=[], _built_input_shape=None)
         self.built = False
         self._trainable = kwargs.get('trainable', True)
         name = kwargs.get('name')
@@ -157,10 +151,17 @@ class Layer(torch.nn.Module):
         self._initial_weights = kwargs.get('weights')
 
     def __setattr__(self, name, value):
+        state = self.__dict__
         # Keras 2 subclasses often set attributes before calling
         # ``super().__init__``; make the Module machinery exist first.
-        if '_parameters' not in self.__dict__:
+        if '_parameters' not in state:
             torch.nn.Module.__init__(self)
+        elif not isinstance(value, (torch.Tensor, torch.nn.Module)) and \
+                name not in state['_parameters'] and name not in state['_modules'] and \
+                name not in state['_buffers']:
+            # a plain attribute: what torch's checks would end in, without them
+            object.__setattr__(self, name, value)
+            return
         elif module_keys.needs_move(self, name, value):
             # Keras allows any value under any name: a weight or sub-layer that
             # holds this key steps aside rather than torch refusing the value.
