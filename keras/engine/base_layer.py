@@ -18,7 +18,10 @@ from keras.engine.graph import layer_methods
 from keras.engine.input_spec import InputSpec, assert_input_compatibility, shape_argument
 from keras.engine.keras_tensor import KerasTensor, is_keras_tensor
 from keras.engine.node import Node  # noqa: F401 (2.3.1 exported it here)
-from keras.engine.layer_calls import call_symbolic, infer_output_shape, numpy_to_tensors
+from keras.engine.layer_calls import (call_modes, call_symbolic, infer_output_shape,
+                                      numpy_to_tensors)
+from keras.legacy.weight_arguments import SIGNATURE as ADD_WEIGHT_SIGNATURE
+from keras.legacy.weight_arguments import add_weight_arguments
 from keras.mixed_precision import execution as mp_execution
 from keras.mixed_precision import policy as mp_policy
 from keras.utils.generic_utils import to_snake_case
@@ -288,9 +291,13 @@ class Layer(torch.nn.Module):
     def get_updates_for(self, inputs):
         return layer_tracking.updates_for(self, inputs)
 
-    def add_weight(self, name=None, shape=None, dtype=None, initializer=None,
-                   regularizer=None, trainable=True, constraint=None):
+    def add_weight(self, *args, **kwargs):
         """Create a weight, register it and return the ``torch.nn.Parameter``.
+
+        ``add_weight(name=None, shape=None, dtype=None, initializer=None,
+        regularizer=None, trainable=True, constraint=None)``; Keras 1's and
+        2.0's order, ``add_weight(shape, initializer, name=...)``, is also
+        accepted (see :mod:`keras.legacy.weight_arguments`).
 
         Args:
             name: weight name (the file name is ``<layer>/<name>:0``).
@@ -299,10 +306,12 @@ class Layer(torch.nn.Module):
             initializer, regularizer, constraint: objects or names.
             trainable: whether the optimizer updates it.
         """
-        if isinstance(name, (tuple, list)) and shape is not None and not isinstance(shape, (tuple, list)):
-            name, shape = None, name  # Keras 1.2 order: add_weight(shape, initializer)
-        return layer_weights.create_weight(self, name, shape, dtype, initializer,
-                                           regularizer, trainable, constraint)
+        a = add_weight_arguments(self, args, kwargs)
+        return layer_weights.create_weight(self, a['name'], a['shape'], a['dtype'],
+                                           a['initializer'], a['regularizer'], a['trainable'],
+                                           a['constraint'])
+
+    add_weight.__signature__ = ADD_WEIGHT_SIGNATURE
 
     def get_weights(self):
         """The layer's weights as a list of NumPy arrays, in Keras order."""
@@ -347,9 +356,15 @@ class Layer(torch.nn.Module):
                                  bool(self.uses_learning_phase))
         return outputs
 
+    # Torch function modes this layer's call runs under, so that TensorFlow's
+    # tensor semantics hold where its code relies on them: ``x[..., ::-1]``
+    # (keras.backend.reversed_slices), ``a *= b`` making a new tensor
+    # (keras.backend.immutable_tensors). Set when the call first needs one.
+    _call_modes = ()
+
     def forward(self, inputs, *args, **kwargs):
-        if self.__dict__.get('_slices_backwards'):
-            with reversed_slices.enabled():
+        if self._call_modes:
+            with call_modes(self):
                 outputs = self.call(inputs, *args, **kwargs)
         else:
             try:
@@ -357,8 +372,8 @@ class Layer(torch.nn.Module):
             except ValueError as e:  # x[..., ::-1]: torch refuses what TensorFlow allowed
                 if not reversed_slices.is_refusal(e):
                     raise
-                self._slices_backwards = True
-                with reversed_slices.enabled():
+                self._call_modes = (reversed_slices.enabled,)
+                with call_modes(self):
                     outputs = self.call(inputs, *args, **kwargs)
         if self.activity_regularizer is not None:
             self.add_loss([self.activity_regularizer(out) for out in

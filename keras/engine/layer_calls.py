@@ -2,6 +2,7 @@
 
 (Also: NumPy inputs of an eager call become torch tensors, as tf.keras does.)
 """
+import contextlib
 import inspect
 import threading
 
@@ -68,6 +69,15 @@ def numpy_to_tensors(layer, inputs):
 
 def _as_shape(shape):
     return tuple(None if d is None else int(d) for d in shape)
+
+
+@contextlib.contextmanager
+def call_modes(layer):
+    """Enter the torch function modes of ``layer._call_modes`` (see ``Layer.forward``)."""
+    with contextlib.ExitStack() as stack:
+        for mode in layer._call_modes:
+            stack.enter_context(mode())
+        yield
 
 
 def call_symbolic(layer, inputs, args, kwargs):
@@ -286,13 +296,14 @@ def infer_output_shape(layer, input_shape):
         layer_tracking.start_probe(layer)  # what one run of `call` adds
         with torch.no_grad(), K_session.learning_phase_scope(0), K_session.shape_probe():
             try:
-                out = layer.call(dummies if multi else dummies[0], **call_kwargs)
+                with call_modes(layer):
+                    out = layer.call(dummies if multi else dummies[0], **call_kwargs)
             except ValueError as e:  # x[..., ::-1] (see Layer.forward)
-                if not reversed_slices.is_refusal(e):
+                if not reversed_slices.is_refusal(e) or layer._call_modes:
                     raise
-                layer._slices_backwards = True
+                layer._call_modes = (reversed_slices.enabled,)
                 layer_tracking.start_probe(layer)
-                with reversed_slices.enabled():
+                with call_modes(layer):
                     out = layer.call(dummies if multi else dummies[0], **call_kwargs)
         return out
 

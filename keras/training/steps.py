@@ -19,7 +19,7 @@ from keras.engine import layer_tracking
 from keras.engine.base_layer import collect_call_losses, collect_call_metrics
 from keras.mixed_precision import LossScaleOptimizer
 from keras.mixed_precision import policy as mp_policy
-from keras.backend import graph_hooks
+from keras.backend import graph_hooks, immutable_tensors
 from keras.training import compile_outputs, graph_losses, inference_grad
 from keras.training.compile_outputs import weighted_loss
 
@@ -198,7 +198,14 @@ class StepFunctions(object):
         optimizer = self._optimizer()
         # Without trainable weights the update is empty but still counts
         # (``iterations``), as in Keras 2.3.1.
-        self._apply(self._gradients(total, optimizer) if self.params else [], optimizer, total)
+        try:
+            grads = self._gradients(total, optimizer) if self.params else []
+        except RuntimeError as e:  # ``a *= mask`` in a layer's call: see immutable_tensors
+            if not immutable_tensors.is_refusal(e) or not immutable_tensors.adopt(self.model):
+                raise
+            total, per_output, outputs, masks = self._train_forward(xs, ys, sws)
+            grads = self._gradients(total, optimizer)
+        self._apply(grads, optimizer, total)
         with torch.no_grad():
             self._update_metrics(ys, sws, outputs, masks, per_output)
         return total.detach(), [None if v is None else v.detach() for v in per_output]
