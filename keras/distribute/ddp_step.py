@@ -6,9 +6,12 @@ differentiated, so communication hides behind compute.  Keras averages over
 samples, not over ranks: each rank's loss is scaled by
 ``rows * world / total_rows`` before the backward pass, so DDP's mean over the
 ranks is the gradient one process would get on the union of the batches, also
-when the last batches differ in size.  A rank without a batch for a step (the
-end of an uneven epoch) repeats its previous batch with weight 0, so that every
-rank runs the same graph and joins every bucket's all-reduce.
+when the last batches differ in size.  ``total_rows`` is known locally for
+arrays (each rank reads its rows of a global batch); for generators it is
+summed over the ranks by an all-reduce that runs beside the forward pass.
+A rank without a batch for a step (the end of an uneven epoch) repeats its
+previous batch with weight 0, so that every rank runs the same graph and
+joins every bucket's all-reduce.
 
 One :class:`DDPStep` is made per compiled model, after the ranks share rank
 0's weights; ``static_graph=True`` lets trainable weights that some step does
@@ -57,7 +60,7 @@ class DDPStep(object):
         self._last_batch = None
         self._device = device
 
-    def run(self, xs, ys, sws, rows, scale_loss=None):
+    def run(self, xs, ys, sws, rows, scale_loss=None, total_rows=None):
         """Forward and backward; gradients averaged over the ranks land in ``.grad``.
 
         Args:
@@ -65,6 +68,8 @@ class DDPStep(object):
             rows: the batch's sample count (0 without a batch).
             scale_loss: optional ``loss -> loss`` applied before the backward
                 pass (loss scaling for float16).
+            total_rows: the sample count of this step's batches of all ranks
+                together, or None to sum ``rows`` over the ranks.
 
         Returns:
             ``(total, per_output, outputs, masks)`` of the forward pass (of the
@@ -78,14 +83,18 @@ class DDPStep(object):
             xs, ys, sws = self._last_batch
         else:
             self._last_batch = (xs, ys, sws)
-        total_rows = torch.tensor([float(rows)], dtype=torch.float32, device=self._device)
         with guard('averaging the gradients'):  # (DDP's forward talks to the ranks too)
-            pending = torch.distributed.all_reduce(total_rows, async_op=True)
+            if total_rows is None:
+                summed = torch.tensor([float(rows)], dtype=torch.float32, device=self._device)
+                pending = torch.distributed.all_reduce(summed, async_op=True)
             total, per_output, outputs, masks = self.ddp(xs, ys, sws)
-            pending.wait()
-            # (a tensor: no host read of the count on a GPU)
-            weight = (float(rows) * world_size() / total_rows.clamp_min(1.)).to(total.dtype)
-            loss = total * weight[0]
+            if total_rows is None:
+                pending.wait()
+                # (a tensor: no host read of the count on a GPU)
+                weight = (float(rows) * world_size() / summed.clamp_min(1.))[0]
+                loss = total * weight.to(total.dtype)
+            else:
+                loss = total * (float(rows) * world_size() / max(float(total_rows), 1.))
             if scale_loss is not None:
                 loss = scale_loss(loss)
             loss.backward()

@@ -467,7 +467,7 @@ class Model(Network):
         data_checks.check_num_samples(xs + ys, 'train_on_batch')
         source = model_data.array_source(self, state, xs, ys, sws,
                                          max(1, data_adapters.num_samples(xs + ys)), False)
-        xs_t, ys_t, sws_t, _ = next(source.epoch())
+        xs_t, ys_t, sws_t, _, _ = next(source.epoch())
         self.train(True)
         steps = self._step_functions
         total, _ = steps.train(xs_t, ys_t, sws_t)
@@ -486,7 +486,7 @@ class Model(Network):
         data_checks.check_num_samples(xs + ys, 'test_on_batch')
         source = model_data.array_source(self, state, xs, ys, sws,
                                          max(1, data_adapters.num_samples(xs + ys)), False)
-        xs_t, ys_t, sws_t, _ = next(source.epoch())
+        xs_t, ys_t, sws_t, _, _ = next(source.epoch())
         self.train(False)
         steps = self._step_functions
         total, _ = steps.test(xs_t, ys_t, sws_t)

@@ -1,5 +1,10 @@
 """Where batches come from: in-memory arrays or generators/``Sequence``s.
 
+A source's ``epoch()`` yields ``(xs, ys, sws, rows, total_rows)`` per step:
+the batch's lists of tensors, its row count, and the row count of the step's
+batches of all processes together when the source knows it without asking
+the other ranks (a sharded array source), else None.
+
 An array source converts the whole data set to torch tensors once (on the
 model's device when it fits) and then cuts batches with tensor indexing, so a
 training step never touches NumPy.  A generator source converts each batch as
@@ -101,7 +106,7 @@ class ArraySource(object):
         return batch
 
     def epoch(self):
-        """Yield ``(xs, ys, sws, batch_rows)`` for one pass over the data."""
+        """Yield ``(xs, ys, sws, rows, total_rows)`` for one pass over the data."""
         order = self._order()
         self._epochs += 1
         if order is not None:
@@ -113,18 +118,19 @@ class ArraySource(object):
         for start in range(0, self.n, self.batch_size):
             stop = min(start + self.batch_size, self.n)
             batch = self._take(slice(start, stop) if order is None else order[start:stop])
-            yield batch[0], batch[1], batch[2], stop - start
+            yield batch[0], batch[1], batch[2], stop - start, None
 
     def _sharded_epoch(self, order):
         size = self._global_batch
         for start in range(0, self.n, size):
-            positions = self.shard.positions(start, min(start + size, self.n))
+            stop = min(start + size, self.n)
+            positions = self.shard.positions(start, stop)
             if not len(positions):
-                yield None, None, None, 0
+                yield None, None, None, 0, stop - start
                 continue
             idx = torch.from_numpy(positions).to(self.storage_device)
             batch = self._take(idx if order is None else order[idx])
-            yield batch[0], batch[1], batch[2], len(positions)
+            yield batch[0], batch[1], batch[2], len(positions), stop - start
 
 
 class LimitedSteps(object):
@@ -177,7 +183,7 @@ class GeneratorSource(object):
     """Batches from a Python generator or a ``keras.utils.Sequence``.
 
     ``convert(x, y, sw)`` standardizes and moves one batch to the device and
-    returns ``(xs, ys, sws, rows)``.  With a ``shard`` (several processes),
+    returns ``(xs, ys, sws, rows, total_rows)``.  With a ``shard`` (several processes),
     ``steps`` counts global batches: the rank reads batches ``rank, rank +
     world, ...`` and yields ``ceil(steps / world)`` steps, empty ones
     (``rows == 0``) where it has no batch left.
@@ -249,7 +255,7 @@ class GeneratorSource(object):
     def epoch(self):
         for item in self.items():
             if item is sharding.EMPTY_STEPS:
-                yield None, None, None, 0
+                yield None, None, None, 0, None
                 continue
             x, y, sw = unpack_generator_output(item, self.where)
             yield self.convert(x, y, sw)

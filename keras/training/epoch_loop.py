@@ -106,7 +106,7 @@ def _train_epoch(model, state, source, callbacks, distributed, broadcast):
     broadcast (``broadcast``: before the next step)."""
     loss_sum, seen = 0., 0
     known = len(model.metrics_names)
-    for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
+    for step, (xs, ys, sws, rows, total_rows) in enumerate(source.epoch()):
         # (read per batch: a generator's first batch may finish a deferred compile)
         steps = state.steps
         if broadcast:
@@ -114,7 +114,7 @@ def _train_epoch(model, state, source, callbacks, distributed, broadcast):
             broadcast = False
         logs = LazyLogs(batch=step, size=rows)
         callbacks.on_batch_begin(step, logs)
-        total, _ = steps.train(xs, ys, sws, rows)
+        total, _ = steps.train(xs, ys, sws, rows, total_rows)
         if len(model.metrics_names) != known:  # add_metric inside a layer's call
             callbacks.add_metric_names(model.metrics_names[known:])
             known = len(model.metrics_names)
@@ -155,7 +155,7 @@ def test_loop(model, state, source, callbacks=None, progbar=None, count_samples=
     if callbacks is not None:
         callbacks.on_test_begin()
     try:
-        for step, (xs, ys, sws, rows) in enumerate(source.epoch()):
+        for step, (xs, ys, sws, rows, _) in enumerate(source.epoch()):
             if callbacks is not None:
                 callbacks.on_test_batch_begin(step, LazyLogs(batch=step, size=rows))
             steps = state.steps

@@ -177,17 +177,19 @@ class StepFunctions(object):
                     metric.update_state(value.detach())
         return total, per_output, outputs, masks
 
-    def train(self, xs, ys, sws, rows=None):
+    def train(self, xs, ys, sws, rows=None, total_rows=None):
         """Run one update; returns ``(total_loss, per_output_losses)``.
 
         With several processes (:mod:`keras.distribute`) the gradients are
         averaged over the ranks, weighted by ``rows`` (the batch's sample
-        count, read from the data when None); ``xs=None`` is an empty step of
-        a rank with no data left, which still joins the average.
+        count, read from the data when None) over ``total_rows`` (the count of
+        all ranks' batches of this step, summed over the ranks when None);
+        ``xs=None`` is an empty step of a rank with no data left, which still
+        joins the average.
         """
         self._claim_grad_flags()
         if distribute.is_distributed():
-            return self._distributed_train_step(xs, ys, sws, rows)
+            return self._distributed_train_step(xs, ys, sws, rows, total_rows)
         if xs is None:
             return self._empty_train_step()
         return self._jitted('step', self._train_step)(xs, ys, sws)
@@ -210,7 +212,7 @@ class StepFunctions(object):
             self._update_metrics(ys, sws, outputs, masks, per_output)
         return total.detach(), [None if v is None else v.detach() for v in per_output]
 
-    def _distributed_train_step(self, xs, ys, sws, rows):
+    def _distributed_train_step(self, xs, ys, sws, rows, total_rows):
         """The step with the gradients averaged by DDP during the backward pass
         (see :mod:`keras.distribute.ddp_step`); ``xs=None``: this rank has no
         batch but joins the average with weight 0."""
@@ -223,7 +225,8 @@ class StepFunctions(object):
             self._ddp = DDPStep(self.model, lambda *batch: self._jitted(
                 'forward', self._train_forward)(*batch))
         scale = optimizer.get_scaled_loss if isinstance(optimizer, LossScaleOptimizer) else None
-        total, per_output, outputs, masks = self._ddp.run(xs, ys, sws, rows, scale)
+        total, per_output, outputs, masks = self._ddp.run(xs, ys, sws, rows, scale,
+                                                          total_rows=total_rows)
         grads = [p.grad for p in self.params]
         for p in self.params:
             p.grad = None

@@ -151,14 +151,17 @@ def test_shuffled_fit_sees_every_row_once_per_epoch():
         seen = []
         source = model._array_source([x], [x], [None], 2, True, model._data_shard(True))
         for _ in range(2):
-            rows = [xs[0][:, 0].tolist() for xs, _, _, n in source.epoch() if n]
+            rows = [xs[0][:, 0].tolist() for xs, _, _, n, _ in source.epoch() if n]
             seen.append(sorted(v for r in rows for v in r))
+        # each rank knows the size of every global batch without asking the others
+        totals = [(n, total) for _, _, _, n, total in source.epoch()]
         model.fit(x, x, batch_size=2, epochs=1, verbose=0)
         sizes = []
         count = LambdaCallback(on_batch_end=lambda b, logs: sizes.append(logs['size']))
         model.fit(x, x, steps_per_epoch=3, epochs=1, verbose=0, callbacks=[count])
-        return seen, sizes
-    (r0, sizes0), (r1, sizes1) = _ok(run_job(job))
+        return seen, sizes, totals
+    (r0, sizes0, totals0), (r1, sizes1, totals1) = _ok(run_job(job))
+    assert totals0 == [(2, 4), (2, 4), (1, 2)] and totals1 == [(2, 4), (2, 4), (1, 2)]
     for epoch in range(2):
         assert sorted(r0[epoch] + r1[epoch]) == list(range(10))
     assert sizes0 == [2, 2, 1] and sizes1 == [2, 2, 1]  # 3 global batches of 4, 4, 2 rows
