@@ -23,7 +23,22 @@ import torch
 
 from keras.distribute.process_group import guard, world_size
 
-__all__ = ['DDPStep']
+__all__ = ['DDPStep', 'check_unsharded']
+
+
+def check_unsharded(model):
+    """Refuse a model whose weights PyTorch's FSDP has sharded over the ranks
+    (``torch.distributed.fsdp.fully_shard``): data parallel keeps a whole
+    copy of the model on every rank."""
+    for name, p in model.named_parameters():
+        if hasattr(p, 'placements') and hasattr(p, 'device_mesh'):  # a DTensor
+            raise ValueError(
+                'Model %s: its weight %s is sharded over the processes (PyTorch FSDP\'s '
+                'fully_shard). fit and train_on_batch train a whole copy of the model on '
+                'every process (DistributedDataParallel) and cannot train a sharded one: '
+                'call fit on the model without fully_shard, or train the sharded model in '
+                'a hand-written PyTorch loop (see the README, "Scale out").'
+                % (model.name, name))
 
 
 class _ForwardModule(torch.nn.Module):
@@ -49,6 +64,7 @@ class DDPStep(object):
 
     def __init__(self, model, forward):
         from torch.nn.parallel import DistributedDataParallel
+        check_unsharded(model)
         device = next((p.device for p in model.parameters()), torch.device('cpu'))
         device_ids = [device] if device.type == 'cuda' else None
         with guard('setting up DistributedDataParallel'), warnings.catch_warnings():

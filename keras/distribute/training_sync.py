@@ -8,6 +8,7 @@ import torch
 
 from keras.backend import session as K_session
 from keras.distribute import collectives
+from keras.distribute.ddp_step import check_unsharded
 from keras.distribute.process_group import is_distributed, rank, world_size
 from keras.distribute.sharding import Shard
 
@@ -67,6 +68,7 @@ def broadcast_training_state(model, steps):
     ``steps``, the model's compiled :class:`~keras.training.steps.StepFunctions`)."""
     if not is_distributed():
         return
+    check_unsharded(model)
     tensors = _model_tensors(model) + _optimizer_tensors(steps.optimizer, steps.params)
     with torch.no_grad():
         collectives.broadcast_tensors([t.data if isinstance(t, torch.nn.Parameter) else t
