@@ -1,22 +1,33 @@
 """Data-parallel scaling of ``fit`` on CPU: 1 process vs N processes (gloo).
 
 Trains the Keras 2 ``mnist_mlp`` example (512-512-10, Dropout 0.2, RMSprop,
-batch 128 per process) on MNIST from ``$KERAS_HOME/datasets/mnist.npz``.
+batch 128 per process) on MNIST from ``$KERAS_HOME/datasets/mnist.npz``, and
+the same network, data split and optimizer as hand-written PyTorch loops.
 Every process gets ``--threads`` intra-op threads (default 1), so N processes
 use N times the cores of one: the efficiency is the N-process throughput
 divided by N times the 1-process throughput (weak scaling: the global batch
 grows with N).  The processes are started with the environment ``torchrun``
 would give them.
 
-The same model, data split and optimizer also run as a hand-written PyTorch
-loop around ``DistributedDataParallel`` (``--engine torch``, run by default
-beside Keras): the per-step ratio Keras / torch at 1 and N processes is the
-cost of Keras's step, and the N-process over 1-process step time of each
-engine is the share communication adds to a step.
+Each process runs every engine in turn, one epoch each, round after round
+(the first round is a warm-up), so that a slow moment of the machine falls on
+all of them alike; an epoch is timed from a barrier of all ranks to the next,
+and the figures are medians over the rounds:
 
-    KERAS_HOME=../shared python benchmarks/scaling.py [--procs 2] [--epochs 2]
+- ``keras``: ``model.fit(epochs=1)``;
+- ``torch``: the hand-written loop around ``DistributedDataParallel``;
+- ``torch-1ar`` (N > 1): the hand-written loop with one flattened all-reduce
+  of all gradients after the backward pass (no overlap: how Keras averaged
+  before it used DDP);
+- ``keras-local``/``torch-local`` (N > 1): the same steps under DDP's
+  ``no_sync()``, which computes the same and communicates nothing.  The
+  share of a step spent waiting on communication is
+  ``1 - local / synchronized``.
+
+    KERAS_HOME=../shared python benchmarks/scaling.py [--procs 2] [--epochs 3]
 """
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -25,6 +36,77 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BATCH = 128
+
+
+def _keras_model():
+    import keras
+    from keras.layers import Dense, Dropout
+    from keras.models import Sequential
+    model = Sequential([Dense(512, activation='relu', input_shape=(784,)), Dropout(0.2),
+                        Dense(512, activation='relu'), Dropout(0.2),
+                        Dense(10, activation='softmax')])
+    model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.RMSprop(),
+                  metrics=['accuracy'])
+    return model
+
+
+def _keras_ddp(model):
+    """The ``DistributedDataParallel`` module of the model's training step
+    (made by its first distributed step)."""
+    return model._compiled_state.steps._ddp.ddp
+
+
+def _torch_net():
+    import torch
+    return torch.nn.Sequential(
+        torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+        torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+        torch.nn.Linear(512, 10), torch.nn.Softmax(dim=-1))
+
+
+class _TorchLoop(object):
+    """A hand-written epoch over the same strided shard as Keras's.
+
+    ``average``: ``'ddp'`` (DistributedDataParallel's buckets), ``'one'`` (one
+    flattened all-reduce after the backward pass) or None (one process).
+    """
+
+    def __init__(self, x, y, rank, world, average):
+        import torch
+        from benchmarks.workloads import EPS
+        torch.manual_seed(0)
+        self.net = _torch_net()
+        self.params = list(self.net.parameters())
+        if average == 'ddp':
+            self.net = torch.nn.parallel.DistributedDataParallel(self.net)
+        self.opt = torch.optim.RMSprop(self.params, lr=0.001, alpha=0.9, eps=EPS)
+        self.x, self.y = x, y
+        self.rank, self.world, self.average = rank, world, average
+        self.epochs = 0
+
+    def epoch(self, local=False):
+        import torch
+        from benchmarks.workloads import categorical_crossentropy
+        self.epochs += 1
+        order = torch.randperm(len(self.x), generator=torch.Generator().manual_seed(self.epochs))
+        sync = (self.net.no_sync() if local and self.average == 'ddp'
+                else contextlib.nullcontext())
+        with sync:
+            for begin in range(0, len(self.x), BATCH * self.world):
+                idx = order[begin:begin + BATCH * self.world][self.rank::self.world]
+                loss = categorical_crossentropy(self.net(self.x[idx]), self.y[idx])
+                self.opt.zero_grad(set_to_none=True)
+                loss.backward()
+                if self.average == 'one' and not local:
+                    flat = torch.cat([p.grad.reshape(-1) for p in self.params])
+                    torch.distributed.all_reduce(flat)
+                    flat /= self.world
+                    offset = 0
+                    for p in self.params:
+                        p.grad.copy_(flat[offset:offset + p.numel()].view_as(p))
+                        offset += p.numel()
+                self.opt.step()
 
 
 def worker(args):
@@ -34,66 +116,50 @@ def worker(args):
     sys.path.insert(0, ROOT)
     from benchmarks.workloads import MnistMLP
     import keras
+    keras.distribute.initialize()
+    rank, world = keras.distribute.rank(), keras.distribute.world_size()
     x, y = MnistMLP().data()
     if args.samples:
         x, y = x[:args.samples], y[:args.samples]
     np.random.seed(0)
-    from keras.layers import Dense, Dropout
-    from keras.models import Sequential
-    model = Sequential([Dense(512, activation='relu', input_shape=(784,)), Dropout(0.2),
-                        Dense(512, activation='relu'), Dropout(0.2),
-                        Dense(10, activation='softmax')])
-    model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.RMSprop(),
-                  metrics=['accuracy'])
-    times, hist = [], None
-    for _ in range(args.epochs + 1):  # the first epoch is a warm-up
-        start = time.perf_counter()
-        hist = model.fit(x, y, batch_size=128, epochs=1, verbose=0)
-        times.append(time.perf_counter() - start)
-    if keras.distribute.rank() == 0:
-        print(json.dumps({'world': keras.distribute.world_size(), 'samples': len(x),
-                          'epoch_s': sorted(times[1:])[len(times[1:]) // 2],
-                          'loss': hist.history['loss'][-1],
-                          'acc': hist.history['accuracy'][-1]}), flush=True)
-
-
-def torch_worker(args):
-    """The hand-written loop: DDP around the same network, the same strided shard."""
-    import numpy as np
-    import torch
-    torch.set_num_threads(args.threads)
-    sys.path.insert(0, ROOT)
-    from benchmarks.workloads import EPS, MnistMLP, categorical_crossentropy
-    x, y = MnistMLP().data()
-    if args.samples:
-        x, y = x[:args.samples], y[:args.samples]
-    world = int(os.environ.get('WORLD_SIZE', '1'))
-    rank = int(os.environ.get('RANK', '0'))
-    torch.manual_seed(0)
-    net = torch.nn.Sequential(
-        torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
-        torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
-        torch.nn.Linear(512, 10), torch.nn.Softmax(dim=-1))
-    if world > 1:
-        torch.distributed.init_process_group('gloo', rank=rank, world_size=world)
-        net = torch.nn.parallel.DistributedDataParallel(net)
-    opt = torch.optim.RMSprop(net.parameters(), lr=0.001, alpha=0.9, eps=EPS)
+    model = _keras_model()
     xs, ys = torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(y)
-    batch, times = 128, []
-    for _ in range(args.epochs + 1):
-        start = time.perf_counter()
-        order = torch.randperm(len(xs), generator=torch.Generator().manual_seed(len(times)))
-        for begin in range(0, len(xs), batch * world):
-            idx = order[begin:begin + batch * world][rank::world]
-            loss = categorical_crossentropy(net(xs[idx]), ys[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-        times.append(time.perf_counter() - start)
+    loops = {'torch': _TorchLoop(xs, ys, rank, world, 'ddp' if world > 1 else None)}
+    if world > 1:
+        loops['torch-1ar'] = _TorchLoop(xs, ys, rank, world, 'one')
+
+    def keras_epoch(local=False):
+        with _keras_ddp(model).no_sync() if local else contextlib.nullcontext():
+            return model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+
+    engines = {'keras': keras_epoch}
+    for name, loop in loops.items():
+        engines[name] = loop.epoch
+    if world > 1:
+        engines['keras-local'] = lambda: keras_epoch(local=True)
+        engines['torch-local'] = lambda: loops['torch'].epoch(local=True)
+    times = {name: [] for name in engines}
+    hist = None
+    for _ in range(args.epochs + 1):  # the first round is a warm-up
+        for name, run in engines.items():
+            # every engine's epoch starts together and ends when the last rank is done
+            keras.distribute.barrier()
+            start = time.perf_counter()
+            out = run()
+            keras.distribute.barrier()
+            times[name].append(time.perf_counter() - start)
+            if name == 'keras':
+                hist = out
     if rank == 0:
-        print(json.dumps({'world': world, 'samples': len(x),
-                          'epoch_s': sorted(times[1:])[len(times[1:]) // 2],
-                          'loss': float(loss.detach()), 'acc': float('nan')}), flush=True)
+        median = lambda v: sorted(v)[len(v) // 2]
+        steps = -(-len(x) // (BATCH * world))
+        result = {'world': world, 'samples': len(x), 'steps': steps,
+                  'loss': hist.history['loss'][-1], 'acc': hist.history['accuracy'][-1],
+                  'epoch_s': {name: median(t[1:]) for name, t in times.items()},
+                  # per round, so that the machine's slow moments cancel
+                  'keras_over_torch': median([k / t for k, t in zip(times['keras'][1:],
+                                                                    times['torch'][1:])])}
+        print(json.dumps(result), flush=True)
 
 
 def _free_port():
@@ -102,8 +168,8 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def launch(procs, args, engine='keras'):
-    """Run the ``engine``'s worker in ``procs`` processes; rank 0's JSON result."""
+def launch(procs, args):
+    """Run the worker in ``procs`` processes; rank 0's JSON result."""
     port = _free_port()
     children = []
     for rank in range(procs):
@@ -111,7 +177,7 @@ def launch(procs, args, engine='keras'):
         if procs > 1:
             env.update(WORLD_SIZE=str(procs), RANK=str(rank), LOCAL_RANK=str(rank),
                        MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-        cmd = [sys.executable, os.path.abspath(__file__), '--worker', '--engine', engine,
+        cmd = [sys.executable, os.path.abspath(__file__), '--worker',
                '--threads', str(args.threads), '--epochs', str(args.epochs),
                '--samples', str(args.samples)]
         children.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, cwd=ROOT))
@@ -121,35 +187,49 @@ def launch(procs, args, engine='keras'):
     return json.loads(outs[0].strip().splitlines()[-1])
 
 
+def report(runs, procs, threads):
+    """Print the table and the ratios of the runs ``{processes: result}``."""
+    print('%-12s %-10s %10s %10s %12s' % ('engine', 'processes', 's/epoch', 'ms/step',
+                                          'samples/s'))
+    for n, r in sorted(runs.items()):
+        for engine, seconds in sorted(r['epoch_s'].items()):
+            print('%-12s %-10d %10.2f %10.2f %12.0f' % (engine, n, seconds,
+                                                        1e3 * seconds / r['steps'],
+                                                        r['samples'] / seconds))
+    for n, r in sorted(runs.items()):
+        print('%d process(es): keras / hand-written DDP loop, time per epoch: %.3fx '
+              '(median of the per-round ratios)' % (n, r['keras_over_torch']))
+    many = runs[procs]['epoch_s']
+    for engine in ('keras', 'torch'):
+        print('%s, %d processes: %.0f%% of a step waits on communication (1 - %s-local / %s)'
+              % (engine, procs, 100. * (1. - many[engine + '-local'] / many[engine]),
+                 engine, engine))
+    print('torch, %d processes: one all-reduce after the backward pass takes %.3fx the time '
+          'of DDP\'s buckets' % (procs, many['torch-1ar'] / many['torch']))
+    for engine in ('keras', 'torch'):
+        one, r_many = runs[1], runs[procs]
+        rate1 = one['samples'] / one['epoch_s'][engine]
+        rate_n = r_many['samples'] / r_many['epoch_s'][engine]
+        print('%s: speed-up %.2fx, scaling efficiency %.0f%%, a step takes %.2fx the time of '
+              'one process (%d threads per process)'
+              % (engine, rate_n / rate1, 100. * rate_n / (procs * rate1),
+                 r_many['epoch_s'][engine] * procs / one['epoch_s'][engine], threads))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--procs', type=int, default=2)
     parser.add_argument('--threads', type=int, default=1)
-    parser.add_argument('--epochs', type=int, default=2)
+    parser.add_argument('--epochs', type=int, default=3, help='timed rounds after a warm-up')
     parser.add_argument('--samples', type=int, default=0, help='use the first N (0: all)')
-    parser.add_argument('--engine', choices=('keras', 'torch'), default='keras',
-                        help=argparse.SUPPRESS)
     parser.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        return torch_worker(args) if args.engine == 'torch' else worker(args)
+        return worker(args)
+    if args.procs < 2:
+        parser.error('--procs must be at least 2 (1 process is always run)')
     os.environ.setdefault('KERAS_HOME', os.path.join(ROOT, '..', 'shared'))
-    runs = {(engine, n): launch(n, args, engine)
-            for n in (1, args.procs) for engine in ('keras', 'torch')}
-    print('%-8s %-10s %10s %12s %10s' % ('engine', 'processes', 's/epoch', 'samples/s', 'loss'))
-    for (engine, n), r in sorted(runs.items()):
-        print('%-8s %-10d %10.2f %12.0f %10.4f' % (engine, n, r['epoch_s'],
-                                                   r['samples'] / r['epoch_s'], r['loss']))
-    for n in (1, args.procs):
-        print('%d process(es): keras / hand-written DDP loop, time per epoch: %.3fx'
-              % (n, runs['keras', n]['epoch_s'] / runs['torch', n]['epoch_s']))
-    for engine in ('keras', 'torch'):
-        one, many = runs[engine, 1], runs[engine, args.procs]
-        rate1, rate_n = one['samples'] / one['epoch_s'], many['samples'] / many['epoch_s']
-        print('%s: speed-up %.2fx, scaling efficiency %.0f%%, a step takes %.2fx the time of '
-              'one process (%d threads per process)'
-              % (engine, rate_n / rate1, 100. * rate_n / (args.procs * rate1),
-                 many['epoch_s'] * args.procs / one['epoch_s'], args.threads))
+    report({n: launch(n, args) for n in (1, args.procs)}, args.procs, args.threads)
 
 
 if __name__ == '__main__':
