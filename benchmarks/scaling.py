@@ -1,8 +1,10 @@
 """Data-parallel scaling of ``fit`` on CPU: 1 process vs N processes (gloo).
 
-Trains the Keras 2 ``mnist_mlp`` example (512-512-10, Dropout 0.2, RMSprop,
-batch 128 per process) on MNIST from ``$KERAS_HOME/datasets/mnist.npz``, and
-the same network, data split and optimizer as hand-written PyTorch loops.
+Trains the Keras 2 ``mnist_mlp`` example (512-512-10, Dropout 0.2, RMSprop)
+and ``mnist_cnn`` example (Conv 32, Conv 64, MaxPool, Dense 128, Adadelta),
+batch 128 per process, on MNIST from ``$KERAS_HOME/datasets/mnist.npz`` (the
+MLP on 20,000 images, the CNN on 6,000 by default), and the same networks,
+data split and optimizers as hand-written PyTorch loops.
 Every process gets ``--threads`` intra-op threads (default 1), so N processes
 use N times the cores of one: the efficiency is the N-process throughput
 divided by N times the 1-process throughput (weak scaling: the global batch
@@ -24,7 +26,7 @@ and the figures are medians over the rounds:
   share of a step spent waiting on communication is
   ``1 - local / synchronized``.
 
-    KERAS_HOME=../shared python benchmarks/scaling.py [--procs 2] [--epochs 3]
+    KERAS_HOME=../shared python benchmarks/scaling.py [--models mlp cnn] [--procs 2]
 """
 import argparse
 import contextlib
@@ -39,16 +41,34 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BATCH = 128
 
 
-def _keras_model():
+def _keras_model(name):
     import keras
-    from keras.layers import Dense, Dropout
+    from keras.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
     from keras.models import Sequential
-    model = Sequential([Dense(512, activation='relu', input_shape=(784,)), Dropout(0.2),
-                        Dense(512, activation='relu'), Dropout(0.2),
-                        Dense(10, activation='softmax')])
-    model.compile(loss='categorical_crossentropy', optimizer=keras.optimizers.RMSprop(),
-                  metrics=['accuracy'])
+    if name == 'mlp':
+        model = Sequential([Dense(512, activation='relu', input_shape=(784,)), Dropout(0.2),
+                            Dense(512, activation='relu'), Dropout(0.2),
+                            Dense(10, activation='softmax')])
+        optimizer = keras.optimizers.RMSprop()
+    else:
+        model = Sequential([Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)),
+                            Conv2D(64, (3, 3), activation='relu'),
+                            MaxPooling2D((2, 2)), Dropout(0.25), Flatten(),
+                            Dense(128, activation='relu'), Dropout(0.5),
+                            Dense(10, activation='softmax')])
+        optimizer = keras.optimizers.Adadelta()
+    model.compile(loss='categorical_crossentropy', optimizer=optimizer, metrics=['accuracy'])
     return model
+
+
+def _data(name, samples):
+    from benchmarks.workloads import MnistCNN, MnistMLP
+    if name == 'mlp':
+        x, y = MnistMLP().data()
+        samples = samples or 20000
+    else:
+        x, y = MnistCNN().data()
+    return (x[:samples], y[:samples]) if samples else (x, y)
 
 
 def _keras_ddp(model):
@@ -57,12 +77,34 @@ def _keras_ddp(model):
     return model._compiled_state.steps._ddp.ddp
 
 
-def _torch_net():
+def _torch_net_and_optimizer(name):
     import torch
-    return torch.nn.Sequential(
-        torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
-        torch.nn.Linear(512, 512), torch.nn.ReLU(), torch.nn.Dropout(0.2),
-        torch.nn.Linear(512, 10), torch.nn.Softmax(dim=-1))
+    from benchmarks.workloads import EPS
+    nn = torch.nn
+    if name == 'mlp':
+        net = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2),
+                            nn.Linear(512, 512), nn.ReLU(), nn.Dropout(0.2),
+                            nn.Linear(512, 10), nn.Softmax(dim=-1))
+        return net, lambda params: torch.optim.RMSprop(params, lr=0.001, alpha=0.9, eps=EPS)
+    net = nn.Sequential(_ChannelsFirst(), nn.Conv2d(1, 32, 3), nn.ReLU(),
+                        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
+                        _ChannelsLast(), nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(),
+                        nn.Dropout(0.5), nn.Linear(128, 10), nn.Softmax(dim=-1))
+    net = net.to(memory_format=torch.channels_last)
+    return net, lambda params: torch.optim.Adadelta(params, lr=1.0, rho=0.95, eps=EPS)
+
+
+def _permute(order):
+    import torch
+
+    class Permute(torch.nn.Module):
+        def forward(self, x):
+            return x.permute(*order)
+    return Permute
+
+
+_ChannelsFirst = _permute((0, 3, 1, 2))  # the Keras data is (batch, 28, 28, 1)
+_ChannelsLast = _permute((0, 2, 3, 1))  # Keras's Flatten order
 
 
 class _TorchLoop(object):
@@ -72,15 +114,14 @@ class _TorchLoop(object):
     flattened all-reduce after the backward pass) or None (one process).
     """
 
-    def __init__(self, x, y, rank, world, average):
+    def __init__(self, name, x, y, rank, world, average):
         import torch
-        from benchmarks.workloads import EPS
         torch.manual_seed(0)
-        self.net = _torch_net()
+        self.net, make_optimizer = _torch_net_and_optimizer(name)
         self.params = list(self.net.parameters())
         if average == 'ddp':
             self.net = torch.nn.parallel.DistributedDataParallel(self.net)
-        self.opt = torch.optim.RMSprop(self.params, lr=0.001, alpha=0.9, eps=EPS)
+        self.opt = make_optimizer(self.params)
         self.x, self.y = x, y
         self.rank, self.world, self.average = rank, world, average
         self.epochs = 0
@@ -114,19 +155,17 @@ def worker(args):
     import torch
     torch.set_num_threads(args.threads)
     sys.path.insert(0, ROOT)
-    from benchmarks.workloads import MnistMLP
     import keras
     keras.distribute.initialize()
     rank, world = keras.distribute.rank(), keras.distribute.world_size()
-    x, y = MnistMLP().data()
-    if args.samples:
-        x, y = x[:args.samples], y[:args.samples]
+    x, y = _data(args.model, args.samples)
     np.random.seed(0)
-    model = _keras_model()
+    model = _keras_model(args.model)
     xs, ys = torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(y)
-    loops = {'torch': _TorchLoop(xs, ys, rank, world, 'ddp' if world > 1 else None)}
+    loops = {'torch': _TorchLoop(args.model, xs, ys, rank, world,
+                                 'ddp' if world > 1 else None)}
     if world > 1:
-        loops['torch-1ar'] = _TorchLoop(xs, ys, rank, world, 'one')
+        loops['torch-1ar'] = _TorchLoop(args.model, xs, ys, rank, world, 'one')
 
     def keras_epoch(local=False):
         with _keras_ddp(model).no_sync() if local else contextlib.nullcontext():
@@ -177,7 +216,7 @@ def launch(procs, args):
         if procs > 1:
             env.update(WORLD_SIZE=str(procs), RANK=str(rank), LOCAL_RANK=str(rank),
                        MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-        cmd = [sys.executable, os.path.abspath(__file__), '--worker',
+        cmd = [sys.executable, os.path.abspath(__file__), '--worker', '--model', args.model,
                '--threads', str(args.threads), '--epochs', str(args.epochs),
                '--samples', str(args.samples)]
         children.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, cwd=ROOT))
@@ -221,7 +260,10 @@ def main(argv=None):
     parser.add_argument('--procs', type=int, default=2)
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--epochs', type=int, default=3, help='timed rounds after a warm-up')
-    parser.add_argument('--samples', type=int, default=0, help='use the first N (0: all)')
+    parser.add_argument('--samples', type=int, default=0,
+                        help='use the first N images (0: 20,000 for the MLP, 6,000 for the CNN)')
+    parser.add_argument('--models', nargs='+', choices=('mlp', 'cnn'), default=['mlp', 'cnn'])
+    parser.add_argument('--model', choices=('mlp', 'cnn'), help=argparse.SUPPRESS)
     parser.add_argument('--worker', action='store_true', help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -229,7 +271,10 @@ def main(argv=None):
     if args.procs < 2:
         parser.error('--procs must be at least 2 (1 process is always run)')
     os.environ.setdefault('KERAS_HOME', os.path.join(ROOT, '..', 'shared'))
-    report({n: launch(n, args) for n in (1, args.procs)}, args.procs, args.threads)
+    for name in args.models:
+        args.model = name
+        print('\n== mnist_%s ==' % name)
+        report({n: launch(n, args) for n in (1, args.procs)}, args.procs, args.threads)
 
 
 if __name__ == '__main__':
