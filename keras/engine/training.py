@@ -7,18 +7,16 @@ import numpy as np
 import torch
 
 from keras import optimizers
-from keras.backend import session as K_session
 from keras.distribute import collectives, sharding
 from keras.engine.base_layer import Layer  # noqa: F401 (2.3.1 exported it here)
 from keras.engine.network import Network
 from keras.engine.subclassed import build_from_data, set_inputs
 from keras.legacy.generator_arguments import keras1_generator_arguments
 from keras.training import (compiled_state, data_adapters, data_checks, generators,
-                            inference_grad, model_data, run_setup, training_graph)
+                            model_data, run_setup, training_graph)
 from keras.training.batch_functions import BatchFunction
 from keras.training.batch_sources import LimitedSteps, is_generator_like
-from keras.training.epoch_loop import fit_loop, test_loop
-from keras.training.steps import predict_step
+from keras.training.epoch_loop import fit_loop, joined_outputs, predict_loop, test_loop
 from keras.utils.progbar import Progbar
 
 __all__ = ['Model']
@@ -86,43 +84,18 @@ class Model(Network):
 
     def _forward_batches(self, inputs, batch_size, verbose=0, callbacks=None):
         """Run the model in inference mode over ``inputs`` batch by batch
-        (``callbacks``: a ``CallbackList`` in ``'predict'`` mode, or None)."""
+        (``callbacks``: a ``CallbackList`` in ``'predict'`` mode, or None);
+        one NumPy array per output."""
         n = data_adapters.num_samples(inputs)
         device = self._model_device()
         dtypes = self._input_dtypes()
-        outs = None
-        progbar = None
-        slices = data_adapters.batch_slices(n, batch_size)
-        if verbose == 1:
-            progbar = Progbar(target=n)
-        self.train(False)
-        if callbacks is not None:
-            callbacks.on_predict_begin()
-        with K_session.learning_phase_scope(0):
-            for step, (start, stop) in enumerate(slices):
-                if callbacks is not None:
-                    callbacks.on_predict_batch_begin(step, {'batch': step, 'size': stop - start})
-                batch = data_adapters.to_device([a[start:stop] for a in inputs], dtypes, device)
-                y = inference_grad.run(self, lambda: predict_step(self, batch, device))
-                if outs is None:
-                    outs = [[] for _ in y]
-                for acc, t in zip(outs, y):
-                    acc.append(t.detach())
-                if callbacks is not None:
-                    _predict_batch_end(callbacks, step, stop - start, y)
-                if progbar is not None:
-                    progbar.update(stop)
-        if callbacks is not None:
-            callbacks.on_predict_end()
+        batches = (data_adapters.to_device([a[start:stop] for a in inputs], dtypes, device)
+                   for start, stop in data_adapters.batch_slices(n, batch_size))
+        outs = predict_loop(self, batches, callbacks,
+                            Progbar(target=n) if verbose == 1 else None)
         if outs is None:
             return [np.zeros((0,) + tuple(o.shape[1:]), dtype='float32') for o in self.outputs]
-        fed = set(t.untyped_storage().data_ptr() for t in batch)
-        return [_joined(acc, fed) for acc in outs]
-
-    def _predict_batch(self, batch, device):
-        """The outputs for one batch of device tensors, in full precision
-        (:func:`keras.training.steps.predict_step`)."""
-        return predict_step(self, batch, device)
+        return joined_outputs(outs)
 
     # ---------------------------------------------------------------- predict
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
@@ -544,19 +517,6 @@ class Model(Network):
         return export_model(self, filepath, format=format, verbose=verbose)
 
 
-def _joined(outputs, fed_storages):
-    """The batches' outputs as one array; one batch's own tensor without a copy,
-    unless it shares memory with the inputs (a model returning a view of x)."""
-    if not outputs[0].dim():
-        return torch.stack(outputs).cpu().numpy()
-    if len(outputs) > 1:
-        return torch.cat(outputs, dim=0).cpu().numpy()
-    out = outputs[0].cpu()
-    if out.untyped_storage().data_ptr() in fed_storages:
-        out = out.clone()
-    return out.numpy()
-
-
 def _missing(model, name):
     return AttributeError("'%s' object has no attribute '%s'" % (type(model).__name__, name))
 
@@ -564,16 +524,6 @@ def _missing(model, name):
 def _set_validation_data(callback_list, arrays):
     for callback in callback_list:
         callback.validation_data = arrays
-
-
-def _predict_batch_end(callbacks, step, rows, outputs):
-    """``on_predict_batch_end`` with Keras 2.3.1's logs (``'outputs'``: the
-    batch's predictions as NumPy arrays, read only when a callback wants them)."""
-    logs = None
-    if callbacks.wants_batch_hook('predict', 'end'):
-        logs = {'batch': step, 'size': rows,
-                'outputs': [t.detach().cpu().numpy() for t in outputs]}
-    callbacks.on_predict_batch_end(step, logs)
 
 
 def _jit_option(value):

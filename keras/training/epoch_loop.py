@@ -1,4 +1,5 @@
-"""The one epoch loop behind ``fit``/``fit_generator`` and ``evaluate``.
+"""The loops behind ``fit``, ``evaluate`` and ``predict`` and their generator
+forms: :func:`fit_loop`, :func:`test_loop` and :func:`predict_loop`.
 
 Batches come from a batch source (arrays or generators); each batch runs the
 step of the model's :class:`~keras.training.compiled_state.CompiledState`
@@ -10,10 +11,13 @@ progress bar, at its refresh rate).
 import torch
 
 from keras import distribute
+from keras.backend import session as K_session
 from keras.distribute import collectives, training_sync
+from keras.training import inference_grad
 from keras.training.lazy_logs import LazyLogs
+from keras.training.steps import predict_step
 
-__all__ = ['fit_loop', 'test_loop', 'should_run_validation']
+__all__ = ['fit_loop', 'test_loop', 'predict_loop', 'joined_outputs', 'should_run_validation']
 
 
 def should_run_validation(validation_freq, epoch):
@@ -186,3 +190,79 @@ def test_loop(model, state, source, callbacks=None, progbar=None, count_samples=
     if callbacks is not None:
         callbacks.on_test_end()
     return result
+
+
+def predict_loop(model, batches, callbacks=None, progbar=None, count_samples=True):
+    """The model's outputs in inference mode, batch after batch.
+
+    Args:
+        batches: an iterable of batches, each the list of the model's input
+            tensors on its device, or None for a step this process has no
+            batch for (several processes).
+        callbacks: a ``CallbackList`` in ``'predict'`` mode, or None.
+        progbar: a ``Progbar`` advanced by samples (``count_samples``) or by steps.
+
+    Returns:
+        None without batches, else per output the list of its batches'
+        detached tensors (see :func:`joined_outputs`).  An output that shares
+        memory with its batch's inputs (a model returning a view of ``x``) is
+        copied, so no result aliases the caller's data.
+    """
+    model.train(False)
+    if callbacks is not None:
+        callbacks.on_predict_begin()
+    outs = None
+    seen = 0
+    with K_session.learning_phase_scope(0):
+        for step, batch in enumerate(batches):
+            if batch is None:
+                continue
+            rows = batch[0].shape[0]
+            if callbacks is not None:
+                callbacks.on_predict_batch_begin(step, {'batch': step, 'size': rows})
+            device = batch[0].device
+            y = inference_grad.run(model, lambda: predict_step(model, batch, device))
+            if outs is None:
+                outs = [[] for _ in y]
+            fed = None
+            for acc, t in zip(outs, y):
+                t = t.detach()
+                if t.dim() and t.device.type == 'cpu':
+                    if fed is None:
+                        fed = set(b.untyped_storage().data_ptr() for b in batch
+                                  if b is not None)
+                    if t.untyped_storage().data_ptr() in fed:
+                        t = t.clone()
+                acc.append(t)
+            if callbacks is not None:
+                _predict_batch_end(callbacks, step, rows, y)
+            seen += rows
+            if progbar is not None:
+                progbar.update(seen if count_samples else step + 1)
+    if callbacks is not None:
+        callbacks.on_predict_end()
+    return outs
+
+
+def joined_outputs(outs):
+    """One NumPy array per output from :func:`predict_loop`'s batches (one
+    batch's tensor is returned without a copy)."""
+    joined = []
+    for batches in outs:
+        if not batches[0].dim():
+            joined.append(torch.stack(batches).cpu().numpy())
+        elif len(batches) > 1:
+            joined.append(torch.cat(batches, dim=0).cpu().numpy())
+        else:
+            joined.append(batches[0].cpu().numpy())
+    return joined
+
+
+def _predict_batch_end(callbacks, step, rows, outputs):
+    """``on_predict_batch_end`` with Keras 2.3.1's logs (``'outputs'``: the
+    batch's predictions as NumPy arrays, read only when a callback wants them)."""
+    logs = None
+    if callbacks.wants_batch_hook('predict', 'end'):
+        logs = {'batch': step, 'size': rows,
+                'outputs': [t.detach().cpu().numpy() for t in outputs]}
+    callbacks.on_predict_batch_end(step, logs)

@@ -1,5 +1,6 @@
-"""``fit_generator``/``evaluate_generator``/``predict_generator``: the same loops
-fed by a Python generator or a ``keras.utils.Sequence``.
+"""``fit_generator``/``evaluate_generator``/``predict_generator``: the loops of
+:mod:`keras.training.epoch_loop` fed by a Python generator or a
+``keras.utils.Sequence``.
 
 ``fit_generator`` and ``evaluate_generator`` (Keras 2.3.1's signatures, also
 at ``keras.engine.training_generator``) run on the model's
@@ -8,15 +9,13 @@ may finish (a model built by its first data).
 """
 import numpy as np
 
-from keras.backend import session as K_session
 from keras.distribute import collectives, sharding
-from keras.training import compiled_state, data_adapters, inference_grad, model_data
+from keras.training import compiled_state, data_adapters, model_data
 from keras.training.batch_sources import (GeneratorSource, is_generator_like,
                                           unpack_generator_output)
-from keras.training.epoch_loop import fit_loop, test_loop
+from keras.training.epoch_loop import fit_loop, predict_loop, test_loop
 from keras.training.run_setup import callback_list as make_callback_list
 from keras.training.run_setup import data_shard
-from keras.training.steps import predict_step
 from keras.utils.progbar import Progbar
 
 __all__ = ['fit_generator', 'evaluate_generator', 'predict_generator']
@@ -115,12 +114,14 @@ def predict_generator(model, generator, steps=None, callbacks=None, max_queue_si
         progbar = Progbar(target=source.steps)
     callback_list = make_callback_list(model, callbacks, False, None, None, source.steps, None,
                                        verbose, None, mode='predict')
-    callback_list.on_predict_begin()
     try:
-        batches = _predict_items(model, source, progbar, callback_list)
+        outs = predict_loop(model, _input_batches(model, source), callback_list, progbar,
+                            count_samples=False)
     finally:
         source.close()
-    callback_list.on_predict_end()
+    # per batch, its output arrays
+    batches = [] if outs is None else [[out[b].cpu().numpy() for out in outs]
+                                       for b in range(len(outs[0]))]
     if shard is not None:  # global batch g was predicted by rank g % world
         parts = collectives.all_gather_objects(batches, what='gathering the predictions')
         batches = [parts[g % shard.world][g // shard.world]
@@ -131,28 +132,17 @@ def predict_generator(model, generator, steps=None, callbacks=None, max_queue_si
     return result[0] if len(result) == 1 else result
 
 
-def _predict_items(model, source, progbar, callbacks):
-    """``[[output arrays of batch 0], ...]`` for this process's batches."""
-    batches = []
-    model.train(False)
-    with K_session.learning_phase_scope(0):
-        for step, item in enumerate(source.items()):
-            if item is sharding.EMPTY_STEPS:
-                continue
-            if isinstance(item, tuple) and len(item) in (2, 3):
-                x = unpack_generator_output(item, 'predict_generator')[0]
-            else:
-                x = item
-            model._ensure_built_for(x)
-            xs = model_data.standardize_inputs(model, x)
-            rows = data_adapters.num_samples(xs)
-            callbacks.on_predict_batch_begin(step, {'batch': step, 'size': rows})
-            device = model._model_device()
-            batch = data_adapters.to_device(xs, model_data.input_dtypes(model), device)
-            y = inference_grad.run(model, lambda: predict_step(model, batch, device))
-            batches.append([t.cpu().numpy() for t in y])
-            callbacks.on_predict_batch_end(step, {'batch': step, 'size': rows,
-                                                  'outputs': batches[-1]})
-            if progbar is not None:
-                progbar.update(step + 1)
-    return batches
+def _input_batches(model, source):
+    """The inputs of each generator item as tensors on the model's device
+    (None for a step this process has no batch for)."""
+    for item in source.items():
+        if item is sharding.EMPTY_STEPS:
+            yield None
+            continue
+        if isinstance(item, tuple) and len(item) in (2, 3):
+            x = unpack_generator_output(item, 'predict_generator')[0]
+        else:
+            x = item
+        model._ensure_built_for(x)
+        xs = model_data.standardize_inputs(model, x)
+        yield data_adapters.to_device(xs, model_data.input_dtypes(model), model._model_device())
