@@ -1,4 +1,5 @@
-"""Where batches come from: in-memory arrays or generators/``Sequence``s.
+"""Where batches come from: in-memory arrays, or generators, ``Sequence``s and
+PyTorch ``DataLoader``s.
 
 A source's ``epoch()`` yields ``(xs, ys, sws, rows, total_rows)`` per step:
 the batch's lists of tensors, its row count, and the row count of the step's
@@ -14,6 +15,7 @@ import inspect
 
 import numpy as np
 import torch
+from torch.utils.data import DataLoader, DistributedSampler
 
 from keras.distribute import sharding
 from keras.training import data_adapters
@@ -173,14 +175,39 @@ def unpack_generator_output(output, where):
 
 
 def is_generator_like(x):
-    """Whether ``x`` is read as a generator (a Python generator or iterator, a
-    ``Sequence``) rather than as arrays."""
-    return inspect.isgenerator(x) or isinstance(x, data_utils.Sequence) or (
+    """Whether ``x`` is read batch by batch (a Python generator or iterator, a
+    ``Sequence``, a ``torch.utils.data.DataLoader``) rather than as arrays."""
+    return inspect.isgenerator(x) or isinstance(x, (data_utils.Sequence, DataLoader)) or (
         hasattr(x, '__next__') and not isinstance(x, (np.ndarray, list, tuple, dict)))
 
 
+def _uses_distributed_sampler(loader):
+    """Whether ``loader`` already reads only this rank's part of its data."""
+    samplers = (getattr(loader, 'sampler', None),
+                getattr(getattr(loader, 'batch_sampler', None), 'sampler', None))
+    return any(isinstance(s, DistributedSampler) for s in samplers)
+
+
+def _loader_length(loader, where):
+    try:
+        return len(loader)
+    except TypeError:  # an IterableDataset without __len__
+        raise ValueError('%s: this DataLoader has no length (its dataset is an '
+                         'IterableDataset without __len__), so the number of batches per '
+                         'epoch is unknown: pass `steps_per_epoch` (fit) or `steps` '
+                         '(evaluate, predict).' % where)
+
+
+def _loader_batches(loader):
+    """The loader's batches, pass after pass (a ``(x, y)`` batch its collation
+    made a list comes back as a tuple, as a generator would yield it)."""
+    for item in data_utils.iter_sequence_infinite(loader):
+        yield tuple(item) if isinstance(item, list) else item
+
+
 class GeneratorSource(object):
-    """Batches from a Python generator or a ``keras.utils.Sequence``.
+    """Batches from a Python generator, a ``keras.utils.Sequence`` or a
+    ``torch.utils.data.DataLoader``.
 
     ``convert(x, y, sw)`` standardizes and moves one batch to the device and
     returns ``(xs, ys, sws, rows, total_rows)``.  With a ``shard`` (several processes),
@@ -192,20 +219,37 @@ class GeneratorSource(object):
     ``on_train_begin``), and the same workers serve every later epoch.  A
     ``Sequence`` read without ``steps`` is read whole each epoch, its length
     read again after each epoch (:meth:`end_epoch`), as it may change.
+
+    A ``DataLoader`` is read with its own workers (``workers`` does not
+    apply); without ``steps`` an epoch is one pass over it (``len(loader)``
+    batches), with ``steps`` its passes follow one another.  With several
+    processes a loader whose sampler is a ``DistributedSampler`` already gives
+    each rank its own batches (:attr:`rank_local`); any other loader is read
+    like a generator (every rank reads it whole and keeps every
+    ``world``-th batch, so it must give the same batches in the same order
+    on every rank).
     """
 
     def __init__(self, generator, steps, convert, workers=1, use_multiprocessing=False,
                  max_queue_size=10, shuffle=False, where='fit_generator', shard=None):
         self.generator = generator
         self.is_sequence = isinstance(generator, data_utils.Sequence)
+        self.is_loader = isinstance(generator, DataLoader)
         self._whole_sequence = self.is_sequence and steps is None
         if steps is None:
             if self.is_sequence:
                 steps = len(generator)
+            elif self.is_loader:
+                steps = _loader_length(generator, where)
             else:
                 raise ValueError('`steps=None` is only valid for a generator based on the '
                                  '`keras.utils.Sequence` class. Please specify `steps` or use '
                                  'the `keras.utils.Sequence` class.')
+        # A loader with a DistributedSampler gives each rank its own batches already.
+        self.rank_local = self.is_loader and shard is not None and \
+            _uses_distributed_sampler(generator)
+        if self.rank_local:
+            shard = None
         if where != 'predict_generator' and int(steps) < 1:
             what = ('a Sequence of length %d' % len(generator) if self._whole_sequence
                     else '`steps`=%r' % (steps,))
@@ -220,7 +264,9 @@ class GeneratorSource(object):
         self._iterator = None
         if shard is not None and self.is_sequence:
             generator = sharding.ShardedSequence(generator, shard)
-        if workers > 0:
+        if self.is_loader:  # (its own num_workers load the data)
+            self._iterator = _loader_batches(generator)
+        elif workers > 0:
             if self.is_sequence:
                 self.enqueuer = data_utils.OrderedEnqueuer(
                     generator, use_multiprocessing=use_multiprocessing, shuffle=shuffle)

@@ -109,6 +109,11 @@ def predict_generator(model, generator, steps=None, callbacks=None, max_queue_si
                              use_multiprocessing=use_multiprocessing,
                              max_queue_size=max_queue_size, where='predict_generator',
                              shard=shard)
+    if source.rank_local:
+        raise ValueError('predict: this DataLoader uses a DistributedSampler, so each process '
+                         'reads a different part of the data and the predictions cannot be '
+                         'put back in order. predict splits the batches over the processes '
+                         'itself: pass a DataLoader without a DistributedSampler.')
     progbar = None
     if verbose == 1 and (shard is None or shard.rank == 0):
         progbar = Progbar(target=source.steps)
@@ -141,6 +146,8 @@ def _input_batches(model, source):
             continue
         if isinstance(item, tuple) and len(item) in (2, 3):
             x = unpack_generator_output(item, 'predict_generator')[0]
+        elif source.is_loader and isinstance(item, tuple) and len(item) == 1:
+            x = item[0]  # (a TensorDataset of the inputs alone)
         else:
             x = item
         model._ensure_built_for(x)

@@ -280,3 +280,30 @@ def test_default_backend_follows_the_training_device():
             assert process_group.default_backend() == 'nccl'
     finally:
         K.set_device(None)
+
+
+def test_loader_with_distributed_sampler_trains_on_each_ranks_part():
+    from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+    x, y = _data(24)
+    model = _model()
+    start = model.get_weights()
+
+    def job(rank):
+        data = TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+        # rank r reads rows r, r + 2, ...: its 4-row batches make the global batches of 8
+        loader = DataLoader(data, batch_size=4,
+                            sampler=DistributedSampler(data, WORLD, rank, shuffle=False))
+        history = model.fit(loader, epochs=2, verbose=0)
+        with pytest.raises(ValueError, match='DistributedSampler'):
+            model.predict(loader)
+        return model.get_weights(), history.history, model.evaluate(loader, verbose=0)
+    (w0, h0, e0), (w1, h1, e1) = _ok(run_job(job))
+    reference = _model()
+    reference.set_weights(start)
+    hist = reference.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    for a, b, ref in zip(w0, w1, reference.get_weights()):
+        np.testing.assert_allclose(a, ref, atol=1e-5)
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(h0['loss'], hist.history['loss'], atol=1e-5)
+    np.testing.assert_allclose(e0, reference.evaluate(x, y, verbose=0), atol=1e-5)
+    assert e0 == e1
