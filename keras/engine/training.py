@@ -196,9 +196,12 @@ class Model(Network):
                 metrics) through ``torch.compile``; a string names the
                 ``torch.compile`` backend (``'inductor'``, the default, or
                 ``'aot_eager'``...).  The second step (and the first step of a
-                new batch size) pays the compilation.  Without dropout the
-                results equal eager ones up to float rounding; dropout masks
-                come from a different random stream.
+                new batch size) pays the compilation.  With True (in one
+                process) the next batches then run compiled and eagerly in
+                turn, and the faster step is kept (a recurrent model may run
+                faster eagerly); a named backend is always used.  Without
+                dropout the results equal eager ones up to float rounding;
+                dropout masks come from a different random stream.
         """
         state = compiled_state.attach(self)  # (one per model, reset by each compile)
         state.target_tensors_arg = target_tensors

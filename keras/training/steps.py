@@ -21,6 +21,7 @@ from keras.mixed_precision import LossScaleOptimizer
 from keras.mixed_precision import policy as mp_policy
 from keras.backend import graph_hooks, immutable_tensors
 from keras.training import compile_outputs, graph_losses, inference_grad
+from keras.training.compiled_or_eager import CompiledStep
 from keras.training.compile_outputs import weighted_loss
 
 __all__ = ['StepFunctions', 'predict_step', 'full_precision']
@@ -69,6 +70,7 @@ class StepFunctions(object):
         self.optimizer = optimizer
         self.jit_compile = jit_compile
         self._compiled = {}
+        self.jit_choice = {}  # step name -> 'compiled' or 'eager' (jit_compile=True)
         self._loss_scaler = None
         self._feeds_loss = None  # whether the optimizer's update reads the loss value
         self._ddp = None  # DDPStep, made at the first step with several processes
@@ -267,14 +269,25 @@ class StepFunctions(object):
     def _jitted(self, name, fn):
         """``fn``, or its ``torch.compile``d version under ``jit_compile`` (from
         the second call: the first, eager, one creates the optimizer state and
-        the execution plans the compiled graph then reads)."""
+        the execution plans the compiled graph then reads), for the batch
+        shapes that pay for a program (:mod:`keras.training.compiled_or_eager`).
+        With ``jit_compile=True`` in one process the compiled version is
+        timed against ``fn`` once compiled and kept only if it is faster
+        (``self.jit_choice[name]`` says which was kept); a named backend is
+        always used."""
         if not self.jit_compile:
             return fn
-        compiled = self._compiled.get(name)
-        if compiled is None:
-            self._compiled[name] = _compile(fn, self.jit_compile)
+        step = self._compiled.get(name)
+        if step is None:
+            on_choice = None
+            if self.jit_compile is True and not distribute.is_distributed():
+                def on_choice(kind):
+                    self.jit_choice[name] = kind
+                    if kind == 'eager':
+                        self._compiled[name] = fn
+            self._compiled[name] = CompiledStep(fn, _compile(fn, self.jit_compile), on_choice)
             return fn
-        return compiled
+        return step
 
     def _apply(self, grads, optimizer=None, loss=None):
         optimizer = optimizer or self.optimizer

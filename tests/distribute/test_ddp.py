@@ -307,3 +307,22 @@ def test_loader_with_distributed_sampler_trains_on_each_ranks_part():
     np.testing.assert_allclose(h0['loss'], hist.history['loss'], atol=1e-5)
     np.testing.assert_allclose(e0, reference.evaluate(x, y, verbose=0), atol=1e-5)
     assert e0 == e1
+
+
+def test_compiled_forward_under_ddp_matches_one_process():
+    x, y = _data(29)  # the last global batch of 5 rows splits 3 + 2: it runs eagerly
+    model = _model()
+    start = model.get_weights()
+    model.compile(keras.optimizers.SGD(lr=0.1, momentum=0.9), 'categorical_crossentropy',
+                  jit_compile='aot_eager')
+
+    def job(rank):
+        model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
+        return model.get_weights()
+    w0, w1 = _ok(run_job(job, deadline=120.))
+    reference = _model()
+    reference.set_weights(start)
+    reference.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+    for a, b, ref in zip(w0, w1, reference.get_weights()):
+        np.testing.assert_allclose(a, ref, atol=1e-5)
+        np.testing.assert_array_equal(a, b)

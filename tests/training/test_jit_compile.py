@@ -82,7 +82,8 @@ def test_compiled_step_is_one_graph_without_breaks(make):
                   jit_compile='eager')
     model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
     assert dict(dynamo_utils.counters['graph_break']) == {}
-    assert dynamo_utils.counters['stats']['unique_graphs'] <= 2  # (full and last batch)
+    # one program: the last, smaller batch of each epoch runs eagerly
+    assert dynamo_utils.counters['stats']['unique_graphs'] == 1
 
 
 @pytest.mark.parametrize('backend', [
@@ -130,3 +131,70 @@ def test_compiled_step_moves_batchnorm_statistics_unless_frozen():
     frozen = bn.moving_mean.detach().clone()
     model.fit(x[:32], y[:32], batch_size=8, epochs=1, shuffle=False, verbose=0)
     assert torch.equal(frozen, bn.moving_mean)
+
+
+def _slow_backend(gm, example_inputs):
+    """A torch.compile backend whose graphs run as they are, 50 ms late."""
+    import time
+
+    def run(*args):
+        time.sleep(0.05)
+        return gm.forward(*args)
+    return run
+
+
+def test_jit_compile_true_keeps_the_eager_step_when_it_is_faster(monkeypatch):
+    from keras.training import steps
+    compile_as = steps._compile
+    # jit_compile=True as it is, but with a backend that makes the compiled step slow
+    monkeypatch.setattr(steps, '_compile', lambda fn, option: compile_as(fn, _slow_backend))
+    x, y = _data()
+    start = Sequential([Dense(8, activation='tanh', input_shape=(4,)),
+                        Dense(3, activation='softmax')]).get_weights()
+    eager, hist = _train(False, x, y, start, epochs=4)
+    jit, jit_hist = _train(True, x, y, start, epochs=4)
+    chosen = jit._step_functions
+    assert chosen.jit_choice == {'step': 'eager'}
+    assert chosen._compiled['step'] == chosen._train_step  # no chooser left on the hot path
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(b, a, atol=1e-6)
+    np.testing.assert_allclose(jit_hist.history['loss'], hist.history['loss'], atol=1e-6)
+
+
+def test_jit_compile_true_keeps_the_compiled_step_when_it_is_faster(monkeypatch):
+    from keras.training import compiled_or_eager, steps
+    real_init = compiled_or_eager.CompiledStep.__init__
+
+    def slow_eager(self, eager, compiled, on_choice):
+        import time
+
+        def late(*args):
+            time.sleep(0.05)
+            return eager(*args)
+        real_init(self, late, compiled, on_choice)
+    monkeypatch.setattr(compiled_or_eager.CompiledStep, '__init__', slow_eager)
+    compile_as = steps._compile
+    monkeypatch.setattr(steps, '_compile', lambda fn, option: compile_as(fn, 'aot_eager'))
+    x, y = _data()
+    jit, _ = _train(True, x, y, epochs=4)
+    assert jit._step_functions.jit_choice == {'step': 'compiled'}
+
+
+def test_a_named_backend_is_always_used():
+    x, y = _data()
+    jit, _ = _train('aot_eager', x, y, epochs=4)
+    assert jit._step_functions.jit_choice == {}
+
+
+def test_only_recurring_batch_shapes_get_a_program(monkeypatch):
+    import torch
+    from torch._dynamo import utils as dynamo_utils
+    from keras.training import compiled_or_eager
+    monkeypatch.setattr(compiled_or_eager, 'RECURRING', 3)
+    torch._dynamo.reset()
+    dynamo_utils.counters.clear()
+    x, y = _data()  # batches of 8 and a last one of 4
+    model, _ = _train('eager', x, y, epochs=3)
+    assert dynamo_utils.counters['stats']['unique_graphs'] == 1
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)  # 4th time: compiled
+    assert dynamo_utils.counters['stats']['unique_graphs'] == 2
