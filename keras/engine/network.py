@@ -40,6 +40,10 @@ class Network(Layer):
         >>> model = Model(inputs=inputs, outputs=Dense(10)(x))
     """
 
+    # Whether the inputs may be inner tensors of a graph (what computes them
+    # is then left out): the networks behind ``K.function`` fed with them.
+    _inner_inputs = False
+
     def __init__(self, *args, **kwargs):
         _translate_legacy_kwargs(kwargs)
         if (len(args) == 2 or (len(args) == 1 and 'outputs' in kwargs)
@@ -76,7 +80,7 @@ class Network(Layer):
         if len(set(id(x) for x in self.inputs)) != len(self.inputs):
             raise ValueError('The list of inputs passed to the model %s is redundant: each '
                              'input should appear only once. Got: %s' % (self.name, self.inputs))
-        for x in self.inputs:
+        for x in self.inputs if not self._inner_inputs else ():
             layer, node_index, _ = x._keras_history
             if not isinstance(layer, InputLayer) or node_index != 0:
                 raise ValueError('Input tensors to a %s must come from `keras.layers.Input`. '
@@ -88,7 +92,8 @@ class Network(Layer):
         self._input_layers = [x._keras_history[0] for x in self.inputs]
         self._input_coordinates = [x._keras_history for x in self.inputs]
         (self._network_nodes, self._nodes_by_depth, layers,
-         self._layers_by_depth) = graph_lib.map_graph(self.inputs, self.outputs)
+         self._layers_by_depth) = graph_lib.map_graph(self.inputs, self.outputs,
+                                                      cut_at_inputs=self._inner_inputs)
         self._layers_list = layers
         for layer in layers:
             self.add_module(module_keys.layer_key(self, layer), layer)
@@ -223,7 +228,8 @@ class Network(Layer):
         follow = any('_graph_reads' in layer.__dict__ for layer in self._layers_list)
         if extra or reads or follow:  # those may use ops outside the model's own layers
             nodes_by_depth = graph_lib.map_graph(self.inputs, self.outputs + extra + list(reads),
-                                                 follow_reads=follow)[1]
+                                                 follow_reads=follow,
+                                                 cut_at_inputs=self._inner_inputs)[1]
         metric_names = [n for n, t in self.symbolic_metrics() if any(t is m for m in metrics)]
         return graph_lib.build_plan(self.inputs, self.outputs, nodes_by_depth,
                                     extra + list(reads))._replace(n_losses=len(losses),

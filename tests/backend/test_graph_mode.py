@@ -212,3 +212,63 @@ def test_function_moves_batchnorm_statistics_only_when_given_its_updates():
                           updates=model.updates)
     training([x, 1])
     np.testing.assert_allclose(K.get_value(moving_mean), 0.5 * x.mean(axis=0), rtol=1e-6)
+
+
+# ----------------------------------------------- K.function fed with inner tensors
+def _stack():
+    from keras.layers import Dense
+    from keras.models import Sequential
+    return Sequential([Dense(4, activation='relu', input_shape=(3,)),
+                       Dense(5, activation='tanh'), Dense(2)])
+
+
+def test_function_fed_with_a_layer_output_runs_the_rest_of_the_model():
+    """As a TensorFlow feed: the value given for an inner tensor replaces what
+    computes it (running the top of a model on stored features)."""
+    model = _stack()
+    x = np.random.RandomState(0).rand(6, 3).astype('float32')
+    features = K.function([model.input], [model.layers[0].output])([x])[0]
+    top = K.function([model.layers[1].input], [model.output])
+    np.testing.assert_allclose(top([features])[0], model.predict(x), atol=1e-6)
+    # a tensor between two layers, and the learning phase beside it
+    middle = K.function([model.layers[1].output, K.learning_phase()], [model.output])
+    hidden = K.function([model.input], [model.layers[1].output])([x])[0]
+    np.testing.assert_allclose(middle([hidden, 0])[0], model.predict(x), atol=1e-6)
+
+
+def test_function_fed_with_an_inner_tensor_of_a_branching_graph():
+    from keras.layers import Dense, Input, concatenate
+    from keras.models import Model
+    a = Input((3,))
+    b = Dense(4)(a)
+    c = Dense(2)(b)
+    d = Dense(1)(concatenate([b, c]))
+    model = Model(a, d)
+    x = np.random.RandomState(1).rand(5, 3).astype('float32')
+    fed_b = K.function([a], [b])([x])[0]
+    np.testing.assert_allclose(K.function([b], [d])([fed_b])[0], model.predict(x), atol=1e-6)
+    # a feed of c alone leaves b (read by the concatenation) unknown
+    with pytest.raises(ValueError, match='input_'):
+        K.function([c], [d])
+
+
+def test_gradient_by_a_fed_inner_tensor():
+    model = _stack()
+    x = np.random.RandomState(2).rand(4, 3).astype('float32')
+    inner = model.layers[1].input
+    features = K.function([model.input], [inner])([x])[0]
+    grad = K.function([inner], K.gradients(K.sum(model.output), [inner]))([features])[0]
+    h = torch.tensor(features, requires_grad=True)
+    out = h
+    for layer in model.layers[1:]:
+        out = layer(out)
+    out.sum().backward()
+    np.testing.assert_allclose(grad, h.grad.numpy(), atol=1e-6)
+
+
+def test_a_fed_inner_tensor_with_a_mask_is_refused():
+    from keras.layers import LSTM, Embedding
+    from keras.models import Sequential
+    model = Sequential([Embedding(10, 3, mask_zero=True, input_length=4), LSTM(2)])
+    with pytest.raises(ValueError, match='carries a mask'):
+        K.function([model.layers[0].output], [model.output])

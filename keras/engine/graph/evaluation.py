@@ -1,7 +1,10 @@
 """The evaluation plan behind ``K.function``: a network from a graph's sources.
 
 Built once: the sources the targets depend on (the fed inputs, and variables
-read by recorded ops, which feed themselves), a ``Network`` over them, and
+read by recorded ops, which feed themselves; a fed input may be an inner
+tensor of the graph, such as a layer's output: its value then replaces what
+would compute it, as a feed did in a TensorFlow session), a ``Network`` over
+them, and
 what ``K.gradients`` nodes in the graph differentiate with respect to, so
 that only those values track autograd.
 """
@@ -23,6 +26,13 @@ __all__ = ['GraphEvaluation']
 _GRADIENTS = math_ops.gradients.__wrapped_backend_fn__
 
 
+class _FedNetwork(Network):
+    """The network of a ``K.function`` whose inputs may be inner tensors of the
+    graph: their fed values replace what would compute them, as a feed did in
+    a TensorFlow session."""
+    _inner_inputs = True
+
+
 class GraphEvaluation(object):
     """Evaluates ``targets`` from values of ``inputs``; see the module docstring.
 
@@ -31,7 +41,7 @@ class GraphEvaluation(object):
     """
 
     def __init__(self, inputs, targets, n_outputs=None):
-        sources, layers = graph_sources(targets)
+        sources, layers = graph_sources(targets, fed=inputs)
         self.leaves = [s for s in sources if isinstance(s._keras_history[0], VariableInput)]
         missing = [s for s in sources if not any(s is x for x in inputs)
                    and not any(s is v for v in self.leaves)]
@@ -48,7 +58,16 @@ class GraphEvaluation(object):
             self.device = next((leaf._keras_history[0].variable.device
                                 for leaf in self.leaves), K_session.get_device())
             return
-        self.network = Network(list(inputs) + self.leaves, list(targets))
+        inner = [x for x in inputs if _is_inner(x)]
+        for x in inner:
+            if getattr(x, '_keras_mask', None) is not None:
+                raise ValueError(
+                    'K.function: the input %s carries a mask (from layer %s), and its mask '
+                    'is computed from the tensors before it, which a value fed for %s does '
+                    'not give. Feed the model\'s inputs instead.'
+                    % (x.name, x._keras_history[0].name, x.name))
+        self.network = (_FedNetwork if inner else Network)(list(inputs) + self.leaves,
+                                                           list(targets))
         self.device = next((p.device for p in self.network.parameters()),
                            K_session.get_device())
 
@@ -108,6 +127,12 @@ class GraphEvaluation(object):
         finally:
             for v in flipped:
                 v.requires_grad_(False)
+
+
+def _is_inner(tensor):
+    """Whether ``tensor`` is computed by a layer (not an input or a placeholder)."""
+    layer, node_index, _ = tensor._keras_history
+    return bool(layer._inbound_nodes[node_index].inbound_layers)
 
 
 def _nested_gradients(layers):

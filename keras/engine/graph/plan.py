@@ -18,12 +18,14 @@ def node_key(layer, node_index):
     return layer.name + '_ib-' + str(node_index)
 
 
-def map_graph(inputs, outputs, follow_reads=False):
+def map_graph(inputs, outputs, follow_reads=False, cut_at_inputs=False):
     """Return ``(network_node_keys, nodes_by_depth, layers, layers_by_depth)``.
 
     ``follow_reads``: also order each node after the tensors its layer's call
     reads besides its inputs (``_graph_reads``), as an execution plan must;
     the network's own layers are those its inputs connect, as in Keras 2.
+    ``cut_at_inputs``: the inputs may be inner tensors of the graph (values
+    fed to ``K.function``): what computes them is left out.
 
     Raises:
         ValueError: on cycles, disconnected graphs or duplicate layer names.
@@ -34,8 +36,11 @@ def map_graph(inputs, outputs, follow_reads=False):
     layer_indices = {}
     nodes_in_decreasing_depth = []
     finished, in_progress = set(), set()
+    cut = set(id(x) for x in inputs) if cut_at_inputs else ()
 
     def build_map(tensor, layer, node_index):
+        if id(tensor) in cut:
+            return
         node = layer._inbound_nodes[node_index]
         if node in in_progress:
             raise ValueError('The tensor %s at layer "%s" is part of a cycle.' % (tensor, layer.name))
@@ -60,7 +65,9 @@ def map_graph(inputs, outputs, follow_reads=False):
         depth = max(depth, layers_depths.get(node.outbound_layer, 0))
         layers_depths[node.outbound_layer] = depth
         nodes_depths[node] = depth
-        for _, inbound, idx in _dependencies(node, follow_reads):
+        for x, inbound, idx in _dependencies(node, follow_reads):
+            if id(x) in cut:
+                continue
             inbound_node = inbound._inbound_nodes[idx]
             nodes_depths[inbound_node] = max(depth + 1, nodes_depths.get(inbound_node, 0))
 

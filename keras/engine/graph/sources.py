@@ -80,13 +80,19 @@ def variable_tensor(variable):
 graph_hooks.register(placeholder=placeholder, variable_tensor=variable_tensor)
 
 
-def graph_sources(tensors):
+def graph_sources(tensors, fed=()):
     """The source tensors (placeholders, inputs, variable reads) ``tensors`` depend on,
-    in order of discovery, and the layers of the graph."""
+    in order of discovery, and the layers of the graph.  A tensor of ``fed``
+    counts as a source: what computes it is not followed."""
     sources, layers, seen = [], [], set()
+    fed = set(id(x) for x in fed)
     stack = [t for t in tensors]
     while stack:
         t = stack.pop()
+        if id(t) in fed:
+            if not any(s is t for s in sources):
+                sources.append(t)
+            continue
         layer, node_index, _ = t._keras_history
         key = (id(layer), node_index)
         if key in seen:
