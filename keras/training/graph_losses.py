@@ -1,24 +1,26 @@
-"""Compiled losses that read the model graph beyond ``(y_true, y_pred)``.
+"""Compiled losses and metrics that read the model graph beyond ``(y_true, y_pred)``.
 
 Keras 2 built a compiled loss once, on the symbolic graph, so a loss could
 use other tensors of its model: WGAN-GP's gradient penalty
 (``partial(loss, averaged_samples=avg)`` computing ``K.gradients(y_pred,
-avg)``), or a penalty on a hidden tensor.  Here losses run on the eager
-values of each step; for those losses:
+avg)``), or a penalty on a hidden tensor; a metric function could report a
+hidden tensor the same way.  Here losses and metrics run on the eager
+values of each step; for those:
 
-- at compile time, :func:`analyse` scans what each loss function references
-  (no call).  The few that reference a ``KerasTensor`` are called once on
+- at compile time, :func:`analyse` scans what each loss and metric function
+  references (no call).  The few that reference a ``KerasTensor`` are called once on
   symbolic tensors (a placeholder target, the model's output) and the ops
   they record tell which tensors of the model they read, and which of those
   ``K.gradients`` differentiates with respect to;
 - at step time, :class:`GraphLosses` runs the model with a plan that keeps
   those tensors' values, the gradient targets requiring grad from the moment
-  they are computed, and the losses run under
+  they are computed, and the losses (and metric updates) run under
   :func:`keras.backend.graph_hooks.forward_values`, so each ``KerasTensor``
   they meet stands for its value in this forward pass.  ``K.gradients`` with
   autograd on is differentiable, so a gradient penalty trains the weights.
 
-Ordinary losses reference no ``KerasTensor``: their models keep the plain step.
+Ordinary losses and metrics reference no ``KerasTensor``: their models keep
+the plain step.
 """
 import copy
 import functools
@@ -99,17 +101,17 @@ def _flat_tensors(values):
     return out
 
 
-def _trial(model, index, target):
-    """``(reads, gradient_targets)``: the tensors of ``model`` that the loss of
-    output ``index`` reads besides its arguments, and those it differentiates
-    by; empty when a symbolic call of the loss fails."""
+def _trial(model, index, target, fn):
+    """``(reads, gradient_targets)``: the tensors of ``model`` that ``fn`` (a
+    loss or metric function of output ``index``) reads besides its arguments,
+    and those it differentiates by; empty when a symbolic call of it fails."""
     y_pred = model.outputs[index]
     y_true = graph_hooks.placeholder(ndim=len(y_pred.shape), dtype=y_pred.dtype,
                                      name='%s_target' % target.name)
     with graph_hooks.recording() as ops:
         try:
-            target.loss_fn(y_true, y_pred)
-        except Exception:  # (not callable on symbolic tensors: the loss stays eager)
+            fn(y_true, y_pred)
+        except Exception:  # (not callable on symbolic tensors: it stays eager)
             return [], []
     produced = set(id(t) for *_, result in ops for t in _flat_tensors([result]))
     given = set(id(t) for t in [y_true] + list(model.outputs)) | produced
@@ -124,25 +126,37 @@ def _trial(model, index, target):
     return reads + wrt, wrt
 
 
+def _functions(target):
+    """The compiled loss function and metric functions of one output."""
+    found = [target.loss_fn] if target.has_loss else []
+    for _, metric in list(target.metrics) + list(target.weighted_metrics):
+        fn = getattr(metric, '_fn', None)  # (a function wrapped as a metric)
+        if fn is not None:
+            found.append(fn)
+    return found
+
+
 def analyse(model, targets):
-    """A :class:`GraphLosses` for the compiled losses of ``model`` that read
-    its graph, or None when none does (the usual case)."""
+    """A :class:`GraphLosses` for the compiled losses and metrics of ``model``
+    that read its graph, or None when none does (the usual case)."""
     if not model._is_graph_network:
         return None
     reads, wrt = [], set()
     for index, target in enumerate(targets):
-        if target.has_loss and references_keras_tensor(target.loss_fn):
-            found, grads = _trial(model, index, target)
-            reads += [t for t in found if not any(t is r for r in reads)]
-            wrt |= set(id(t) for t in grads)
+        for fn in _functions(target):
+            if references_keras_tensor(fn):
+                found, grads = _trial(model, index, target, fn)
+                reads += [t for t in found if not any(t is r for r in reads)]
+                wrt |= set(id(t) for t in grads)
     if not reads:
         return None
     missing = [t for t in reads if not model._computable([t])]
     if missing:
-        raise ValueError('A loss of model %s reads %s, which the model cannot compute from '
-                         'its inputs %s. A compiled loss may read the tensors of its own '
-                         'model (e.g. a layer output of it); build the loss from those.'
-                         % (model.name, ', '.join(repr(t) for t in missing), model.inputs))
+        raise ValueError('A loss or metric of model %s reads %s, which the model cannot '
+                         'compute from its inputs %s. A compiled loss or metric may read the '
+                         'tensors of its own model (e.g. a layer output of it); build it from '
+                         'those.' % (model.name, ', '.join(repr(t) for t in missing),
+                                     model.inputs))
     return GraphLosses(reads, wrt)
 
 

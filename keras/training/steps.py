@@ -70,6 +70,7 @@ class StepFunctions(object):
         self.optimizer = optimizer
         self.jit_compile = jit_compile
         self._compiled = {}
+        self._graph_values = None  # the values graph_losses kept in the last forward pass
         self.jit_choice = {}  # step name -> 'compiled' or 'eager' (jit_compile=True)
         self._loss_scaler = None
         self._feeds_loss = None  # whether the optimizer's update reads the loss value
@@ -166,6 +167,7 @@ class StepFunctions(object):
             else:
                 with graph_hooks.forward_values(values):
                     total, per_output = self._losses(ys, sws, outputs, masks)
+                self._graph_values = values  # (for the metrics of this batch)
             for t in extra:
                 total = total + t.mean() if t.dim() else total + t
             for t in call_losses:
@@ -329,6 +331,16 @@ class StepFunctions(object):
         return total, per_output
 
     def _update_metrics(self, ys, sws, outputs, masks, per_output):
+        values, self._graph_values = self._graph_values, None
+        if values is None:
+            return self._update_metric_states(ys, sws, outputs, masks, per_output)
+        # metric functions reading other tensors of the model get this batch's values
+        detached = dict((k, v.detach() if isinstance(v, torch.Tensor) else v)
+                        for k, v in values.items())
+        with graph_hooks.forward_values(detached):
+            self._update_metric_states(ys, sws, outputs, masks, per_output)
+
+    def _update_metric_states(self, ys, sws, outputs, masks, per_output):
         for i, target in enumerate(self.targets):
             y_pred = outputs[i].detach()
             mask = masks[i] if masks is not None else None

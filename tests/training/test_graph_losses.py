@@ -227,3 +227,27 @@ def test_jit_compile_runs_a_gradient_penalty_step_eagerly_with_a_warning():
     start = disc.get_weights()
     assert np.all(np.isfinite(model.train_on_batch(xs, ys)))
     assert not np.allclose(start[0], disc.get_weights()[0])
+
+
+def test_metric_function_reading_a_hidden_tensor():
+    """A compiled metric may report a tensor of its model (Keras 2 built it on
+    the graph): fit, evaluate and train_on_batch give that tensor's mean."""
+    from keras import backend as K
+    from keras.layers import Dense, Input
+    from keras.models import Model
+    inputs = Input((3,))
+    hidden = Dense(4, activation='relu')(inputs)
+    model = Model(inputs, Dense(1)(hidden))
+
+    def hidden_mean(y_true, y_pred):
+        return K.mean(hidden)
+    model.compile('sgd', 'mse', metrics=[hidden_mean])
+    x = np.random.RandomState(0).rand(16, 3).astype('float32')
+    y = np.random.RandomState(1).rand(16, 1).astype('float32')
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    assert sorted(history.history) == ['hidden_mean', 'loss']
+    hidden_of = K.function([inputs], [hidden])
+    loss, reported = model.evaluate(x, y, verbose=0)
+    np.testing.assert_allclose(reported, hidden_of([x])[0].mean(), rtol=1e-5)
+    before = hidden_of([x])[0].mean()  # (the batch's values before its update)
+    np.testing.assert_allclose(model.train_on_batch(x, y)[1], before, rtol=1e-5)
