@@ -14,6 +14,7 @@ import torch
 from keras import distribute
 from keras import metrics as metrics_module
 from keras.backend import session as K_session
+from keras.distribute import collectives
 from keras.distribute.ddp_step import DDPStep
 from keras.engine import layer_tracking
 from keras.engine.base_layer import collect_call_losses, collect_call_metrics
@@ -234,7 +235,10 @@ class StepFunctions(object):
         grads = [p.grad for p in self.params]
         for p in self.params:
             p.grad = None
-        self._apply(grads, optimizer)
+        loss = None
+        if self._optimizer_reads_loss(optimizer):
+            loss = _global_loss(total, rows, total_rows)
+        self._apply(grads, optimizer, loss)
         if xs is None:
             return torch.zeros((), device=total.device), [None] * len(self.targets)
         with torch.no_grad():
@@ -291,12 +295,17 @@ class StepFunctions(object):
             return fn
         return step
 
-    def _apply(self, grads, optimizer=None, loss=None):
-        optimizer = optimizer or self.optimizer
-        if self._feeds_loss is None:  # (known at the first update: traces a get_updates)
+    def _optimizer_reads_loss(self, optimizer):
+        """Whether the optimizer's update reads the loss value (known at the
+        first update: it traces a ``get_updates``)."""
+        if self._feeds_loss is None:
             reads = getattr(optimizer, '_reads_loss', None)
             self._feeds_loss = bool(self.params and reads is not None and reads(self.params))
-        if self._feeds_loss:
+        return self._feeds_loss
+
+    def _apply(self, grads, optimizer=None, loss=None):
+        optimizer = optimizer or self.optimizer
+        if self._optimizer_reads_loss(optimizer):
             optimizer.apply_gradients(self.params, grads, loss=self._fed_loss(loss, optimizer))
         else:
             optimizer.apply_gradients(self.params, grads)
@@ -306,13 +315,14 @@ class StepFunctions(object):
                     p.copy_(c(p))
 
     def _fed_loss(self, loss, optimizer):
-        """The batch's loss for an optimizer whose ``get_updates`` reads it."""
-        if loss is None or distribute.is_distributed():
-            raise NotImplementedError(
-                '%s.get_updates reads the value of the loss, which a training step with '
-                'several processes (or without a batch) does not feed: each process has its '
-                'own loss. Use an optimizer whose updates read only the gradients.'
-                % type(getattr(optimizer, 'inner_optimizer', optimizer)).__name__)
+        """The batch's loss for an optimizer whose ``get_updates`` reads it
+        (with several processes: the loss over all ranks' batches)."""
+        if loss is None:
+            raise ValueError(
+                '%s.get_updates reads the value of the loss, and this update of model %s '
+                'has no batch to compute it from (a model without trainable weights).'
+                % (type(getattr(optimizer, 'inner_optimizer', optimizer)).__name__,
+                   self.model.name))
         return loss.detach()
 
     def _empty_train_step(self):
@@ -393,6 +403,22 @@ def predict_step(model, batch, device):
     with mp_policy.autocast(device), K_session.in_call_updates_scope(()):
         y, _, _ = model.run_graph(batch)
     return full_precision(y)
+
+
+def _global_loss(total, rows, total_rows):
+    """The loss over one step's batches of all ranks, as one process would
+    compute it on their union: ``sum(loss_r * rows_r) / sum(rows_r)``."""
+    weighted = (total.detach().float() * float(rows)).reshape(1)
+    if total_rows is not None:
+        summed, = collectives.all_reduce_sum([weighted], what='averaging the loss')
+        count = float(total_rows)
+    else:
+        rows_t = torch.full((1,), float(rows), device=weighted.device)
+        summed, rows_t = collectives.all_reduce_sum([weighted, rows_t],
+                                                    what='averaging the loss')
+        count = rows_t
+    return (summed / count.clamp_min(1.) if isinstance(count, torch.Tensor)
+            else summed / max(count, 1.))[0].to(total.dtype)
 
 
 def full_precision(tensors):

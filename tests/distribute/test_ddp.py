@@ -326,3 +326,24 @@ def test_compiled_forward_under_ddp_matches_one_process():
     for a, b, ref in zip(w0, w1, reference.get_weights()):
         np.testing.assert_allclose(a, ref, atol=1e-5)
         np.testing.assert_array_equal(a, b)
+
+
+def test_get_updates_reading_the_loss_is_fed_the_loss_of_the_global_batch():
+    """An optimizer whose get_updates reads the loss value gets the loss over
+    all ranks' batches, as one process would on the global batch."""
+    from tests.test_optimizers_get_updates import _LossAdaptiveSGD
+    x, y = _data(20)  # the last global batch of 4 rows splits 2 + 2
+    model = _model(_LossAdaptiveSGD(lr=0.5))
+    start = model.get_weights()
+
+    def job(rank):
+        model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+        return model.get_weights()
+    w0, w1 = _ok(run_job(job))
+    reference = _model(_LossAdaptiveSGD(lr=0.5))
+    reference.set_weights(start)
+    reference.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    for a, b, ref in zip(w0, w1, reference.get_weights()):
+        np.testing.assert_allclose(a, ref, atol=1e-5)
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(reference.get_weights()[0], start[0])
