@@ -448,7 +448,7 @@ class Model(Network):
         steps = self._step_functions
         total, _ = steps.train(xs_t, ys_t, sws_t)
         values = [total] + steps.metric_values()
-        result = [float(v.detach().reshape(()).item()) for v in values]
+        result = [_numpy_scalar(v) for v in values]
         if reset_metrics:
             steps.reset_metrics()
         return result[0] if len(result) == 1 else result
@@ -467,7 +467,7 @@ class Model(Network):
         steps = self._step_functions
         total, _ = steps.test(xs_t, ys_t, sws_t)
         values = [total] + steps.metric_values()
-        result = [float(v.detach().reshape(()).item()) for v in values]
+        result = [_numpy_scalar(v) for v in values]
         if reset_metrics:
             steps.reset_metrics()
         return result[0] if len(result) == 1 else result
@@ -518,6 +518,12 @@ class Model(Network):
         # Deferred: keras.saving.export imports keras.models, which imports this module.
         from keras.saving.export import export_model
         return export_model(self, filepath, format=format, verbose=verbose)
+
+
+def _numpy_scalar(value):
+    """A 0-d tensor as a NumPy scalar of its dtype (``np.float32``), what Keras
+    2's ``train_on_batch``/``test_on_batch`` returned (a session's fetch)."""
+    return value.detach().reshape(()).cpu().numpy()[()]
 
 
 def _missing(model, name):

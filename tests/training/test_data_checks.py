@@ -169,3 +169,17 @@ def test_a_sparse_loss_object_names_itself_too():
     with pytest.raises(ValueError, match=r'sparse_categorical_crossentropy .*target label 5 is '
                                          r'out of range for 3 classes'):
         model.fit(X, Y * 0 + 5, verbose=0)
+
+
+def test_train_and_test_on_batch_return_numpy_scalars_as_keras_2():
+    """Keras 2's on-batch methods returned what the session fetched: NumPy
+    float32 scalars (``.tolist()`` works on them), not Python floats."""
+    model = Sequential([layers.Dense(2, input_shape=(3,))])
+    model.compile('sgd', 'mse', metrics=['mae'])
+    x, y = np.ones((4, 3), 'float32'), np.zeros((4, 2), 'float32')
+    for result in (model.train_on_batch(x, y), model.test_on_batch(x, y)):
+        assert [type(v) for v in result] == [np.float32, np.float32]
+        assert isinstance(result[0].tolist(), float)
+    model.compile('sgd', 'mse')
+    assert type(model.train_on_batch(x, y)) is np.float32
+    assert type(model.evaluate(x, y, verbose=0)) is float  # (evaluate: Python floats)
