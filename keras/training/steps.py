@@ -409,16 +409,12 @@ def _global_loss(total, rows, total_rows):
     """The loss over one step's batches of all ranks, as one process would
     compute it on their union: ``sum(loss_r * rows_r) / sum(rows_r)``."""
     weighted = (total.detach().float() * float(rows)).reshape(1)
-    if total_rows is not None:
+    if total_rows is not None:  # (known to every rank: one value to sum)
         summed, = collectives.all_reduce_sum([weighted], what='averaging the loss')
-        count = float(total_rows)
-    else:
-        rows_t = torch.full((1,), float(rows), device=weighted.device)
-        summed, rows_t = collectives.all_reduce_sum([weighted, rows_t],
-                                                    what='averaging the loss')
-        count = rows_t
-    return (summed / count.clamp_min(1.) if isinstance(count, torch.Tensor)
-            else summed / max(count, 1.))[0].to(total.dtype)
+        return (summed / max(float(total_rows), 1.))[0].to(total.dtype)
+    count = torch.full((1,), float(rows), device=weighted.device)
+    summed, count = collectives.all_reduce_sum([weighted, count], what='averaging the loss')
+    return (summed / count.clamp_min(1.))[0].to(total.dtype)
 
 
 def full_precision(tensors):
