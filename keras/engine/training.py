@@ -16,6 +16,7 @@ from keras.training import (compiled_state, data_adapters, data_checks, generato
                             model_data, run_setup, training_graph)
 from keras.training.batch_functions import BatchFunction
 from keras.training.batch_sources import LimitedSteps, is_generator_like
+from keras.training.legacy_helpers import check_generator_arguments
 from keras.training.epoch_loop import fit_loop, joined_outputs, predict_loop, test_loop
 from keras.utils.progbar import Progbar
 
@@ -339,6 +340,7 @@ class Model(Network):
         if kwargs:
             raise TypeError('Unrecognized keyword arguments: ' + str(kwargs))
         if is_generator_like(x):
+            check_generator_arguments(y, sample_weight, validation_split=validation_split)
             return self.fit_generator(x, steps_per_epoch=steps_per_epoch, epochs=epochs,
                                       verbose=verbose, callbacks=callbacks,
                                       validation_data=validation_data,
@@ -406,6 +408,7 @@ class Model(Network):
                  use_multiprocessing=False):
         """Loss and metrics on ``(x, y)``: a scalar, or a list (``metrics_names``)."""
         if is_generator_like(x):
+            check_generator_arguments(y, sample_weight)
             return self.evaluate_generator(x, steps=steps, callbacks=callbacks,
                                            max_queue_size=max_queue_size, workers=workers,
                                            use_multiprocessing=use_multiprocessing,

@@ -102,3 +102,16 @@ def test_a_loader_without_length_needs_steps():
                         verbose=0)
     assert len(history.history['loss']) == 2
     assert model.predict(DataLoader(_Stream(), batch_size=4), steps=2).shape == (8, 3)
+
+
+def test_arguments_that_a_loader_carries_itself_are_refused():
+    """As Keras 2.3.1 for generators: y, sample_weight and validation_split
+    would be ignored, so they are errors."""
+    x, y = _data(8)
+    model = _model()
+    with pytest.raises(ValueError, match='`y` argument is not supported'):
+        model.fit(_loader(x, y), y, verbose=0)
+    with pytest.raises(ValueError, match='validation_split'):
+        model.fit(_loader(x, y), validation_split=0.2, verbose=0)
+    with pytest.raises(ValueError, match='`sample_weight` argument is not supported'):
+        model.evaluate(_loader(x, y), sample_weight=np.ones(8), verbose=0)
