@@ -20,7 +20,9 @@ main: setup
 test: setup
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
+# the training table (torch loop, eager, jit_compile=True; peak memory), then predict's latency
 bench: setup
-	KERAS_HOME=$${KERAS_HOME:-../shared} $(PY) benchmarks/run.py
+	KERAS_HOME=$${KERAS_HOME:-../shared} $(PY) benchmarks/run.py --rss
+	$(PY) benchmarks/predict_latency.py
 
 .PHONY: setup main test bench

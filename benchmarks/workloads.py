@@ -68,6 +68,7 @@ def _keras_epoch(model, x, y, batch_size):
     """One ``fit`` epoch; ``compile`` was called with the workload's ``jit_compile``."""
     def run():
         model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=True)
+    run.model = model
     return run
 
 
@@ -115,6 +116,37 @@ class MLP20(Workload):
         model.compile(loss='categorical_crossentropy',
                       optimizer=SGD(lr=0.01, decay=1e-6, momentum=0.9, nesterov=True),
                       metrics=['accuracy'],
+                      jit_compile=jit_compile)
+        return _keras_epoch(model, data[0], data[1], self.batch_size)
+
+
+class MLPBinary(Workload):
+    """The seed's MLP for binary classification (20-d input, sigmoid output, RMSprop)."""
+    name = 'mlp_binary'
+    batch_size = 128
+
+    def data(self):
+        x = np.random.random((20000, 20)).astype('float32')
+        y = np.random.randint(2, size=(20000, 1)).astype('float32')
+        return x, y
+
+    def torch_epoch(self, data):
+        net = torch.nn.Sequential(
+            torch.nn.Linear(20, 64), torch.nn.ReLU(), torch.nn.Dropout(0.5),
+            torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Dropout(0.5),
+            torch.nn.Linear(64, 1), torch.nn.Sigmoid())
+        return _rmsprop_epoch(net, data, self.batch_size, binary_crossentropy)
+
+    def keras_epoch(self, data, jit_compile=False):
+        from keras.layers import Dense, Dropout
+        from keras.models import Sequential
+        model = Sequential()
+        model.add(Dense(64, input_dim=20, activation='relu'))
+        model.add(Dropout(0.5))
+        model.add(Dense(64, activation='relu'))
+        model.add(Dropout(0.5))
+        model.add(Dense(1, activation='sigmoid'))
+        model.compile(loss='binary_crossentropy', optimizer='rmsprop', metrics=['accuracy'],
                       jit_compile=jit_compile)
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
@@ -352,4 +384,4 @@ class HardSigmoidLSTM(Workload):
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
 
-ALL = [MLP20(), MnistMLP(), MnistCNN(), EmbeddingLSTM(), StackedLSTM(), HardSigmoidLSTM()]
+ALL = [MLPBinary(), MLP20(), MnistMLP(), MnistCNN(), EmbeddingLSTM(), StackedLSTM(), HardSigmoidLSTM()]
