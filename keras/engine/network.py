@@ -368,6 +368,12 @@ class Network(Layer):
                     return p.device
         return K_session.get_device()
 
+    _weight_moves = 0  # how many times Module._apply changed the weights (.to(), .half()...)
+
+    def _apply(self, fn, *args, **kwargs):
+        self._weight_moves += 1
+        return super(Network, self)._apply(fn, *args, **kwargs)
+
     def train(self, mode=True):
         """``torch.nn.Module.train``, skipped when every module is already in
         ``mode`` (``predict``, ``train_on_batch``... set it on every call, and

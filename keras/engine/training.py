@@ -13,7 +13,7 @@ from keras.engine.network import Network
 from keras.engine.subclassed import build_from_data, set_inputs
 from keras.legacy.generator_arguments import keras1_generator_arguments
 from keras.training import (compiled_state, data_adapters, data_checks, generators,
-                            model_data, run_setup, training_graph)
+                            model_data, quick_predict, run_setup, training_graph)
 from keras.training.batch_functions import BatchFunction
 from keras.training.batch_sources import LimitedSteps, is_generator_like
 from keras.training.legacy_helpers import check_generator_arguments
@@ -104,6 +104,11 @@ class Model(Network):
         """Predictions for ``x`` as a NumPy array (a list for several outputs)."""
         if batch_size is None and steps is None:
             batch_size = 32
+        if type(x) is np.ndarray and steps is None and not verbose and not callbacks and \
+                type(batch_size) is int and batch_size > 0:
+            outs = quick_predict.predictions(self, x, batch_size)  # (one small array)
+            if outs is not None:
+                return outs
         if x is None:
             raise ValueError('predict needs input data `x`.')
         if is_generator_like(x):

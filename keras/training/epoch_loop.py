@@ -17,7 +17,7 @@ from keras.training import inference_grad
 from keras.training.lazy_logs import LazyLogs
 from keras.training.steps import predict_step
 
-__all__ = ['fit_loop', 'test_loop', 'predict_loop', 'joined_outputs', 'should_run_validation']
+__all__ = ['fit_loop', 'test_loop', 'predict_loop', 'predict_batch', 'joined_outputs', 'should_run_validation']
 
 
 def should_run_validation(validation_freq, epoch):
@@ -204,9 +204,7 @@ def predict_loop(model, batches, callbacks=None, progbar=None, count_samples=Tru
 
     Returns:
         None without batches, else per output the list of its batches'
-        detached tensors (see :func:`joined_outputs`).  An output that shares
-        memory with its batch's inputs (a model returning a view of ``x``) is
-        copied, so no result aliases the caller's data.
+        detached tensors (see :func:`joined_outputs` and :func:`predict_batch`).
     """
     model.train(False)
     if callbacks is not None:
@@ -220,19 +218,10 @@ def predict_loop(model, batches, callbacks=None, progbar=None, count_samples=Tru
             rows = batch[0].shape[0]
             if callbacks is not None:
                 callbacks.on_predict_batch_begin(step, {'batch': step, 'size': rows})
-            device = batch[0].device
-            y = inference_grad.run(model, lambda: predict_step(model, batch, device))
+            y = predict_batch(model, batch)
             if outs is None:
                 outs = [[] for _ in y]
-            fed = None
             for acc, t in zip(outs, y):
-                t = t.detach()
-                if t.dim() and t.device.type == 'cpu':
-                    if fed is None:
-                        fed = set(b.untyped_storage().data_ptr() for b in batch
-                                  if b is not None)
-                    if t.untyped_storage().data_ptr() in fed:
-                        t = t.clone()
                 acc.append(t)
             if callbacks is not None:
                 _predict_batch_end(callbacks, step, rows, y)
@@ -241,6 +230,26 @@ def predict_loop(model, batches, callbacks=None, progbar=None, count_samples=Tru
                 progbar.update(seen if count_samples else step + 1)
     if callbacks is not None:
         callbacks.on_predict_end()
+    return outs
+
+
+def predict_batch(model, batch):
+    """The model's detached outputs for one batch (in the caller's mode and
+    learning phase: see :func:`predict_loop`).  An output that shares memory
+    with the batch's inputs (a model returning a view of ``x``) is copied, so
+    no result aliases the caller's data."""
+    device = batch[0].device
+    y = inference_grad.run(model, lambda: predict_step(model, batch, device))
+    fed = None
+    outs = []
+    for t in y:
+        t = t.detach()
+        if t.dim() and t.device.type == 'cpu':
+            if fed is None:
+                fed = set(b.untyped_storage().data_ptr() for b in batch if b is not None)
+            if t.untyped_storage().data_ptr() in fed:
+                t = t.clone()
+        outs.append(t)
     return outs
 
 
