@@ -6,6 +6,7 @@ device: no ``.item()``, no NumPy, no graph search (the exceptions: dynamic
 loss scaling reads one overflow flag per step).  The loss values are
 returned as 0-d tensors for the caller to read when it wants.
 """
+import types
 import warnings
 import weakref
 
@@ -424,6 +425,24 @@ def full_precision(tensors):
             for t in tensors]
 
 
+def _own_code(method):
+    """``method`` (a bound method) run by a code object of its own.
+
+    Dynamo keeps its compiled programs on the code object, shared by every
+    ``StepFunctions``: each model compiled with ``jit_compile`` adds one, and
+    after ``torch._dynamo.config.recompile_limit`` of them (8) every later
+    model would run eagerly, its programs counted against the limit even
+    after the models that made them are gone.  A copy of the code per compiled
+    step starts with an empty cache and takes its programs with it when the
+    step functions go.
+    """
+    func = method.__func__
+    copy = types.FunctionType(func.__code__.replace(), func.__globals__, func.__name__,
+                              func.__defaults__, func.__closure__)
+    copy.__kwdefaults__ = func.__kwdefaults__
+    return types.MethodType(copy, method.__self__)
+
+
 def _compile(fn, option):
     """``torch.compile(fn)`` with the backend ``option`` names (True: inductor).
 
@@ -431,7 +450,7 @@ def _compile(fn, option):
     the switch), so forward, backward, update and metrics become one graph.
     """
     backend = 'inductor' if option is True else option
-    compiled = torch.compile(fn, backend=backend, dynamic=False)
+    compiled = torch.compile(_own_code(fn), backend=backend, dynamic=False)
     config = torch._dynamo.config
     if hasattr(config, 'trace_autograd_ops'):
         compiled = config.patch(trace_autograd_ops=True)(compiled)

@@ -198,3 +198,17 @@ def test_only_recurring_batch_shapes_get_a_program(monkeypatch):
     assert dynamo_utils.counters['stats']['unique_graphs'] == 1
     model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)  # 4th time: compiled
     assert dynamo_utils.counters['stats']['unique_graphs'] == 2
+
+
+def test_every_compiled_model_gets_its_own_programs():
+    # dynamo counts programs per code object against recompile_limit (8 by
+    # default, 2 here): every later model compiled in a process must still get
+    # a compiled step
+    import torch
+    from torch._dynamo import utils as dynamo_utils
+    x, y = _data()
+    dynamo_utils.counters.clear()
+    with torch._dynamo.config.patch(recompile_limit=2):
+        for _ in range(3):
+            _train('eager', x, y, epochs=1)
+    assert dynamo_utils.counters['frames']['ok'] == 3
