@@ -212,3 +212,80 @@ def test_every_compiled_model_gets_its_own_programs():
         for _ in range(3):
             _train('eager', x, y, epochs=1)
     assert dynamo_utils.counters['frames']['ok'] == 3
+
+
+def _keep_compiled(monkeypatch, backend='aot_eager'):
+    """jit_compile=True, with an eager step made slow so the compiled one is kept."""
+    from keras.training import compiled_or_eager, steps
+    real_init = compiled_or_eager.CompiledStep.__init__
+
+    def slow_eager(self, eager, compiled, on_choice):
+        import time
+
+        def late(*args):
+            time.sleep(0.02)
+            return eager(*args)
+        real_init(self, late, compiled, on_choice)
+    monkeypatch.setattr(compiled_or_eager.CompiledStep, '__init__', slow_eager)
+    compile_as = steps._compile
+    monkeypatch.setattr(steps, '_compile', lambda fn, option: compile_as(fn, backend))
+
+
+def test_a_kept_compiled_step_skips_guards_and_still_reads_tensor_values(monkeypatch):
+    _keep_compiled(monkeypatch)
+    x, y = _data()
+    start = Sequential([Dense(8, activation='tanh', input_shape=(4,)),
+                        Dense(3, activation='softmax')]).get_weights()
+    eager, hist = _train(False, x, y, start, epochs=4)
+    jit, jit_hist = _train(True, x, y, start, epochs=4)
+    step = jit._step_functions._compiled['step']
+    assert jit._step_functions.jit_choice == {'step': 'compiled'}
+    assert step.unguarded is not None
+    for a, b in zip(eager.get_weights(), jit.get_weights()):
+        np.testing.assert_allclose(b, a, atol=1e-6)
+    np.testing.assert_allclose(jit_hist.history['loss'], hist.history['loss'], atol=1e-6)
+    # a value set in a tensor reaches the unguarded program
+    keras.backend.set_value(jit.optimizer.lr, 0.)
+    before = jit.get_weights()
+    jit.fit(x[:32], y[:32], batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(before, jit.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def _chooser_on(fn):
+    """A CompiledStep over ``fn`` whose eager version is made slow (the compiled one is kept)."""
+    import time
+    import torch
+    from keras.training.compiled_or_eager import CompiledStep
+
+    def slow(x):
+        time.sleep(0.05)
+        return fn(x)
+    choices = []
+    return CompiledStep(slow, torch.compile(fn, backend='eager'), choices.append), choices
+
+
+def test_a_kept_program_skips_its_guards_when_they_held_in_every_trial():
+    import torch
+    from keras.training.compiled_or_eager import TRIALS
+    step, choices = _chooser_on(lambda x: x * 2.)
+    for _ in range(1 + 2 * TRIALS):
+        step(torch.ones(2))
+    assert choices == ['compiled'] and step.unguarded is not None
+    np.testing.assert_array_equal(step(torch.ones(2)).numpy(), [2., 2.])
+
+
+def test_a_program_recompiled_during_its_trials_keeps_its_guards():
+    import torch
+    from keras.training.compiled_or_eager import TRIALS
+    state = {'calls': 0}
+
+    def changing(x):  # reads a Python number that changes at every call
+        state['calls'] += 1
+        return x * state['calls']
+    step, choices = _chooser_on(changing)
+    for _ in range(1 + 2 * TRIALS):
+        step(torch.ones(2))
+    assert choices == ['compiled'] and step.unguarded is None
+    calls = state['calls']
+    np.testing.assert_array_equal(step(torch.ones(2)).numpy(), [calls + 1.] * 2)
