@@ -205,9 +205,13 @@ class Model(Network):
                 new batch size) pays the compilation.  With True (in one
                 process) the next batches then run compiled and eagerly in
                 turn, and the faster step is kept (a recurrent model may run
-                faster eagerly); a named backend is always used.  Without
-                dropout the results equal eager ones up to float rounding;
-                dropout masks come from a different random stream.
+                faster eagerly); a named backend is always used.  A kept
+                compiled step is then fixed, as Keras 2's train function was:
+                values in tensors (weights, ``K.set_value(model.optimizer.lr,
+                ...)``) are read at every step, a Python attribute changed
+                later is seen after the next ``compile``.  Without dropout the
+                results equal eager ones up to float rounding; dropout masks
+                come from a different random stream.
         """
         state = compiled_state.attach(self)  # (one per model, reset by each compile)
         state.target_tensors_arg = target_tensors
