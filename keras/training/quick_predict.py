@@ -36,7 +36,7 @@ _NUMPY_DTYPES = {'float32': np.dtype('float32'), 'float64': np.dtype('float64'),
 class _Facts(object):
     """What a call needs to know of the model, found again for each new
     execution plan (layers added, a hook registered...) and after the weights
-    move (``Network.moves``: ``.to(device)``, ``.half()``...)."""
+    move (``Network._weight_moves``: ``.to(device)``, ``.half()``...)."""
     __slots__ = ('plan', 'moves', 'spec_shape', 'numpy_dtype', 'stateful', 'first_weight')
 
     def __init__(self, model, plan):
