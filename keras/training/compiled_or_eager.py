@@ -32,7 +32,9 @@ every call; a Python attribute changed later (a layer's ``rate``, an
 optimizer attribute replaced by a float) is not seen until the next
 ``compile``, as in Keras 2.  Each compiled step has programs of its own (see
 ``keras.training.steps._own_code``); a batch of another shape, dtype or
-device, and a step given a second program, check guards as usual.
+device, and a step given a second program, check guards as usual.  (The
+stance is process-wide while the step runs: another thread calling its own
+``torch.compile``d function at that moment also skips its guards.)
 """
 import statistics
 import time
