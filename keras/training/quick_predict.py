@@ -37,7 +37,8 @@ class _Facts(object):
     """What a call needs to know of the model, found again for each new
     execution plan (layers added, a hook registered...) and after the weights
     move (``Network._weight_moves``: ``.to(device)``, ``.half()``...)."""
-    __slots__ = ('plan', 'moves', 'spec_shape', 'numpy_dtype', 'stateful', 'first_weight')
+    __slots__ = ('plan', 'moves', 'spec_shape', 'numpy_dtype', 'stateful', 'first_weight',
+                 'launched_several')
 
     def __init__(self, model, plan):
         self.plan = plan
@@ -47,6 +48,8 @@ class _Facts(object):
         self.numpy_dtype = _NUMPY_DTYPES.get(spec.dtype)
         self.stateful = model.stateful
         self.first_weight = next(iter(model.parameters()), None)
+        # (a launcher sets WORLD_SIZE before the process starts: read once)
+        self.launched_several = os.environ.get('WORLD_SIZE', '1') != '1'
 
     def device(self):
         if self.first_weight is None:
@@ -62,10 +65,11 @@ def _facts(model):
     return facts
 
 
-def _several_processes():
-    if torch.distributed.is_available() and torch.distributed.is_initialized():
-        return True
-    return os.environ.get('WORLD_SIZE', '1') != '1'
+_DISTRIBUTED = torch.distributed.is_available()
+
+
+def _several_processes(facts):
+    return facts.launched_several or (_DISTRIBUTED and torch.distributed.is_initialized())
 
 
 def _fits(facts, x):
@@ -91,7 +95,7 @@ def predictions(model, x, batch_size):
     if state is not None and state.pending:
         return None
     facts = _facts(model)
-    if facts.stateful or not _fits(facts, x) or _several_processes():
+    if facts.stateful or not _fits(facts, x) or _several_processes(facts):
         return None
     if model.__dict__.get('stop_training'):  # (what configuring no callbacks does)
         model.stop_training = False
