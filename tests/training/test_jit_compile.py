@@ -289,3 +289,48 @@ def test_a_program_recompiled_during_its_trials_keeps_its_guards():
     assert choices == ['compiled'] and step.unguarded is None
     calls = state['calls']
     np.testing.assert_array_equal(step(torch.ones(2)).numpy(), [calls + 1.] * 2)
+
+
+def test_unguarded_steps_of_a_gan_train_as_eager_ones(monkeypatch):
+    # a discriminator compiled alone, then frozen inside the combined model:
+    # the two kept, unguarded programs share layers and claim their weights'
+    # requires_grad flags before each step
+    from keras.layers import Input
+    from keras.models import Model
+
+    def build(jit, weights=None):
+        d = Sequential([Dense(8, activation='relu', input_shape=(4,)),
+                        Dense(1, activation='sigmoid')])
+        g = Sequential([Dense(8, activation='relu', input_shape=(2,)), Dense(4)])
+        if weights is not None:
+            d.set_weights(weights[0])
+            g.set_weights(weights[1])
+        d.compile(keras.optimizers.Adam(0.01), 'binary_crossentropy', jit_compile=jit)
+        d.trainable = False
+        z = Input((2,))
+        gan = Model(z, d(g(z)))
+        gan.compile(keras.optimizers.Adam(0.01), 'binary_crossentropy', jit_compile=jit)
+        return d, g, gan
+
+    def train(d, g, gan):
+        rng = np.random.RandomState(1)
+        real = rng.randn(16, 4).astype('float32') + 2.
+        ones, zeros = np.ones((16, 1), 'float32'), np.zeros((16, 1), 'float32')
+        with pytest.warns(UserWarning, match='Discrepancy'):  # (as Keras 2.3.1 warns)
+            for _ in range(12):
+                fake = g.predict(rng.randn(16, 2).astype('float32'))
+                d.train_on_batch(np.concatenate([real, fake]), np.concatenate([ones, zeros]))
+                gan.train_on_batch(rng.randn(16, 2).astype('float32'), ones)
+        return d.get_weights() + g.get_weights()
+
+    d, g, _ = build(False)
+    start = (d.get_weights(), g.get_weights())
+    eager = train(*build(False, start))
+    _keep_compiled(monkeypatch)
+    d, g, gan = build(True, start)
+    jit = train(d, g, gan)
+    for model in (d, gan):
+        assert model._step_functions.jit_choice == {'step': 'compiled'}
+        assert model._step_functions._compiled['step'].unguarded is not None
+    for a, b in zip(eager, jit):
+        np.testing.assert_allclose(b, a, atol=1e-5)
