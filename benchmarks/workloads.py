@@ -384,4 +384,5 @@ class HardSigmoidLSTM(Workload):
         return _keras_epoch(model, data[0], data[1], self.batch_size)
 
 
-ALL = [MLPBinary(), MLP20(), MnistMLP(), MnistCNN(), EmbeddingLSTM(), StackedLSTM(), HardSigmoidLSTM()]
+ALL = [MLPBinary(), MLP20(), MnistMLP(), MnistCNN(), EmbeddingLSTM(), StackedLSTM(),
+       HardSigmoidLSTM()]

@@ -17,7 +17,8 @@ from keras.training import inference_grad
 from keras.training.lazy_logs import LazyLogs
 from keras.training.steps import predict_step
 
-__all__ = ['fit_loop', 'test_loop', 'predict_loop', 'predict_batch', 'joined_outputs', 'should_run_validation']
+__all__ = ['fit_loop', 'test_loop', 'predict_loop', 'predict_batch', 'joined_outputs',
+           'should_run_validation']
 
 
 def should_run_validation(validation_freq, epoch):

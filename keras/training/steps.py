@@ -425,8 +425,8 @@ def full_precision(tensors):
             for t in tensors]
 
 
-def _own_code(method):
-    """``method`` (a bound method) run by a code object of its own.
+def _own_code(fn):
+    """``fn`` (a function or bound method) run by a code object of its own.
 
     Dynamo keeps its compiled programs on the code object, shared by every
     ``StepFunctions``: each model compiled with ``jit_compile`` adds one, and
@@ -436,11 +436,11 @@ def _own_code(method):
     step starts with an empty cache and takes its programs with it when the
     step functions go.
     """
-    func = method.__func__
+    func = getattr(fn, '__func__', fn)
     copy = types.FunctionType(func.__code__.replace(), func.__globals__, func.__name__,
                               func.__defaults__, func.__closure__)
     copy.__kwdefaults__ = func.__kwdefaults__
-    return types.MethodType(copy, method.__self__)
+    return copy if func is fn else types.MethodType(copy, fn.__self__)
 
 
 def _compile(fn, option):
