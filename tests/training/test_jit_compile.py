@@ -161,7 +161,8 @@ def test_jit_compile_true_keeps_the_eager_step_when_it_is_faster(monkeypatch):
     np.testing.assert_allclose(jit_hist.history['loss'], hist.history['loss'], atol=1e-6)
 
 
-def test_jit_compile_true_keeps_the_compiled_step_when_it_is_faster(monkeypatch):
+def _keep_compiled(monkeypatch, backend='aot_eager'):
+    """jit_compile=True, with an eager step made slow so the compiled one is kept."""
     from keras.training import compiled_or_eager, steps
     real_init = compiled_or_eager.CompiledStep.__init__
 
@@ -169,12 +170,16 @@ def test_jit_compile_true_keeps_the_compiled_step_when_it_is_faster(monkeypatch)
         import time
 
         def late(*args):
-            time.sleep(0.05)
+            time.sleep(0.02)
             return eager(*args)
         real_init(self, late, compiled, on_choice)
     monkeypatch.setattr(compiled_or_eager.CompiledStep, '__init__', slow_eager)
     compile_as = steps._compile
-    monkeypatch.setattr(steps, '_compile', lambda fn, option: compile_as(fn, 'aot_eager'))
+    monkeypatch.setattr(steps, '_compile', lambda fn, option: compile_as(fn, backend))
+
+
+def test_jit_compile_true_keeps_the_compiled_step_when_it_is_faster(monkeypatch):
+    _keep_compiled(monkeypatch)
     x, y = _data()
     jit, _ = _train(True, x, y, epochs=4)
     assert jit._step_functions.jit_choice == {'step': 'compiled'}
@@ -212,23 +217,6 @@ def test_every_compiled_model_gets_its_own_programs():
         for _ in range(3):
             _train('eager', x, y, epochs=1)
     assert dynamo_utils.counters['frames']['ok'] == 3
-
-
-def _keep_compiled(monkeypatch, backend='aot_eager'):
-    """jit_compile=True, with an eager step made slow so the compiled one is kept."""
-    from keras.training import compiled_or_eager, steps
-    real_init = compiled_or_eager.CompiledStep.__init__
-
-    def slow_eager(self, eager, compiled, on_choice):
-        import time
-
-        def late(*args):
-            time.sleep(0.02)
-            return eager(*args)
-        real_init(self, late, compiled, on_choice)
-    monkeypatch.setattr(compiled_or_eager.CompiledStep, '__init__', slow_eager)
-    compile_as = steps._compile
-    monkeypatch.setattr(steps, '_compile', lambda fn, option: compile_as(fn, backend))
 
 
 def test_a_kept_compiled_step_skips_guards_and_still_reads_tensor_values(monkeypatch):
