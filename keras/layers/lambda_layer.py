@@ -1,6 +1,20 @@
-"""``Lambda``: wrap an arbitrary expression (torch or ``K`` code) as a layer."""
+"""``Lambda``: wrap an arbitrary expression (torch or ``K`` code) as a layer.
+
+A lambda or nested function is serialized as bytecode, as Keras 2 did.  Text
+from outside the process (a model file, JSON, YAML) holding bytecode is only
+run with ``safe_mode=False``; the config ``get_config`` returns in memory is
+not such text: its bytecode entry still holds the function it was made from,
+so ``Lambda.from_config(layer.get_config())``, ``model_from_config`` on a live
+model's config, and ``clone_model`` rebuild the layer in safe mode too.
+
+    config = layer.get_config()
+    Lambda.from_config(config)                    # in memory: allowed
+    model_from_json(model.to_json())              # text: needs safe_mode=False
+"""
 import sys
 import types
+
+import torch
 
 # from_config resolves a Lambda's functions in this module's globals: new
 # imports take private names.
@@ -39,8 +53,12 @@ class Lambda(Layer):
                 raise TypeError('In Lambda %s, `output_shape` must be a list, a tuple, or a '
                                 'function. Found: %r' % (self.name, output_shape))
         self._output_shape = output_shape
+        self._input_dtypes = None  # (Keras 2's record of the dtypes `call` last saw)
 
     def call(self, inputs, mask=None):
+        if not torch.compiler.is_compiling():
+            self._input_dtypes = ([_dtype_name(x) for x in inputs]
+                                  if isinstance(inputs, (list, tuple)) else _dtype_name(inputs))
         kwargs = dict(self.arguments)
         if generic_utils.has_arg(self.function, 'mask'):
             kwargs['mask'] = mask
@@ -110,6 +128,30 @@ class Lambda(Layer):
         return cls(function, output_shape=output_shape, **config)
 
 
+def _dtype_name(x):
+    return _backend.dtype(x) if hasattr(x, 'dtype') else None
+
+
+class _OwnBytecode(tuple):
+    """``func_dump(function)``, as ``get_config`` returns it in memory: a
+    tuple that still knows ``function``.  Copies keep it; pickling, JSON and
+    YAML write the plain tuple, which safe mode treats as outside text."""
+
+    def __new__(cls, function):
+        dumped = tuple.__new__(cls, generic_utils.func_dump(function))
+        dumped.function = function
+        return dumped
+
+    def __reduce__(self):
+        return tuple, (tuple(self),)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 def _serialize_function(fn):
     """A module-level named function is stored by name (found again through
     ``custom_objects`` or its already-imported module, no code in the file);
@@ -119,7 +161,7 @@ def _serialize_function(fn):
              getattr(fn, '__qualname__', name) == name and
              getattr(sys.modules.get(getattr(fn, '__module__', None)), name, None) is fn)
     if isinstance(fn, types.LambdaType) and not named:
-        return generic_utils.func_dump(fn), 'lambda', fn.__module__
+        return _OwnBytecode(fn), 'lambda', fn.__module__
     return name, 'function', getattr(fn, '__module__', None)
 
 
@@ -132,6 +174,8 @@ def _deserialize_function(value, function_type, globs, layer_name):
         raise ValueError('Unknown function %r in Lambda layer %s: pass it in `custom_objects`.'
                          % (value, layer_name))
     if function_type == 'lambda':
+        if isinstance(value, _OwnBytecode):  # (made in this process from a live function)
+            return value.function
         require_unsafe('Lambda layer %s holds Python bytecode' % layer_name)
         return generic_utils.func_load(value, globs=globs)
     raise TypeError('Unknown function type %r in Lambda layer %s.' % (function_type, layer_name))

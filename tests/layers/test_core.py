@@ -1,4 +1,8 @@
 """Core layers against NumPy, through layer_test (shapes, configs, weights, files)."""
+import copy
+import json
+import pickle
+
 import numpy as np
 import pytest
 import torch
@@ -6,8 +10,9 @@ import torch
 import keras
 from keras import backend as K
 from keras.layers import core
-from keras.layers import Input
+from keras.layers import Dense, Input
 from keras.models import Model, Sequential
+from keras.utils.safe_mode import safe_mode_scope
 from keras.utils.test_utils import layer_test
 
 
@@ -157,3 +162,61 @@ def test_lambda_named_function_round_trips_without_bytecode():
     again = keras.models.model_from_json(model.to_json(), safe_mode=False)
     data = -np.ones((1, 3), dtype='float32')
     np.testing.assert_array_equal(again.predict(data), np.ones((1, 3)))
+
+
+def test_lambda_config_in_memory_rebuilds_in_safe_mode():
+    offset = np.float32(0.5)
+    layer = core.Lambda(lambda t, k: t * k + offset, output_shape=lambda s: s,
+                        arguments={'k': 3.0})
+    config = layer.get_config()
+    assert config['function_type'] == 'lambda'
+    # (the Keras 2 layout: base64 bytecode, defaults, closure values)
+    code, defaults, closure = config['function']
+    assert isinstance(code, str) and closure == (offset,)
+    again = core.Lambda.from_config(config)  # safe mode is on: no error
+    x = Input(shape=(2,))
+    data = np.array([[1., 2.]], dtype='float32')
+    np.testing.assert_allclose(Model(x, again(x)).predict(data), data * 3 + 0.5)
+    # a copy of the config is still the process's own
+    copied = core.Lambda.from_config(copy.deepcopy(config))
+    assert copied.function is layer.function
+
+
+def test_model_from_config_of_a_live_model_with_a_lambda():
+    """keras-rl clones its target network with ``model_from_config(model.get_config())``."""
+    x = Input(shape=(4,))
+    y = core.Lambda(lambda t: t[:, :1] + t[:, 1:] - K.mean(t[:, 1:], axis=1, keepdims=True),
+                    output_shape=(3,))(Dense(4)(x))
+    model = Model(x, y)
+    clone = keras.models.model_from_config(
+        {'class_name': 'Model', 'config': model.get_config()})
+    clone.set_weights(model.get_weights())
+    data = np.random.RandomState(0).rand(5, 4).astype('float32')
+    np.testing.assert_allclose(clone.predict(data), model.predict(data), rtol=1e-6)
+
+
+@pytest.mark.parametrize('written', ['json', 'pickle', 'json_text'])
+def test_lambda_bytecode_written_out_needs_safe_mode_off(written):
+    layer = core.Lambda(lambda t: t * 2)
+    config = layer.get_config()
+    if written == 'json':
+        config = json.loads(json.dumps(config))
+    elif written == 'pickle':
+        config = pickle.loads(pickle.dumps(config))
+    else:
+        config['function'] = tuple(config['function'])  # the same text, no longer its own
+    with pytest.raises(ValueError, match='safe_mode=False'):
+        core.Lambda.from_config(config)
+    with safe_mode_scope(False):
+        again = core.Lambda.from_config(config)
+    assert again.function(np.float32(2.)) == 4.
+
+
+def test_lambda_records_the_dtypes_it_was_called_on():
+    layer = core.Lambda(lambda t: t)
+    assert layer._input_dtypes is None
+    layer(Input(shape=(3,), dtype='float16'))
+    assert layer._input_dtypes == 'float16'
+    pair = core.Lambda(lambda ts: ts[0] + K.cast(ts[1], 'float32'))
+    pair([Input(shape=(3,)), Input(shape=(3,), dtype='int32')])
+    assert pair._input_dtypes == ['float32', 'int32']
