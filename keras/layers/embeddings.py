@@ -18,13 +18,13 @@ rule (``Embedding.index_check``, settable per layer or on the class):
   every device.  Use it to debug data on a GPU.
 - ``'never'``: no check beyond what the torch kernel does.
 """
-import warnings
-
 import torch
 import torch.nn.functional as F
 
 from keras import constraints, initializers, regularizers
 from keras.backend import config as K_config
+from keras.backend import random_ops
+from keras.backend import session as K_session
 from keras.engine.base_layer import Layer
 from keras.layers import _arguments
 from keras.legacy.interfaces import convert_kwargs
@@ -61,6 +61,11 @@ class Embedding(Layer):
         input_length: length of the input sequences when constant (an int, or a
             tuple for inputs of rank > 2); needed for ``Flatten`` + ``Dense``
             to follow.
+        dropout: (Keras 1) fraction of the vocabulary dropped in training: for
+            each batch, each id's vector is zeroed with this probability (all
+            its occurrences alike) and the others scaled by ``1 / (1 - dropout)``,
+            as Keras 1 did.  Keras 2 removed it; Keras 1 programs and files
+            keep it.
 
     Raises:
         EmbeddingIndexError: (an ``IndexError`` and ``ValueError``) for an id
@@ -83,7 +88,7 @@ class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer='uniform',
                  embeddings_regularizer=None, activity_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
-        _drop_keras1_dropout(kwargs)
+        dropout = kwargs.pop('dropout', 0.)
         convert_kwargs('Embedding', kwargs, _LEGACY)
         embeddings_initializer = kwargs.pop('embeddings_initializer', embeddings_initializer)
         embeddings_regularizer = kwargs.pop('embeddings_regularizer', embeddings_regularizer)
@@ -106,6 +111,11 @@ class Embedding(Layer):
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         self.input_length = input_length
+        self.dropout = _word_dropout_rate(self, dropout)
+
+    @property
+    def uses_learning_phase(self):
+        return self.dropout > 0.
 
     def build(self, input_shape):
         dtype = self.dtype
@@ -142,10 +152,19 @@ class Embedding(Layer):
                 lengths[i] = actual
         return (input_shape[0],) + tuple(lengths) + (self.output_dim,)
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):
         ids = torch.as_tensor(inputs)
         if ids.dtype not in (torch.int64, torch.int32):
             ids = ids.long()
+        vectors = self._lookup(ids)
+        if self.dropout and _in_training(training):
+            # (one draw per id of the vocabulary: every occurrence of an id alike)
+            scale = random_ops.dropout_mask((self.input_dim, 1), self.dropout, vectors.device,
+                                            vectors.dtype)
+            vectors = vectors * F.embedding(ids, scale)
+        return vectors
+
+    def _lookup(self, ids):
         mode = self.index_check
         if mode not in _INDEX_CHECKS:
             raise ValueError('Embedding %s: index_check must be one of %s, got %r.'
@@ -188,34 +207,31 @@ class Embedding(Layer):
                   'embeddings_constraint': constraints.serialize(self.embeddings_constraint),
                   'mask_zero': self.mask_zero,
                   'input_length': self.input_length}
+        if self.dropout:  # (Keras 1's argument: written only when used)
+            config['dropout'] = self.dropout
         base = super(Embedding, self).get_config()
         return dict(list(base.items()) + list(config.items()))
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        _drop_keras1_dropout(config, from_file=True)
-        return cls(**config)
+
+def _word_dropout_rate(layer, rate):
+    """Keras 1's ``dropout`` argument, checked: a fraction in [0, 1)."""
+    if rate is None:
+        return 0.
+    try:
+        value = float(rate)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not 0. <= value < 1.:
+        raise ValueError('Embedding %s: `dropout` (Keras 1: the fraction of the vocabulary '
+                         'dropped in training) must be a number in [0, 1), got %r.'
+                         % (layer.name, rate))
+    return value
 
 
-def _drop_keras1_dropout(kwargs, from_file=False):
-    """Keras 1's ``Embedding(dropout=p)`` has no Keras 2 meaning.
-
-    In code a non-zero rate is refused with the fix; a config read from an old
-    file (``from_config``) loads with a warning, since dropout only acted in
-    training.  Keras 1 files store ``dropout=0.0``: nothing is lost then.
-    """
-    if 'dropout' not in kwargs:
-        return
-    rate = kwargs.pop('dropout')
-    if not rate:
-        return
-    message = ('Embedding(dropout=%r) is a Keras 1 argument that Keras 2 removed. To get the '
-               'same effect, add `SpatialDropout1D(%r)` right after the Embedding layer.'
-               % (rate, rate))
-    if not from_file:
-        raise ValueError(message)
-    warnings.warn(message + ' (Loaded without it.)', stacklevel=3)
+def _in_training(training):
+    if training is None:
+        return bool(K_session.learning_phase())
+    return bool(training)
 
 
 def _drop_newer_keys(kwargs):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from keras import backend as K
 from keras.engine.input_layer import Input
 from keras.engine.sequential import Sequential
 from keras.engine.training import Model
@@ -182,14 +183,12 @@ def test_keras1_arguments():
         layer = Embedding(10, 4, init='normal', W_regularizer='l2', input_length=3)
     assert any('embeddings_initializer' in str(w.message) for w in caught)
     assert layer.embeddings_regularizer is not None
-    with pytest.raises(ValueError, match='SpatialDropout1D'):
-        Embedding(10, 4, dropout=0.2)
-    with pytest.warns(UserWarning, match='SpatialDropout1D'):  # an old file's config loads
-        layer = Embedding.from_config({'input_dim': 10, 'output_dim': 4, 'dropout': 0.2})
-    assert layer.output_dim == 4
+    layer = Embedding.from_config({'input_dim': 10, 'output_dim': 4, 'dropout': 0.2})
+    assert layer.output_dim == 4 and layer.dropout == 0.2  # an old file's config keeps it
     with warnings.catch_warnings():
         warnings.simplefilter('error')
-        Embedding(10, 4, dropout=0.)  # Keras 1 files store dropout=0.0
+        layer = Embedding(10, 4, dropout=0.)  # Keras 1 files store dropout=0.0
+    assert 'dropout' not in layer.get_config() and not layer.uses_learning_phase
     with pytest.raises(TypeError, match='not understood'):
         Embedding(10, 4, bogus=1)
     with pytest.raises(ValueError, match='input_dim'):
@@ -221,3 +220,49 @@ def test_mask_zero_reaches_lstm_in_training():
     # steps after the padding do not change the result
     np.testing.assert_allclose(model.predict(x[:, :3]), padded, rtol=1e-5, atol=1e-6)
     model.fit(x, np.zeros((2, 3)), verbose=0)
+
+
+def test_keras1_dropout_drops_whole_words_in_training_only():
+    """Keras 1's ``Embedding(dropout=p)``: per batch, each id of the vocabulary
+    is dropped (all its occurrences) with probability p, the rest scaled."""
+    torch.manual_seed(0)
+    w = np.arange(1., 201.).reshape(50, 4).astype('float32')
+    layer = Embedding(50, 4, dropout=0.5, weights=[w], input_length=None)
+    ids = np.tile(np.arange(50), (3, 2))  # every id 6 times
+    x = Input(shape=(100,), dtype='int32')
+    model = Model(x, layer(x))
+    assert model.uses_learning_phase
+    np.testing.assert_array_equal(model.predict(ids), w[ids])  # inference: the rows
+    out = K.function([x, K.learning_phase()], [model.output])([ids, 1])[0]
+    scale = out / w[ids]
+    np.testing.assert_allclose(np.unique(scale), [0., 2.])
+    per_id = [np.unique(scale[ids == i]) for i in range(50)]
+    assert all(len(values) == 1 for values in per_id)  # one draw per id
+    dropped = sum(values[0] == 0. for values in per_id)
+    assert 10 < dropped < 40
+    config = layer.get_config()
+    assert config['dropout'] == 0.5
+    assert Embedding.from_config(config).dropout == 0.5
+
+
+def test_keras1_imdb_lstm_spelling_trains():
+    """The Keras 1 imdb_lstm example's layers, as old tutorials copy them."""
+    from keras.layers import LSTM
+    np.random.seed(0)
+    model = Sequential()
+    model.add(Embedding(100, 8, dropout=0.2, input_length=10))
+    model.add(LSTM(8, dropout_W=0.2, dropout_U=0.2))
+    model.add(Dense(1, activation='sigmoid'))
+    model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
+    x = np.random.randint(1, 100, size=(64, 10))
+    y = (x[:, :1] > 50).astype('float32')
+    before = model.get_weights()[0].copy()
+    history = model.fit(x, y, batch_size=16, nb_epoch=2, verbose=0)
+    assert len(history.history['loss']) == 2
+    assert not np.allclose(model.get_weights()[0], before)
+
+
+@pytest.mark.parametrize('rate', [1.0, -0.1, 'high'])
+def test_keras1_dropout_rate_is_checked(rate):
+    with pytest.raises(ValueError, match=r'Embedding .*dropout.*\[0, 1\)'):
+        Embedding(10, 4, dropout=rate, name='words')
