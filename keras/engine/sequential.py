@@ -57,6 +57,9 @@ class Sequential(Model):
                 self.add_module(module_keys.layer_key(self, layer), layer)
                 self._set_graph([layer._inbound_nodes[-1].output_tensors[0]])
                 return
+            if isinstance(layer, Network) and len(layer.inputs) > 1:
+                self._start_with_model(layer)
+                return
             batch_shape, dtype = _first_layer_input(layer)
             if batch_shape is not None:
                 x = Input(batch_shape=batch_shape, dtype=dtype, name=layer.name + '_input')
@@ -79,6 +82,21 @@ class Sequential(Model):
         else:
             self._stack.append(layer)
             self.add_module(module_keys.layer_key(self, layer), layer)
+
+    def _start_with_model(self, model):
+        """A first layer of several inputs: a model, such as Keras 1's
+        ``Merge([left_branch, right_branch], mode='concat')``.  Its inputs
+        (same shapes, dtypes and names) become this model's, in order:
+        ``fit([x_left, x_right], y)``."""
+        inputs = [Input(batch_shape=tuple(x.shape), dtype=x.dtype, name=x._keras_history[0].name)
+                  for x in model.inputs]
+        output = _single_output(model, model(inputs))
+        for x in inputs:
+            input_layer = x._keras_history[0]
+            self.add_module(module_keys.layer_key(self, input_layer), input_layer)
+        self._stack.append(model)
+        self.add_module(module_keys.layer_key(self, model), model)
+        self._set_graph([output])
 
     def pop(self):
         """Remove the last layer."""

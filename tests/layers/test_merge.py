@@ -323,3 +323,42 @@ def test_input_count_is_checked_at_every_call_of_a_built_layer():
     add([a, b, c])
     with pytest.raises(ValueError, match='at least 2 inputs'):
         add([a])
+
+
+def test_keras1_sequential_starting_with_a_merge_of_branches(tmp_path):
+    """Keras 1's guide: ``Sequential().add(Merge([left, right], mode='concat'))``;
+    the branches' inputs are the model's inputs, in order."""
+    from keras.engine.saving import load_model
+    from keras.engine.sequential import Sequential
+    from keras.models import model_from_json
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # (the Keras 1 spellings warn)
+        left = Sequential()
+        left.add(layers.Dense(4, input_dim=6))
+        right = Sequential()
+        right.add(layers.Dense(4, input_dim=3))
+        model = Sequential()
+        model.add(merge.Merge([left, right], mode='concat'))
+        model.add(layers.Dense(2, activation='softmax'))
+    assert model.input_shape == [(None, 6), (None, 3)]
+    assert model.output_shape == (None, 2)
+    assert len(model.layers) == 2 and len(model.trainable_weights) == 6
+    rng = np.random.RandomState(0)
+    a, b = rng.rand(16, 6).astype('float32'), rng.rand(16, 3).astype('float32')
+    y = np.eye(2, dtype='float32')[rng.randint(2, size=16)]
+    model.compile(optimizer='sgd', loss='categorical_crossentropy')
+    before = left.get_weights()[0].copy()
+    model.fit([a, b], y, epochs=2, batch_size=8, verbose=0)
+    assert not np.allclose(left.get_weights()[0], before)  # the branches train
+    kernels = model.get_weights()
+    hidden = np.concatenate([a.dot(kernels[0]) + kernels[1], b.dot(kernels[2]) + kernels[3]], 1)
+    logits = hidden.dot(kernels[4]) + kernels[5]
+    expected = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    predicted = model.predict([a, b])
+    np.testing.assert_allclose(predicted, expected, rtol=1e-5)
+    again = model_from_json(model.to_json())
+    again.set_weights(model.get_weights())
+    np.testing.assert_allclose(again.predict([a, b]), predicted, rtol=1e-6)
+    path = str(tmp_path / 'merged.h5')
+    model.save(path)
+    np.testing.assert_allclose(load_model(path).predict([a, b]), predicted, rtol=1e-6)
