@@ -3,6 +3,7 @@ import torch
 
 from keras.backend.session import get_device
 from keras.backend.variables import to_torch_dtype
+from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['random_normal', 'random_uniform', 'random_binomial', 'truncated_normal']
 
@@ -26,15 +27,33 @@ def _draw(sample, shape, dtype, seed):
     return out.to(torch_dtype)
 
 
-def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    """Samples from N(mean, stddev**2)."""
+def _keras1_arguments(name, legacy, table):
+    """Keras 1's names of a ``K.random_*`` argument (``std=``, ``low=``,
+    ``high=``), renamed with a warning; any other name is refused."""
+    convert_kwargs('K.%s' % name, legacy, table)
+    unknown = sorted(set(legacy) - set(table.values()))
+    if unknown:
+        raise TypeError('K.%s() got an unexpected keyword argument %r.' % (name, unknown[0]))
+    return legacy
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, **legacy):
+    """Samples from N(mean, stddev**2).  (Keras 1 spelled ``stddev`` ``std``.)"""
+    if legacy:
+        stddev = _keras1_arguments('random_normal', legacy, {'std': 'stddev'})['stddev']
+
     def sample(s, gen, dt, dev):
         return torch.randn(s, generator=gen, dtype=dt, device=dev) * stddev + mean
     return _draw(sample, shape, dtype, seed)
 
 
-def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    """Samples from U[minval, maxval)."""
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, **legacy):
+    """Samples from U[minval, maxval).  (Keras 1 spelled them ``low``, ``high``.)"""
+    if legacy:
+        given = _keras1_arguments('random_uniform', legacy, {'low': 'minval', 'high': 'maxval'})
+        minval = given.get('minval', minval)
+        maxval = given.get('maxval', maxval)
+
     def sample(s, gen, dt, dev):
         return torch.rand(s, generator=gen, dtype=dt, device=dev) * (maxval - minval) + minval
     return _draw(sample, shape, dtype, seed)

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from keras import backend as K
@@ -53,3 +54,16 @@ def test_dropout_gradient_is_the_mask():
     values = y.detach().unique()
     assert len(values) == 2 and values[0] == 0.
     assert abs(values[1].item() - 1. / 0.75) < 1e-6
+
+
+def test_keras1_argument_names_are_translated_with_a_warning():
+    """Keras 1 spelled ``stddev`` ``std`` and ``minval``/``maxval`` ``low``/``high``
+    (its variational autoencoder example: ``K.random_normal(..., std=epsilon_std)``)."""
+    with pytest.warns(UserWarning, match='std'):
+        x = K.random_normal((20000,), mean=1., std=0.5, seed=3)
+    np.testing.assert_allclose(K.eval(x).std(), 0.5, rtol=0.05)
+    with pytest.warns(UserWarning, match='low'):
+        x = K.eval(K.random_uniform((20000,), low=2., high=3., seed=3))
+    assert 2. <= x.min() and x.max() < 3. and abs(x.mean() - 2.5) < 0.02
+    with pytest.raises(TypeError, match='unexpected keyword argument'):
+        K.random_normal((2,), sigma=1.)
