@@ -1,4 +1,6 @@
 """Creating, naming and assigning layer weights (:class:`KerasVariable` parameters)."""
+import inspect
+
 import numpy as np
 import torch
 
@@ -8,6 +10,7 @@ from keras.backend import session as K_session
 from keras.backend.array_conversion import numpy_to_tensor
 from keras.backend.keras_variable import KerasVariable
 from keras.engine import module_keys
+from keras.utils.generic_utils import has_arg
 
 __all__ = ['create_weight', 'store_transposed', 'assign', 'adopt', 'weight_name',
            'to_torch_dtype', 'dtype_name', 'unique', 'to_numpy']
@@ -73,7 +76,9 @@ def create_weight(layer, name, shape, dtype, initializer, regularizer, trainable
     name = name or 'weight'
     torch_dtype = to_torch_dtype(dtype or layer.dtype)
     init = initializers.get(initializer if initializer is not None else 'glorot_uniform')
-    value = init(shape, dtype=torch_dtype)
+    value = _initial_value(init, shape, torch_dtype, '%s_%s' % (layer.name, name))
+    if isinstance(value, torch.Tensor):
+        value = value.detach()
     value = torch.as_tensor(value, dtype=torch_dtype).reshape(shape)
     requires_grad = bool(trainable) and (torch_dtype.is_floating_point or torch_dtype.is_complex)
     param = KerasVariable(value.to(K_session.get_device()), requires_grad=requires_grad,
@@ -88,6 +93,25 @@ def create_weight(layer, name, shape, dtype, initializer, regularizer, trainable
     else:
         layer._non_trainable_weights.append(param)
     return param
+
+
+def _initial_value(init, shape, torch_dtype, name):
+    """``init(shape, dtype=...)``, or, for a Keras 1 initializer function (no
+    ``dtype`` argument: ``keras.initializations.normal``, ``lambda shape,
+    name: ...``), ``init(shape, name=..., dim_ordering='tf')`` with the
+    arguments it takes (Keras 2 kernels are laid out as Keras 1's ``'tf'``)."""
+    try:
+        inspect.signature(init)
+    except (TypeError, ValueError):  # (a callable Python cannot inspect: the Keras 2 way)
+        return init(shape, dtype=torch_dtype)
+    if has_arg(init, 'dtype', accept_all=True):
+        return init(shape, dtype=torch_dtype)
+    kwargs = {}
+    if has_arg(init, 'name'):
+        kwargs['name'] = name
+    if has_arg(init, 'dim_ordering'):
+        kwargs['dim_ordering'] = 'tf'
+    return init(shape, **kwargs)
 
 
 def store_transposed(param):
