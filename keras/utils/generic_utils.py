@@ -251,6 +251,25 @@ def slice_arrays(arrays, start=None, stop=None):
     return [None]
 
 
+def slice_X(X, start=None, stop=None):
+    """Keras 1's slicing helper (``keras.engine.training.slice_X``): rows
+    ``start:stop`` of an array, or the rows an index list names, or the same
+    of each array of a list.
+
+    Example:
+        >>> x_train, x_val = slice_X(x, 0, split_at), slice_X(x, split_at)
+    """
+    if isinstance(X, list):
+        return [_rows(x, start, stop) for x in X]
+    return _rows(X, start, stop)
+
+
+def _rows(x, start, stop):
+    if hasattr(start, '__len__'):
+        return x[start.tolist() if hasattr(start, 'shape') else start]
+    return x[start:stop]
+
+
 def transpose_shape(shape, target_format, spatial_axes):
     """Move channels of a channels_last ``shape`` to the front when needed."""
     if target_format == 'channels_first':

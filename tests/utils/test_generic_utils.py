@@ -1,5 +1,7 @@
-"""keras.utils.generic_utils: function (de)serialization."""
+"""keras.utils.generic_utils: function (de)serialization, slicing."""
 import marshal
+
+import numpy as np
 
 import pytest
 
@@ -35,3 +37,14 @@ def test_func_load_keeps_cells_given_as_cells():
     code, defaults, _ = func_dump(fn)
     loaded = func_load(code, defaults=defaults, closure=fn.__closure__)
     assert loaded(1) == fn(1)
+
+
+def test_keras1_slice_x_from_the_training_module():
+    """Keras 1's addition_rnn example: ``from keras.engine.training import slice_X``."""
+    from keras.engine.training import slice_X
+    x = np.arange(20).reshape(10, 2)
+    np.testing.assert_array_equal(slice_X(x, 0, 3), x[:3])
+    np.testing.assert_array_equal(slice_X(x, 8), x[8:])
+    first, second = slice_X([x, x * 2], np.array([4, 1]))
+    np.testing.assert_array_equal(first, x[[4, 1]])
+    np.testing.assert_array_equal(second, 2 * x[[4, 1]])
