@@ -423,9 +423,7 @@ _LEGACY_IGNORED = ('output_shape', 'output_mask', 'arguments', 'node_indices',
 def _legacy_layer(caller, mode, concat_axis, dot_axes, kwargs):
     """The Keras 2 layer for a Keras 1 merge ``mode``, with one warning."""
     if callable(mode):
-        raise NotImplementedError(
-            '%s(mode=<function>) (a Keras 1 custom merge) is not supported. Use a Lambda '
-            'layer on the list instead: `Lambda(fn, output_shape=...)([a, b])`.' % caller)
+        return _function_merge(caller, mode, kwargs)
     if mode not in _LEGACY_MODES:
         raise ValueError('Invalid merge mode: %r. Expected one of %s.'
                          % (mode, ', '.join(sorted(_LEGACY_MODES))))
@@ -447,6 +445,24 @@ def _legacy_layer(caller, mode, concat_axis, dot_axes, kwargs):
         new = '`keras.layers.%s(%s)`' % (class_name, args)
     warnings.warn('The Keras 1 `%s(mode=%r)` is deprecated; use %s instead.'
                   % (caller, mode, new), stacklevel=3)
+    return layer
+
+
+def _function_merge(caller, function, kwargs):
+    """Keras 1's ``merge(mode=fn, output_shape=..., output_mask=..., arguments=...)``:
+    ``fn(list_of_tensors, **arguments)``, which is a ``Lambda`` on the list."""
+    from keras.layers.lambda_layer import Lambda
+    for key in ('node_indices', 'tensor_indices', 'mode_type', 'output_shape_type',
+                'output_mask_type'):
+        kwargs.pop(key, None)
+    output_shape = kwargs.pop('output_shape', None)
+    if isinstance(output_shape, list):
+        output_shape = tuple(output_shape)
+    layer = Lambda(function, output_shape=output_shape, mask=kwargs.pop('output_mask', None),
+                   arguments=kwargs.pop('arguments', None), **kwargs)
+    warnings.warn('The Keras 1 `%s(mode=<function>)` is deprecated; use '
+                  '`keras.layers.Lambda(function, output_shape=...)([...])` instead.' % caller,
+                  stacklevel=4)
     return layer
 
 
@@ -474,14 +490,16 @@ class Merge(object):
 
     @classmethod
     def from_config(cls, config):
+        """A Keras 1 file's ``Merge``; a function it stores by name is looked up
+        in the custom objects, one stored as bytecode needs ``safe_mode=False``."""
+        from keras.layers.lambda_layer import _deserialize_function
+        from keras.utils.generic_utils import get_custom_objects
         config = dict(config)
-        for key in ('mode_type', 'output_shape_type', 'output_mask_type'):
-            if config.get(key) in ('lambda', 'function') and (
-                    key == 'mode_type' or config.get(key[:-5]) is not None):
-                raise NotImplementedError(
-                    'This Keras 1 `Merge` layer (%s) uses a Python function (%s); functions '
-                    'stored in model files are not loaded. Rebuild it with a Lambda layer.'
-                    % (config.get('name'), key[:-5]))
+        globs = dict(get_custom_objects())
+        for key in ('mode', 'output_shape', 'output_mask'):
+            kind = config.pop(key + '_type', 'raw')
+            if kind in ('lambda', 'function') and config.get(key) is not None:
+                config[key] = _deserialize_function(config[key], kind, globs, config.get('name'))
         return cls(**config)
 
 
@@ -511,6 +529,8 @@ def merge(inputs, mode='sum', concat_axis=-1, dot_axes=-1, output_shape=None,
     Returns the output of the equivalent Keras 2 layer (see :class:`Merge`).
     """
     kwargs = {'name': name} if name is not None else {}
+    if callable(mode):
+        kwargs.update(output_shape=output_shape, output_mask=output_mask, arguments=arguments)
     return _legacy_layer('merge', mode, concat_axis, dot_axes, kwargs)(inputs)
 
 

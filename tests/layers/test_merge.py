@@ -274,12 +274,31 @@ def test_legacy_merge_function_numbers():
 
 
 def test_legacy_merge_errors():
-    with pytest.raises(NotImplementedError, match='Lambda'):
-        merge.merge([Input((2,)), Input((2,))], mode=lambda xs: xs[0])
-    with pytest.raises(NotImplementedError, match='Lambda'):
-        merge.Merge(mode=lambda xs: xs[0])
     with pytest.raises(ValueError, match='Invalid merge mode'):
         merge.Merge(mode='xor')
+
+
+def test_legacy_merge_with_a_function_is_a_lambda_on_the_list():
+    """Keras 1's ``merge([a, b], mode=fn, output_shape=..., arguments=...)``
+    (the SWWAE example's max-pooling switches)."""
+    from keras.layers.lambda_layer import Lambda
+    a, b = Input((3,)), Input((3,))
+    with pytest.warns(UserWarning, match='Lambda'):
+        y = merge.merge([a, b], mode=lambda xs: xs[0] * 2 + xs[1],
+                        output_shape=lambda shapes: shapes[0], name='weighted')
+    with pytest.warns(UserWarning, match='Lambda'):
+        z = merge.merge([a, b], mode=lambda xs, k: torch.cat([xs[0], xs[1] * k], dim=-1),
+                        output_shape=(6,), arguments={'k': 3.})
+    model = Model([a, b], [y, z])
+    assert model.output_shape == [(None, 3), (None, 6)]
+    assert isinstance(model.get_layer('weighted'), Lambda)
+    ones = np.ones((2, 3), dtype='float32')
+    out_y, out_z = model.predict([ones, 2 * ones])
+    np.testing.assert_allclose(out_y, 4 * ones)
+    np.testing.assert_allclose(out_z, np.concatenate([ones, 6 * ones], axis=1))
+    with pytest.warns(UserWarning, match='Lambda'):
+        layer = merge.Merge(mode=lambda xs: xs[0] - xs[1], output_shape=(3,))
+    np.testing.assert_allclose(Model([a, b], layer([a, b])).predict([ones, ones]), 0 * ones)
 
 
 def test_legacy_merge_from_keras1_config():
@@ -290,9 +309,19 @@ def test_legacy_merge_from_keras1_config():
         warnings.simplefilter('ignore')
         layer = layers.deserialize({'class_name': 'Merge', 'config': config})
     assert isinstance(layer, merge.Concatenate) and layer.name == 'merge_1'
-    config.update(mode='<marshalled>', mode_type='lambda')
-    with pytest.raises(NotImplementedError, match='merge_1'):
+    # a function stored as bytecode (Keras 1 wrote func_dump's text) needs safe_mode=False
+    from keras.utils.generic_utils import func_dump
+    from keras.utils.safe_mode import safe_mode_scope
+    config.update(mode=func_dump(lambda xs: xs[0] - xs[1]), mode_type='lambda',
+                  output_shape=[2], name='difference')
+    with pytest.raises(ValueError, match='difference.*safe_mode=False'):
         layers.deserialize({'class_name': 'Merge', 'config': config})
+    with safe_mode_scope(False), warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        layer = layers.deserialize({'class_name': 'Merge', 'config': config})
+    a, b = Input((2,)), Input((2,))
+    ones = np.ones((1, 2), dtype='float32')
+    np.testing.assert_allclose(Model([a, b], layer([a, b])).predict([3 * ones, ones]), 2 * ones)
 
 
 def test_legacy_merge_of_layers_gives_model():
