@@ -301,6 +301,47 @@ class _Transpose(object):
                     raise ValueError('Stride %s must be greater than output padding %s.'
                                      % (self.strides, self.output_padding))
 
+    def _keep_keras1_output_shape(self, output_shape):
+        """Keras 1's ``Deconvolution2D(..., output_shape)``: the full output
+        shape (batch axis first, laid out as ``data_format``).  Its spatial
+        sizes become ``output_padding`` once the input size is known."""
+        self._keras1_output_size = None
+        if output_shape is None:
+            return
+        shape = tuple(output_shape)
+        if len(shape) != self.rank + 2:
+            raise ValueError('%s %s: Keras 1 `output_shape` must be the full output shape '
+                             '(batch axis included, %d entries); got %s.'
+                             % (type(self).__name__, self.name, self.rank + 2, shape))
+        self._keras1_output_size = (shape[2:] if self.data_format == 'channels_first'
+                                    else shape[1:-1])
+
+    def build(self, input_shape):
+        super(_Transpose, self).build(input_shape)
+        wanted = getattr(self, '_keras1_output_size', None)
+        if wanted is None or self.output_padding is not None:
+            return
+        input_shape = tuple(input_shape)
+        lengths = input_shape[2:] if self.data_format == 'channels_first' else input_shape[1:-1]
+        pads = []
+        for axis, (length, target) in enumerate(zip(lengths, wanted)):
+            if length is None or target is None:
+                pads.append(None)
+                continue
+            base = conv_utils.deconv_length(length, self.strides[axis], self.kernel_size[axis],
+                                            self.padding, 0, self.dilation_rate[axis])
+            if not 0 <= target - base < self.strides[axis]:
+                reachable = [base + p for p in range(self.strides[axis])]
+                raise ValueError('%s %s: the Keras 1 `output_shape` asks for size %d on spatial '
+                                 'axis %d, but an input of size %d gives one of %s (kernel %d, '
+                                 'stride %d, padding %r).'
+                                 % (type(self).__name__, self.name, target, axis, length,
+                                    reachable, self.kernel_size[axis], self.strides[axis],
+                                    self.padding))
+            pads.append(target - base)
+        if None not in pads:
+            self.output_padding = tuple(pads)
+
     def _make_weights(self, input_dim):
         self.kernel = self.add_weight(shape=self.kernel_size + (self.filters, input_dim),
                                       initializer=self.kernel_initializer, name='kernel',
@@ -344,6 +385,8 @@ class Conv2DTranspose(_Transpose, Conv2D):
             output size, or None to infer it: ``rows * strides`` for
             ``'same'``, ``rows * strides + max(kernel - strides, 0)`` for
             ``'valid'``.
+        output_shape: (Keras 1's ``Deconvolution2D``) the full output shape;
+            its sizes set ``output_padding`` when the layer is built.
 
     Weights: ``kernel`` ``(rows, cols, filters, in_channels)``, ``bias``.
     """
@@ -354,12 +397,14 @@ class Conv2DTranspose(_Transpose, Conv2D):
                  use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros',
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
+        keras1_output_shape = kwargs.pop('output_shape', None)
         _Conv.__init__(
             self, 2, filters, kernel_size, strides, padding, data_format, dilation_rate,
             activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
             bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint,
             **kwargs)
         self._init_output_padding(output_padding)
+        self._keep_keras1_output_shape(keras1_output_shape)
 
 
 class Conv3DTranspose(_Transpose, Conv3D):

@@ -62,7 +62,7 @@ CONV1D = {'nb_filter': 'filters', 'filter_length': 'kernel_size',
           'init': 'kernel_initializer', 'W_regularizer': 'kernel_regularizer',
           'b_regularizer': 'bias_regularizer', 'W_constraint': 'kernel_constraint',
           'b_constraint': 'bias_constraint', 'bias': 'use_bias', 'atrous_rate': 'dilation_rate'}
-TRANSPOSE = dict(CONV, output_shape=None)
+TRANSPOSE = dict(CONV)  # (Keras 1's output_shape: kept, see Conv2DTranspose)
 SEPARABLE = {k: v for k, v in CONV.items() if k not in ('W_regularizer', 'W_constraint')}
 SEPARABLE['init'] = 'depthwise_initializer'  # and pointwise_initializer: separable_conv2d_args
 POOL1D = {'pool_length': 'pool_size', 'stride': 'strides', 'border_mode': 'padding'}

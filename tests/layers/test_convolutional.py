@@ -474,7 +474,7 @@ def test_keras1_other_conv_layers():
     d2, messages = _legacy(lambda: layers.Deconvolution2D(
         4, 3, 3, (None, 8, 8, 4), subsample=(2, 2), border_mode='same'))
     assert (d2.kernel_size, d2.strides, d2.padding) == ((3, 3), (2, 2), 'same')
-    assert len(messages) == 1 and 'output_shape' in messages[0]
+    assert len(messages) == 1 and 'subsample' in messages[0]
     s2, _ = _legacy(lambda: layers.SeparableConvolution2D(4, 3, 3, init='he_uniform'))
     assert s2.kernel_size == (3, 3)
     he_uniform = initializers.serialize(initializers.get('he_uniform'))
@@ -657,3 +657,34 @@ def test_convolution_under_float64_floatx(layer_cls, input_shape):
     finally:
         K.set_floatx('float32')
     assert out.dtype == np.float64
+
+
+@pytest.mark.parametrize('data_format', ['channels_last', 'channels_first'])
+def test_keras1_deconvolution_output_shape_sets_the_output_size(data_format):
+    """Keras 1's convolutional VAE: ``Deconvolution2D(f, 2, 2, (batch, 29, 29, f),
+    border_mode='valid', subsample=(2, 2))`` on 14x14 inputs gives 29x29, where
+    the Keras 2 default would be 28x28."""
+    import warnings
+    from keras.engine.input_layer import Input
+    from keras.engine.training import Model
+    first = data_format == 'channels_first'
+    shape = (4, 14, 14) if first else (14, 14, 4)
+    wanted = (None, 3, 29, 29) if first else (None, 29, 29, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        layer = layers.Deconvolution2D(3, 2, 2, wanted, border_mode='valid', subsample=(2, 2),
+                                       dim_ordering='th' if first else 'tf')
+    x = Input(shape)
+    model = Model(x, layer(x))
+    assert model.output_shape == wanted
+    assert layer.output_padding == (1, 1) and layer.get_config()['output_padding'] == (1, 1)
+    out = model.predict(np.ones((2,) + shape, dtype='float32'))
+    assert out.shape == (2,) + wanted[1:]
+    again = layers.Conv2DTranspose.from_config(layer.get_config())
+    assert again.compute_output_shape((None,) + shape) == wanted
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        too_big = layers.Deconvolution2D(3, 2, 2, (None, 31, 31, 3), subsample=(2, 2),
+                                         name='up')
+    with pytest.raises(ValueError, match=r'up.*size 31.*\[28, 29\]'):
+        too_big(Input((14, 14, 4)))
