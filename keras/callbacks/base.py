@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from keras.training.lazy_logs import peek
+from keras.training.metric_aliases import AliasedDict
 from keras.utils import progbar as progbar_module
 from keras.utils.progbar import Progbar
 
@@ -510,10 +511,11 @@ class History(Callback):
 
     def on_train_begin(self, logs=None):
         self.epoch = []
-        self.history = {}
+        self.history = AliasedDict()  # (answers to Keras 1/2.2 names: 'acc', 'val_acc')
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
+        self.history.aliases = getattr(logs, 'aliases', None) or self.history.aliases
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(_to_python(value))
 

@@ -11,6 +11,7 @@ import warnings
 from keras import losses as losses_module
 from keras import metrics as metrics_module
 from keras.base_metric import Metric
+from keras.training.metric_aliases import metric_aliases
 
 __all__ = ['OutputTarget', 'resolve_outputs', 'weighted_loss', 'attribute_metrics']
 
@@ -107,7 +108,8 @@ def make_metric(metric, shape, loss_fn, weighted, prefix):
 
 
 def resolve_outputs(model, loss, metrics, loss_weights, sample_weight_mode, weighted_metrics):
-    """One :class:`OutputTarget` per model output, and the metric names in order."""
+    """One :class:`OutputTarget` per model output, the metric names in order,
+    and the older names of those metrics (``keras.training.metric_aliases``)."""
     names = list(model.output_names)
     shapes = [tuple(o.shape) for o in model.outputs]
     loss_list = _per_output(loss, names, 'loss')
@@ -150,7 +152,8 @@ def resolve_outputs(model, loss, metrics, loss_weights, sample_weight_mode, weig
     for t in targets:
         t.metrics = _unique_names(t.metrics, metric_names)
         t.weighted_metrics = _unique_names(t.weighted_metrics, metric_names)
-    return targets, metric_names
+    aliases = metric_aliases(targets, metric_lists, weighted_lists, set(metric_names))
+    return targets, metric_names, aliases
 
 
 def attribute_metrics(model):

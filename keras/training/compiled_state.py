@@ -74,6 +74,7 @@ class CompiledState(object):
         self.target_tensors = None
         self.targets = None
         self.metrics_names = None
+        self.metric_aliases = {}  # {Keras 1/2.2 metric name: logged name}
         self.optimizer = None
         self.steps = None
         self.training_graph = None  # keras.training.training_graph, made on first use
@@ -91,7 +92,7 @@ class CompiledState(object):
         target tensors, the per-output targets and the metric names."""
         self.pending = False
         self.target_tensors = resolve_target_tensors(model, self.target_tensors_arg)
-        self.targets, self.metrics_names = compile_outputs.resolve_outputs(
+        self.targets, self.metrics_names, self.metric_aliases = compile_outputs.resolve_outputs(
             model, loss, metrics, loss_weights, sample_weight_mode, weighted_metrics)
 
     def build_steps(self, model, optimizer, params, jit_compile=False):

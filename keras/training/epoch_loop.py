@@ -15,6 +15,7 @@ from keras.backend import session as K_session
 from keras.distribute import collectives, training_sync
 from keras.training import inference_grad
 from keras.training.lazy_logs import LazyLogs
+from keras.training.metric_aliases import AliasedDict
 from keras.training.steps import predict_step
 
 __all__ = ['fit_loop', 'test_loop', 'predict_loop', 'predict_batch', 'joined_outputs',
@@ -34,8 +35,9 @@ def should_run_validation(validation_freq, epoch):
     return one_indexed in validation_freq
 
 
-def _batch_logs(step, rows, names, total, metric_values):
+def _batch_logs(step, rows, names, total, metric_values, aliases=None):
     logs = LazyLogs(batch=step, size=rows)
+    logs.aliases = aliases
     logs['loss'] = total
     for name, value in zip(names[1:], metric_values):
         logs[name] = value
@@ -72,6 +74,8 @@ def fit_loop(model, state, source, epochs, initial_epoch, callbacks, val_run=Non
             callbacks.on_epoch_begin(epoch)
             epoch_logs, broadcast = _train_epoch(model, state, source, callbacks, distributed,
                                                  broadcast)
+            epoch_logs = AliasedDict(epoch_logs)
+            epoch_logs.aliases = state.metric_aliases
             if sequence is not None:
                 sequence.on_epoch_end()
             if distributed:
@@ -123,7 +127,8 @@ def _train_epoch(model, state, source, callbacks, distributed, broadcast):
         if len(model.metrics_names) != known:  # add_metric inside a layer's call
             callbacks.add_metric_names(model.metrics_names[known:])
             known = len(model.metrics_names)
-        logs = _batch_logs(step, rows, model.metrics_names, total, steps.metric_values())
+        logs = _batch_logs(step, rows, model.metrics_names, total, steps.metric_values(),
+                           state.metric_aliases)
         callbacks.on_batch_end(step, logs)
         if distributed:
             loss_sum = loss_sum + total * rows
@@ -173,7 +178,7 @@ def test_loop(model, state, source, callbacks=None, progbar=None, count_samples=
                 logs = None
                 if callbacks.wants_batch_hook('test', 'end'):
                     logs = _batch_logs(step, rows, model.metrics_names, total,
-                                       steps.metric_values())
+                                       steps.metric_values(), state.metric_aliases)
                 callbacks.on_test_batch_end(step, logs)
             if progbar is not None:
                 progbar.update(seen if count_samples else step + 1)

@@ -7,6 +7,8 @@ whose logs nobody reads never waits for the device.
 """
 import torch
 
+from keras.training.metric_aliases import AliasedDict
+
 __all__ = ['LazyLogs', 'peek']
 
 
@@ -18,8 +20,9 @@ def _materialize(value):
     return value
 
 
-class LazyLogs(dict):
-    """A ``dict`` that converts tensor values to floats on first access."""
+class LazyLogs(AliasedDict):
+    """A ``dict`` that converts tensor values to floats on first access (and
+    answers to older metric names: :class:`AliasedDict`)."""
 
     def __getitem__(self, key):
         value = dict.__getitem__(self, key)
@@ -27,11 +30,6 @@ class LazyLogs(dict):
             value = _materialize(value)
             dict.__setitem__(self, key, value)
         return value
-
-    def get(self, key, default=None):
-        if key in self:
-            return self[key]
-        return default
 
     def items(self):
         return [(k, self[k]) for k in self.keys()]
@@ -43,7 +41,9 @@ class LazyLogs(dict):
         return iter(list(dict.keys(self)))
 
     def copy(self):
-        return LazyLogs(dict.items(self))
+        logs = LazyLogs(dict.items(self))
+        logs.aliases = self.aliases
+        return logs
 
     def pop(self, key, *default):
         if key in self:
