@@ -1,9 +1,10 @@
 """Random tensors.  A given ``seed`` gives the same numbers on every device."""
+import warnings
+
 import torch
 
 from keras.backend.session import get_device
 from keras.backend.variables import to_torch_dtype
-from keras.legacy.interfaces import convert_kwargs
 
 __all__ = ['random_normal', 'random_uniform', 'random_binomial', 'truncated_normal']
 
@@ -28,13 +29,16 @@ def _draw(sample, shape, dtype, seed):
 
 
 def _keras1_arguments(name, legacy, table):
-    """Keras 1's names of a ``K.random_*`` argument (``std=``, ``low=``,
-    ``high=``), renamed with a warning; any other name is refused."""
-    convert_kwargs('K.%s' % name, legacy, table)
-    unknown = sorted(set(legacy) - set(table.values()))
+    """``{Keras 2 name: value}`` for Keras 1's names of a ``K.random_*``
+    argument (``std=``, ``low=``, ``high=``), with a warning; any other name
+    is refused."""
+    unknown = sorted(set(legacy) - set(table))
     if unknown:
         raise TypeError('K.%s() got an unexpected keyword argument %r.' % (name, unknown[0]))
-    return legacy
+    warnings.warn('Update your `K.%s` call to the Keras 2 API: %s.'
+                  % (name, ', '.join('`%s` -> `%s`' % (old, table[old]) for old in legacy)),
+                  stacklevel=3)
+    return {table[old]: value for old, value in legacy.items()}
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, **legacy):
