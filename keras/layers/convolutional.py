@@ -302,19 +302,28 @@ class _Transpose(object):
                                      % (self.strides, self.output_padding))
 
     def _keep_keras1_output_shape(self, output_shape):
-        """Keras 1's ``Deconvolution2D(..., output_shape)``: the full output
-        shape (batch axis first, laid out as ``data_format``).  Its spatial
-        sizes become ``output_padding`` once the input size is known."""
+        """Keras 1's ``Deconvolution2D(..., output_shape)``: the output shape
+        (batch axis first or left out, laid out as ``data_format``).  Its
+        spatial sizes become ``output_padding`` once the input size is known;
+        a shape no padding can give is ignored with a warning, as Keras 2 did."""
         self._keras1_output_size = None
         if output_shape is None:
             return
         shape = tuple(output_shape)
-        if len(shape) != self.rank + 2:
-            raise ValueError('%s %s: Keras 1 `output_shape` must be the full output shape '
-                             '(batch axis included, %d entries); got %s.'
-                             % (type(self).__name__, self.name, self.rank + 2, shape))
-        self._keras1_output_size = (shape[2:] if self.data_format == 'channels_first'
-                                    else shape[1:-1])
+        if len(shape) not in (self.rank + 1, self.rank + 2):
+            self._ignore_keras1_output_shape(shape, 'it should have %d entries (batch axis '
+                                                    'included)' % (self.rank + 2))
+            return
+        shape = shape[-(self.rank + 1):]  # (without the batch axis)
+        self._keras1_output_size = (shape[1:] if self.data_format == 'channels_first'
+                                    else shape[:-1])
+        self._keras1_output_shape = shape
+
+    def _ignore_keras1_output_shape(self, shape, why):
+        warnings.warn('%s %s: the Keras 1 `output_shape` %s is ignored: %s. The output size '
+                      'follows from the input size, kernel, strides and padding (Keras 2\'s '
+                      'rule); set `output_padding` to change it.'
+                      % (type(self).__name__, self.name, shape, why), stacklevel=3)
 
     def build(self, input_shape):
         super(_Transpose, self).build(input_shape)
@@ -332,12 +341,13 @@ class _Transpose(object):
                                             self.padding, 0, self.dilation_rate[axis])
             if not 0 <= target - base < self.strides[axis]:
                 reachable = [base + p for p in range(self.strides[axis])]
-                raise ValueError('%s %s: the Keras 1 `output_shape` asks for size %d on spatial '
-                                 'axis %d, but an input of size %d gives one of %s (kernel %d, '
-                                 'stride %d, padding %r).'
-                                 % (type(self).__name__, self.name, target, axis, length,
-                                    reachable, self.kernel_size[axis], self.strides[axis],
-                                    self.padding))
+                self._ignore_keras1_output_shape(
+                    self._keras1_output_shape,
+                    'on spatial axis %d an input of size %d gives a size in %s, not %d (kernel '
+                    '%d, stride %d, padding %r)' % (axis, length, reachable, target,
+                                                    self.kernel_size[axis], self.strides[axis],
+                                                    self.padding))
+                return
             pads.append(target - base)
         if None not in pads:
             self.output_padding = tuple(pads)
