@@ -4,8 +4,11 @@ An initializer is called as ``init(shape, dtype=None)`` and returns a new
 CPU tensor of that shape (``dtype`` defaults to ``floatx()``).  Random
 initializers given a ``seed`` draw from a ``torch.Generator`` seeded with it
 and, as in Keras 2.3.1, add one to the seed after each call (so a layer
-rebuilt from the same config gets the same weights); without a seed they draw
-from torch's global generator (``torch.manual_seed``).
+rebuilt from the same config gets the same weights).  Without a seed they
+take one from NumPy's global generator, as Keras 2.3.1 did: ``np.random.seed(s)``
+before building a model gives the same initial weights at every run (the
+reproducibility recipe Keras 2 programs use); ``torch.manual_seed`` does not
+change them.
 
 The class names that tf.keras writes (``GlorotUniform``, ``HeNormal``, ...)
 and its VarianceScaling distributions (``'truncated_normal'``,
@@ -85,9 +88,10 @@ class _SeededInitializer(Initializer):
     """Shared seed handling: a generator per call, seed advanced afterwards."""
 
     def _generator(self):
-        if self.seed is None:
-            return None
         gen = torch.Generator()
+        if self.seed is None:  # (Keras 2.3.1's backend draws the seed from NumPy)
+            gen.manual_seed(int(np.random.randint(10e6)))
+            return gen
         gen.manual_seed(int(self.seed))
         self.seed += 1
         return gen

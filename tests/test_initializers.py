@@ -171,12 +171,19 @@ def test_seeds_reproducible(make):
     assert not torch.equal(first, a((8, 5)))
 
 
-def test_unseeded_uses_global_rng():
-    torch.manual_seed(0)
-    a = initializers.RandomNormal()((4, 4))
-    torch.manual_seed(0)
-    b = initializers.RandomNormal()((4, 4))
+@pytest.mark.parametrize('init', [initializers.RandomNormal(), initializers.RandomUniform(),
+                                  initializers.TruncatedNormal(), initializers.glorot_uniform(),
+                                  initializers.Orthogonal()])
+def test_unseeded_draws_its_seed_from_numpy_as_keras_2(init):
+    """``np.random.seed(s)`` makes initial weights reproducible (Keras 2's recipe)."""
+    np.random.seed(0)
+    torch.manual_seed(1)
+    a = init((4, 4))
+    np.random.seed(0)
+    torch.manual_seed(2)  # (torch's generator plays no part)
+    b = init((4, 4))
     assert torch.equal(a, b)
+    assert not torch.equal(init((4, 4)), a)  # (and the next weight differs)
 
 
 ALL = [initializers.Zeros(), initializers.Ones(), initializers.Constant(1.5),
