@@ -86,10 +86,10 @@ class Sequential(Model):
     def _start_with_model(self, model):
         """A first layer of several inputs: a model, such as Keras 1's
         ``Merge([left_branch, right_branch], mode='concat')``.  Its inputs
-        (same shapes, dtypes and names) become this model's, in order:
-        ``fit([x_left, x_right], y)``."""
-        inputs = [Input(batch_shape=tuple(x.shape), dtype=x.dtype, name=x._keras_history[0].name)
-                  for x in model.inputs]
+        become this model's, in order (``fit([x_left, x_right], y)``), shared
+        with the branches as in Keras 1: a branch merged again later (the
+        question encoder of Keras 1's bAbI memory network) adds no input."""
+        inputs = list(model.inputs)
         output = _single_output(model, model(inputs))
         for x in inputs:
             input_layer = x._keras_history[0]

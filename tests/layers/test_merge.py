@@ -391,3 +391,31 @@ def test_keras1_sequential_starting_with_a_merge_of_branches(tmp_path):
     path = str(tmp_path / 'merged.h5')
     model.save(path)
     np.testing.assert_allclose(load_model(path).predict([a, b]), predicted, rtol=1e-6)
+
+
+def test_keras1_branch_merged_twice_adds_one_input():
+    """Keras 1's bAbI memory network merges the question encoder twice; the
+    final model takes each branch input once: (story, question, story again)."""
+    from keras.engine.sequential import Sequential
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        story_m, question, story_c = Sequential(), Sequential(), Sequential()
+        story_m.add(layers.Dense(4, input_dim=5))
+        question.add(layers.Dense(4, input_dim=3))
+        story_c.add(layers.Dense(4, input_dim=5))
+        match = Sequential()
+        match.add(merge.Merge([story_m, question], mode='sum'))
+        response = Sequential()
+        response.add(merge.Merge([match, story_c], mode='sum'))
+        answer = Sequential()
+        answer.add(merge.Merge([response, question], mode='concat'))
+        answer.add(layers.Dense(1))
+    assert answer.input_shape == [(None, 5), (None, 3), (None, 5)]
+    rng = np.random.RandomState(0)
+    s, q, s2 = rng.rand(6, 5), rng.rand(6, 3), rng.rand(6, 5)
+    answer.compile('sgd', 'mse')
+    answer.fit([s, q, s2], rng.rand(6, 1), epochs=1, verbose=0)
+    w = answer.get_weights()  # story_m, question, story_c kernels and biases, then the head
+    hq = q.dot(w[2]) + w[3]
+    hidden = np.concatenate([s.dot(w[0]) + w[1] + hq + s2.dot(w[4]) + w[5], hq], axis=1)
+    np.testing.assert_allclose(answer.predict([s, q, s2]), hidden.dot(w[6]) + w[7], rtol=1e-5)
