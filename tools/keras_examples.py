@@ -149,9 +149,9 @@ def example_source(git_dir, tag, name, home, rows):
     src = subprocess.check_output(['git', '-C', git_dir, 'show', '%s:examples/%s.py'
                                    % (tag, name)]).decode('utf-8')
     src = re.sub(r'\b(nb_epochs?|epochs)\s*=\s*\d+', r'\1=1', src)
-    src = (src.replace('plt.show()', 'pass')
-           .replace("re.split('(\\W+)?', sent)", "re.split(r'(\\W+)', sent)")
-           .replace('dtype=np.float)', 'dtype=np.float64)'))
+    fixed_split = "re.split(r'(\\W+)', sent)"  # (an empty match splits since Python 3.7)
+    src = re.sub(r"re\.split\(r?'\(\\W\+\)\?', sent\)", lambda match: fixed_split,
+                 src.replace('plt.show()', 'pass').replace('dtype=np.float)', 'dtype=np.float64)'))
     future = [line for line in src.splitlines() if line.startswith('from __future__')]
     body = [line for line in src.splitlines() if not line.startswith('from __future__')]
     return '\n'.join(future + [_PRELUDE % {'home': home, 'rows': rows}] + body) + '\n'

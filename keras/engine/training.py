@@ -21,7 +21,8 @@ from keras.training.epoch_loop import fit_loop, joined_outputs, predict_loop, te
 from keras.utils.progbar import Progbar
 # Names code imports from this module: Keras 2.3.1's, and Keras 1's slice_X
 from keras import backend as K  # noqa: F401
-from keras.utils.generic_utils import slice_arrays, slice_X, to_list, unpack_singleton  # noqa: F401
+from keras.utils.generic_utils import (slice_arrays, slice_X, to_list,  # noqa: F401
+                                        unpack_singleton)
 
 __all__ = ['Model']
 
