@@ -1,9 +1,11 @@
 """``ModelCheckpoint``: save the model (or its weights) as training goes."""
+import string
 import warnings
 
 import numpy as np
 
 from keras.callbacks.base import Callback
+from keras.training.metric_aliases import AliasedDict
 
 __all__ = ['ModelCheckpoint']
 
@@ -48,8 +50,10 @@ class ModelCheckpoint(Callback):
         self.best = -np.inf if maximize else np.inf
 
     def _format_path(self, epoch, logs):
+        fields = AliasedDict(logs, epoch=epoch + 1)  # ('{val_acc}' of Keras 2.2 paths too)
+        fields.aliases = getattr(logs, 'aliases', None)
         try:
-            return self.filepath.format(epoch=epoch + 1, **logs)
+            return string.Formatter().vformat(self.filepath, (), fields)
         except KeyError as error:
             raise KeyError('ModelCheckpoint could not fill the file path "%s": the epoch logs '
                            'have no %s. Available: epoch, %s.'

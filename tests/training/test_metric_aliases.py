@@ -105,3 +105,19 @@ def test_aliased_dict_reads_through_aliases_only():
     assert logs.get('ce', 7) == 7
     with pytest.raises(KeyError):
         logs['ce']
+
+
+def test_checkpoint_path_with_keras22_field_names(tmp_path):
+    """``ModelCheckpoint('weights.{epoch:02d}-{val_acc:.2f}.hdf5')`` (Keras 2.2 code)."""
+    x, y = _data()
+    model = Sequential([Dense(1, activation='sigmoid', input_shape=(4,))])
+    model.compile('sgd', 'binary_crossentropy', metrics=['accuracy'])
+    pattern = str(tmp_path / 'weights.{epoch:02d}-{val_acc:.2f}.hdf5')
+    history = model.fit(x, y, epochs=2, validation_split=0.25, verbose=0,
+                        callbacks=[ModelCheckpoint(pattern, save_weights_only=True)])
+    names = sorted(os.listdir(str(tmp_path)))
+    assert names == ['weights.%02d-%.2f.hdf5' % (i + 1, acc)
+                     for i, acc in enumerate(history.history['val_accuracy'])]
+    with pytest.raises(KeyError, match='val_precision'):
+        model.fit(x, y, epochs=1, validation_split=0.25, verbose=0, callbacks=[
+            ModelCheckpoint(str(tmp_path / '{val_precision}.h5'))])
