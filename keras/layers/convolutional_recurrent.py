@@ -371,9 +371,6 @@ class ConvLSTM2DCell(FastPathCell, Layer):
         axis = self._channel_axis
         n = self.filters
 
-        def gate(z, g):
-            return z[:, g * n:(g + 1) * n] if axis == 1 else z[..., g * n:(g + 1) * n]
-
         def step(z, states):
             h, c = states[0], states[1]
             if rec_masks is None:
@@ -381,10 +378,13 @@ class ConvLSTM2DCell(FastPathCell, Layer):
             else:
                 stacked = torch.cat([h * m for m in rec_masks], dim=axis)
                 z = z + self._conv(stacked, weight, (1, 1), 'same', (1, 1), groups=4)
-            i = self.recurrent_activation(gate(z, 0))
-            f = self.recurrent_activation(gate(z, 1))
-            c = f * c + i * self.activation(gate(z, 2))
-            o = self.recurrent_activation(gate(z, 3))
+            # (one split, whose gradient is one concatenation; four slices would
+            # each fill a zero gradient the size of z)
+            z_i, z_f, z_c, z_o = z.split(n, dim=axis)
+            i = self.recurrent_activation(z_i)
+            f = self.recurrent_activation(z_f)
+            c = f * c + i * self.activation(z_c)
+            o = self.recurrent_activation(z_o)
             h = o * self.activation(c)
             return [h, c]
         return step
