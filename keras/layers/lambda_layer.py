@@ -14,8 +14,6 @@ model's config, and ``clone_model`` rebuild the layer in safe mode too.
 import sys
 import types
 
-import torch
-
 # from_config resolves a Lambda's functions in this module's globals: new
 # imports take private names.
 from keras import backend as _backend
@@ -55,10 +53,13 @@ class Lambda(Layer):
         self._output_shape = output_shape
         self._input_dtypes = None  # (Keras 2's record of the dtypes `call` last saw)
 
+    def __call__(self, inputs, *args, **kwargs):
+        # (when the layer is applied: a model's steps call `forward`, not this)
+        self._input_dtypes = ([_dtype_name(x) for x in inputs]
+                              if isinstance(inputs, (list, tuple)) else _dtype_name(inputs))
+        return super(Lambda, self).__call__(inputs, *args, **kwargs)
+
     def call(self, inputs, mask=None):
-        if not torch.compiler.is_compiling():
-            self._input_dtypes = ([_dtype_name(x) for x in inputs]
-                                  if isinstance(inputs, (list, tuple)) else _dtype_name(inputs))
         kwargs = dict(self.arguments)
         if generic_utils.has_arg(self.function, 'mask'):
             kwargs['mask'] = mask
